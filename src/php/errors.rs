@@ -1,0 +1,116 @@
+//! The one place where domain errors become PHP exceptions.
+//!
+//! Every exception class carries a stable integer code (`getCode()`) and maps it
+//! back to its reason string with `reason()`. The reason is derived from the
+//! engine-owned `code` property instead of a Rust `String` field, which would
+//! leak in ext-php-rs (issue 738).
+use std::ffi::c_char;
+
+use ext_php_rs::class::RegisteredClass;
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::ffi::zend_read_property;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendClassObject, Zval};
+use ext_php_rs::zend::ce;
+
+/// Reasons per exception class; code = class base + position + 1. Append only:
+/// codes are part of the public contract.
+pub const GENERAL_REASONS: (i32, &[&str]) = (0, &["invalid_argument", "internal"]);
+pub const VAULT_REASONS: (i32, &[&str]) =
+    (1000, &["malformed", "unknown_key", "auth_failed", "bad_key", "no_key"]);
+pub const LICENSE_REASONS: (i32, &[&str]) = (
+    2000,
+    &["malformed", "bad_signature", "wrong_site", "network", "timeout", "rejected", "invalid_response", "bad_key"],
+);
+pub const CATALOG_REASONS: (i32, &[&str]) = (3000, &["invalid_argument", "io", "index", "too_large"]);
+pub const AI_REASONS: (i32, &[&str]) =
+    (4000, &["network", "timeout", "http_status", "invalid_response", "bad_request", "no_key"]);
+
+const ALL_REASONS: [(i32, &[&str]); 5] =
+    [GENERAL_REASONS, VAULT_REASONS, LICENSE_REASONS, CATALOG_REASONS, AI_REASONS];
+
+pub fn code_for(table: (i32, &[&str]), reason: &str) -> i32 {
+    let (base, reasons) = table;
+    reasons
+        .iter()
+        .position(|r| *r == reason)
+        .map_or(base, |i| base + i as i32 + 1)
+}
+
+pub fn reason_for(code: i64) -> &'static str {
+    for (base, reasons) in ALL_REASONS {
+        let offset = code - i64::from(base);
+        if offset >= 1 && offset <= reasons.len() as i64 {
+            return reasons[(offset - 1) as usize];
+        }
+    }
+    "unknown"
+}
+
+/// Builds a PHP exception of class `T` with the code of `reason` in `table`.
+pub fn exception<T: RegisteredClass>(table: (i32, &[&str]), reason: &str, message: String) -> PhpException {
+    PhpException::new(message, code_for(table, reason), T::get_metadata().ce())
+}
+
+fn read_code(obj: &mut ext_php_rs::types::ZendObject) -> i64 {
+    let mut rv = Zval::new();
+    let name = b"code";
+    // SAFETY: `obj` is a live exception object owned by the engine; the scope is
+    // \Exception, which declares `code`, so the protected read is allowed.
+    let value = unsafe {
+        zend_read_property(
+            std::ptr::from_ref(ce::exception()).cast_mut(),
+            std::ptr::from_mut(obj),
+            name.as_ptr().cast::<c_char>(),
+            name.len(),
+            true,
+            &raw mut rv,
+        )
+    };
+    // SAFETY: zend_read_property returns either &rv or a pointer into the object's properties.
+    unsafe { value.as_ref() }.and_then(Zval::long).unwrap_or(0)
+}
+
+macro_rules! exception_class {
+    ($struct_name:ident, $php_name:literal, $parent:meta) => {
+        #[php_class]
+        #[php(name = $php_name)]
+        #[php($parent)]
+        #[derive(Default)]
+        pub struct $struct_name;
+
+        #[php_impl]
+        impl $struct_name {
+            /// The stable machine-readable reason, e.g. "auth_failed".
+            pub fn reason(self_: &mut ZendClassObject<$struct_name>) -> &'static str {
+                reason_for(read_code(&mut self_.std))
+            }
+        }
+    };
+}
+
+exception_class!(AisleException, "Aisle\\Exception", extends(ce = ce::exception, stub = "\\Exception"));
+exception_class!(VaultException, "Aisle\\VaultException", extends(AisleException));
+exception_class!(LicenseException, "Aisle\\LicenseException", extends(AisleException));
+exception_class!(CatalogException, "Aisle\\CatalogException", extends(AisleException));
+exception_class!(AiException, "Aisle\\AiException", extends(AisleException));
+
+pub fn register(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .class::<AisleException>()
+        .class::<VaultException>()
+        .class::<LicenseException>()
+        .class::<CatalogException>()
+        .class::<AiException>()
+}
+
+impl From<crate::vault::VaultError> for PhpException {
+    fn from(err: crate::vault::VaultError) -> Self {
+        exception::<VaultException>(VAULT_REASONS, err.reason(), err.to_string())
+    }
+}
+
+/// For argument problems the domain cannot see (e.g. a negative limit).
+pub fn invalid_argument(message: impl Into<String>) -> PhpException {
+    exception::<AisleException>(GENERAL_REASONS, "invalid_argument", message.into())
+}
