@@ -62,6 +62,9 @@ class AiException extends Exception
  */
 final class Vault
 {
+    /** Not constructible from PHP (throws \Exception): use a static factory. */
+    public function __construct() {}
+
     /** 32 random bytes from the OS RNG. */
     public static function generateKey(): string {}
 

@@ -109,8 +109,3 @@ impl From<crate::vault::VaultError> for PhpException {
         exception::<VaultException>(VAULT_REASONS, err.reason(), err.to_string())
     }
 }
-
-/// For argument problems the domain cannot see (e.g. a negative limit).
-pub fn invalid_argument(message: impl Into<String>) -> PhpException {
-    exception::<AisleException>(GENERAL_REASONS, "invalid_argument", message.into())
-}

@@ -1,4 +1,6 @@
 //! The thin FFI layer: one file per PHP class, conversions and error mapping only.
+// PHP parameter names are part of the API (named arguments), and PHP spells them in camelCase.
+#![allow(non_snake_case)]
 mod errors;
 mod ini;
 mod vault;

@@ -21,14 +21,14 @@ impl PhpVault {
         Binary::from(Vault::generate_key().to_vec())
     }
 
-    #[php(defaults(key_id = String::from("k1")))]
-    pub fn from_key(key32: BinarySlice<u8>, key_id: String) -> PhpResult<Self> {
-        Ok(Self { inner: Vault::from_key(&key32, &key_id)? })
+    #[php(defaults(keyId = String::from("k1")))]
+    pub fn from_key(key32: BinarySlice<u8>, keyId: String) -> PhpResult<Self> {
+        Ok(Self { inner: Vault::from_key(&key32, &keyId)? })
     }
 
-    #[php(defaults(key_id = String::from("wp")))]
-    pub fn from_secret(secret: BinarySlice<u8>, key_id: String) -> PhpResult<Self> {
-        Ok(Self { inner: Vault::from_secret(&secret, &key_id)? })
+    #[php(defaults(keyId = String::from("wp")))]
+    pub fn from_secret(secret: BinarySlice<u8>, keyId: String) -> PhpResult<Self> {
+        Ok(Self { inner: Vault::from_secret(&secret, &keyId)? })
     }
 
     pub fn from_key_file(path: &str) -> PhpResult<Self> {
@@ -41,8 +41,8 @@ impl PhpVault {
         Ok(Self { inner: Vault::from_environment(env.as_deref(), key_file.as_deref())? })
     }
 
-    pub fn with_key(&self, key32: BinarySlice<u8>, key_id: String) -> PhpResult<Self> {
-        Ok(Self { inner: self.inner.with_key(&key32, &key_id)? })
+    pub fn with_key(&self, key32: BinarySlice<u8>, keyId: String) -> PhpResult<Self> {
+        Ok(Self { inner: self.inner.with_key(&key32, &keyId)? })
     }
 
     pub fn encrypt(&self, plaintext: BinarySlice<u8>, context: BinarySlice<u8>) -> PhpResult<String> {
@@ -76,7 +76,7 @@ impl PhpVault {
 }
 
 /// Envelopes are ASCII; anything else is malformed rather than a TypeError.
-fn envelope_str<'a>(bytes: &'a [u8]) -> Result<&'a str, crate::vault::VaultError> {
+fn envelope_str(bytes: &[u8]) -> Result<&str, crate::vault::VaultError> {
     std::str::from_utf8(bytes)
         .map_err(|_| crate::vault::VaultError::Malformed("envelope is not ASCII text".into()))
 }

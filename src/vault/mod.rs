@@ -4,7 +4,7 @@ mod error;
 mod key;
 mod sources;
 
-use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::aead::{Aead, AeadInPlace, Payload};
 use aes_gcm::{AeadCore, Aes256Gcm, Nonce};
 use rand::rngs::OsRng;
 use zeroize::Zeroizing;
@@ -70,14 +70,16 @@ impl Vault {
 
     pub fn encrypt(&self, plaintext: &[u8], context: &[u8]) -> Result<String, VaultError> {
         let active = &self.keys[0];
+        // One buffer, sealed in place: nonce || ciphertext || tag.
+        let mut sealed = Zeroizing::new(Vec::with_capacity(envelope::NONCE_LEN + plaintext.len() + envelope::TAG_LEN));
         let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        let ciphertext = active
-            .cipher
-            .encrypt(&nonce, Payload { msg: plaintext, aad: context })
-            .map_err(|_| VaultError::BadKey("plaintext too large for AES-GCM".into()))?;
-        let mut sealed = Vec::with_capacity(envelope::NONCE_LEN + ciphertext.len());
         sealed.extend_from_slice(&nonce);
-        sealed.extend_from_slice(&ciphertext);
+        sealed.extend_from_slice(plaintext);
+        let tag = active
+            .cipher
+            .encrypt_in_place_detached(&nonce, context, &mut sealed[envelope::NONCE_LEN..])
+            .map_err(|_| VaultError::BadKey("plaintext too large for AES-GCM".into()))?;
+        sealed.extend_from_slice(&tag);
         Ok(envelope::format(&active.id, &sealed))
     }
 

@@ -80,7 +80,7 @@ fn malformed_envelopes() {
     for bad in ["", "aisle:", "aisle:v2:k1:AAAA", "aisle:v1:k 1:AAAA", "aisle:v1:k1", "aisle:v1:k1:***", "aisle:v1:k1:AAAA", "nope"] {
         assert_eq!(v.decrypt(bad, b"").unwrap_err().reason(), "malformed", "{bad}");
     }
-    assert_eq!(v.decrypt(&"aisle:v1:zz:".to_string().repeat(1), b"").unwrap_err().reason(), "malformed");
+    assert_eq!(v.decrypt("aisle:v1:zz:", b"").unwrap_err().reason(), "malformed");
 }
 
 #[test]
