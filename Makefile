@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php lint demo bench bench-vault clean
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-sync clean
 
 help:
 	@echo "make demo   build the extension and run php/examples against it"
@@ -29,7 +29,7 @@ ext:
 	@mkdir -p build && cp target/release/libaisle.so $(EXT)
 	@$(PHP) --ri aisle
 
-test: build lint test-rust test-php
+test: build lint test-rust test-php test-wordpress
 	@echo "make test: every layer passed"
 
 lint:
@@ -42,6 +42,17 @@ test-rust:
 
 test-php:
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/php/phpunit.xml
+
+# Real WordPress (Debian's package) + private MariaDB + the plugin, against the WooCommerce
+# stand-in, plus headless Chromium for the settings page. tests/wordpress/Harness.php.
+test-wordpress: build e2e-deps
+	@for f in plugin/aisle/*.php plugin/aisle/includes/*.php; do php -l $$f >/dev/null || exit 1; done
+	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/wordpress/phpunit.xml
+
+e2e-deps:
+	@scripts/install-deps.sh wordpress browser
+	@cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.aisle-lock 2>/dev/null \
+		|| (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.aisle-lock)
 
 demo: build
 	@for f in php/examples/*.php; do echo; echo "=== $$f"; $(PHP) $$f || exit 1; done

@@ -13,6 +13,8 @@ wanted=()
 for set in "$@"; do
   [[ -n "${SETS[$set]:-}" ]] || { echo "install-deps: unknown set '$set'" >&2; exit 2; }
   for pkg in ${SETS[$set]}; do
+    # npm ships inside some nodejs builds (e.g. NodeSource), where Debian's npm package conflicts.
+    if [[ $pkg == npm ]] && command -v npm >/dev/null 2>&1; then continue; fi
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || wanted+=("$pkg")
   done
 done
