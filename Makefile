@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR ?= never
 .PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-sync clean
 
 help:
-	@echo "make demo   build the extension and run php/examples against it"
+	@echo "make demo   build the extension, run php/examples, start WordPress at http://127.0.0.1:8080 (make demo-stop)"
 	@echo "make test   install what is missing, build, run every test layer"
 	@echo "make bench  run the benchmarks in tests/bench (slow)"
 
@@ -56,6 +56,11 @@ e2e-deps:
 
 demo: build
 	@for f in php/examples/*.php; do echo; echo "=== $$f"; $(PHP) $$f || exit 1; done
+	@scripts/install-deps.sh wordpress
+	AISLE_EXT=$(EXT) $(PHP) scripts/demo-wordpress.php
+
+demo-stop:
+	php -r 'require "tests/wordpress/Harness.php"; Harness::stopLeftovers(getcwd() . "/.demo");'
 
 bench: build bench-vault
 
@@ -64,3 +69,14 @@ bench-vault:
 
 clean:
 	rm -rf build target
+
+# Regenerates the plugin's translation template (committed).
+pot:
+	xgettext --language=PHP --from-code=UTF-8 --add-comments=translators: \
+		--keyword=__ --keyword=_e --keyword=esc_html__ --keyword=esc_html_e --keyword=esc_attr__ --keyword=esc_attr_e \
+		--keyword=_x:1,2c --keyword=_n:1,2 --package-name=Aisle --package-version=0.1.0 \
+		--msgid-bugs-address=https://aisle.example/support -o plugin/aisle/languages/aisle.pot \
+		plugin/aisle/aisle.php plugin/aisle/includes/*.php
+	xgettext --join-existing --language=JavaScript --from-code=UTF-8 --add-comments=translators: \
+		--keyword=__ --keyword=_x:1,2c --keyword=_n:1,2 -o plugin/aisle/languages/aisle.pot plugin/aisle/assets/admin.js
+	@sed -i -e "s/charset=CHARSET/charset=UTF-8/" -e "s/PACKAGE VERSION/Aisle 0.1.0/" plugin/aisle/languages/aisle.pot

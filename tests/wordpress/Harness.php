@@ -40,15 +40,42 @@ final class Harness
         return (int) substr($name, strrpos($name, ':') + 1);
     }
 
-    public function start(): void
+    /** WordPress core to copy: Debian's package, or an unpacked release (make demo WORDPRESS_ZIP=…). */
+    public string $wpSource = '/usr/share/wordpress';
+
+    /** @param string[] $plugins Activated in this order after install. */
+    public function start(array $plugins = ['woocommerce-standin/woocommerce-standin.php', 'aisle/aisle.php'], ?callable $beforeInstall = null): void
     {
         self::removeTree($this->root);
         mkdir($this->root, 0700, true);
         $this->startDatabase();
         $this->buildSite();
+        if ($beforeInstall) {
+            $beforeInstall($this);
+        }
         $this->cli([PHP_BINARY, '-dextension=' . $this->ext, __DIR__ . '/bin/install.php', $this->site, $this->host]);
-        $this->wp("activate_plugin('woocommerce-standin/woocommerce-standin.php'); return activate_plugin('aisle/aisle.php');");
+        foreach ($plugins as $plugin) {
+            $r = $this->wp('$r = activate_plugin(' . var_export($plugin, true) . '); return is_wp_error($r) ? $r->get_error_message() : true;');
+            if ($r !== true) {
+                throw new RuntimeException("activating $plugin failed: " . json_encode($r));
+            }
+        }
         $this->startServer('web', $this->host, true);
+    }
+
+    /** Stops what a previous Harness left running under $root (make demo-stop), by its PID files. */
+    public static function stopLeftovers(string $root): void
+    {
+        foreach (['web', 'noext', 'mariadb'] as $name) {
+            $file = "$root/$name.pid";
+            if (is_file($file)) {
+                $pid = (int) file_get_contents($file);
+                if ($pid > 0 && posix_kill($pid, 0)) {
+                    self::terminate($pid);
+                }
+                unlink($file);
+            }
+        }
     }
 
     private function startDatabase(): void
@@ -58,7 +85,7 @@ final class Harness
         $this->cli(array_merge(['mariadb-install-db', '--no-defaults', "--datadir=$data", '--auth-root-authentication-method=normal', '--skip-test-db'], $user));
         $this->spawn('mariadb', array_merge([
             '/usr/sbin/mariadbd', '--no-defaults', "--datadir=$data", "--socket={$this->root}/mysql.sock",
-            '--skip-networking', "--pid-file={$this->root}/mariadb.pid", "--log-error={$this->root}/mariadb.err",
+            '--skip-networking', "--pid-file={$this->root}/mariadbd.pid", "--log-error={$this->root}/mariadb.err",
             '--innodb-buffer-pool-size=128M', '--innodb-flush-log-at-trx-commit=0', '--skip-log-bin',
         ], $user));
         for ($i = 0; $i < 300 && !file_exists("{$this->root}/mysql.sock"); $i++) {
@@ -98,7 +125,7 @@ final class Harness
 
     private function buildSite(): void
     {
-        $wp = '/usr/share/wordpress';
+        $wp = $this->wpSource;
         mkdir($this->site . '/wp-content/plugins', 0755, true);
         mkdir($this->site . '/wp-content/themes', 0755, true);
         mkdir($this->site . '/wp-content/uploads', 0755, true);
@@ -110,7 +137,11 @@ final class Harness
             }
         }
         $this->cli(['cp', '-a', "$wp/wp-admin", $this->site . '/wp-admin']);
-        symlink("$wp/wp-includes", $this->site . '/wp-includes');
+        if ($wp === '/usr/share/wordpress') {
+            symlink("$wp/wp-includes", $this->site . '/wp-includes');
+        } else {
+            $this->cli(['cp', '-a', "$wp/wp-includes", $this->site . '/wp-includes']);
+        }
         symlink($this->repo . '/plugin/aisle', $this->site . '/wp-content/plugins/aisle');
         symlink(__DIR__ . '/woocommerce-standin', $this->site . '/wp-content/plugins/woocommerce-standin');
         symlink(__DIR__ . '/theme', $this->site . '/wp-content/themes/aisle-test-theme');
@@ -192,16 +223,48 @@ PHP);
         if (!isset($this->procs[$name])) {
             return;
         }
-        $pid = proc_get_status($this->procs[$name])['pid'];
-        posix_kill($pid, SIGTERM);
-        for ($i = 0; $i < 200 && proc_get_status($this->procs[$name])['running']; $i++) {
-            usleep(50000);
-        }
-        if (proc_get_status($this->procs[$name])['running']) {
-            posix_kill($pid, SIGKILL);
-        }
+        self::terminate(proc_get_status($this->procs[$name])['pid']);
         proc_close($this->procs[$name]);
         unset($this->procs[$name]);
+        @unlink("{$this->root}/$name.pid");
+    }
+
+    /** PIDs whose parent is $pid (php -S forks its workers; they must go too). */
+    private static function children(int $pid): array
+    {
+        $kids = [];
+        foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
+            $line = @file_get_contents($stat);
+            // "pid (comm) state ppid …"; comm may contain spaces, so split after the last ')'.
+            if ($line !== false && (int) explode(' ', substr($line, strrpos($line, ')') + 2))[1] === $pid) {
+                $kids[] = (int) $line;
+            }
+        }
+        return $kids;
+    }
+
+    /** SIGTERM to a process we started and to its children, SIGKILL after 10 s; waits for exit. */
+    private static function terminate(int $pid): void
+    {
+        $all = array_merge(self::children($pid), [$pid]);
+        foreach ($all as $p) {
+            posix_kill($p, SIGTERM);
+        }
+        foreach ($all as $p) {
+            for ($i = 0; $i < 200 && self::alive($p); $i++) {
+                usleep(50000);
+            }
+            if (self::alive($p)) {
+                posix_kill($p, SIGKILL);
+            }
+        }
+    }
+
+    /** Alive and not a zombie waiting for us to reap it. */
+    private static function alive(int $pid): bool
+    {
+        $stat = @file_get_contents("/proc/$pid/stat");
+        return $stat !== false && substr($stat, strrpos($stat, ')') + 2, 1) !== 'Z';
     }
 
     public function stop(bool $keepFiles = false): void
