@@ -62,10 +62,14 @@ demo: build
 demo-stop:
 	php -r 'require "tests/wordpress/Harness.php"; Harness::stopLeftovers(getcwd() . "/.demo");'
 
-bench: build bench-vault
+bench: build bench-vault bench-sync
 
 bench-vault:
 	$(PHP) tests/bench/vault.php
+
+bench-sync: build
+	@scripts/install-deps.sh wordpress
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/sync.php $(or $(PRODUCTS),10000)
 
 clean:
 	rm -rf build target

@@ -131,4 +131,30 @@ PHP);
         $this->assertSame(['cod'], array_column($facts['payment_gateways'], 'id'));
         $this->assertSame('Returns within 30 days.', $facts['policies']['refund']['text']);
     }
+
+    /** @depends testFullSyncOf2000ProductsThenDelta */
+    public function testSyncThatDiesMidwayResumesFromItsLastBatch(): void
+    {
+        $this->assertSame(200, $this->rest('POST', '/sync', $this->admin())['status']);
+        $this->runActions(2); // Two batches: 1,000 products read.
+        // The job "dies": half a line written after the last finished batch, its follow-up
+        // job gone, and the run silent for longer than the lock lifetime.
+        self::$h->wp(<<<'PHP'
+file_put_contents(Aisle\Plugin\Storage::dir() . '/catalog.ndjson.partial', '{"id":999999,"na', FILE_APPEND);
+as_unschedule_all_actions('aisle_sync_batch');
+$s = get_option('aisle_sync_state');
+$s['updated_at'] = time() - Aisle\Plugin\CatalogSync::LOCK_TTL - 1;
+update_option('aisle_sync_state', $s, false);
+return true;
+PHP);
+        $stalled = $this->rest('GET', '/sync', $this->admin())['json']; // Notices and re-queues.
+        $this->assertSame(1000, $stalled['done']);
+        $this->assertGreaterThan(0, $this->runActions());
+        $done = $this->rest('GET', '/sync', $this->admin())['json'];
+        $this->assertSame('done', $done['state'], json_encode($done));
+        $this->assertSame(2000, $done['done'], 'resumed after the last finished batch, nothing read twice');
+        $this->assertSame(2000, $done['result']['indexed']);
+        $this->assertSame(0, $done['error_count'], 'the half-written line was dropped');
+        $this->assertSame(0, $done['result']['changed'], 'same catalog, same hashes');
+    }
 }

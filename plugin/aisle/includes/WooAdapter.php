@@ -70,6 +70,9 @@ final class WooAdapter {
 		// 1. Posts: the products and their published variations, in one query.
 		$posts = $wpdb->get_results( "SELECT * FROM {$wpdb->posts} WHERE ID IN ($in) OR (post_parent IN ($in) AND post_type = 'product_variation' AND post_status = 'publish') ORDER BY menu_order ASC, ID ASC" ); // phpcs:ignore WordPress.DB
 		$all   = array_map( static fn ( $p ) => (int) $p->ID, $posts );
+		// get_permalink() looks posts up in the object cache: seed it from this query rather than
+		// letting it run one query per product; dropped again below to keep memory flat.
+		update_post_cache( $posts );
 		$all_in = implode( ',', $all ?: array( 0 ) );
 
 		// 2. The lookup table WooCommerce keeps for exactly this kind of read.
@@ -143,7 +146,7 @@ final class WooAdapter {
 				'sku'               => (string) ( $l['sku'] ?? '' ),
 				'type'              => (string) ( array_key_first( $t['product_type'] ?? array() ) ?? 'simple' ),
 				'status'            => $post->post_status,
-				'permalink'         => get_permalink( new \WP_Post( $post ) ),
+				'permalink'         => get_permalink( $id ),
 				'price'             => $this->price( $m['_price'] ?? null, $l['min_price'] ?? null ),
 				'regular_price'     => (string) ( $m['_regular_price'] ?? '' ),
 				'sale_price'        => (string) ( $m['_sale_price'] ?? '' ),
@@ -189,6 +192,9 @@ final class WooAdapter {
 				);
 			}
 			$products[] = $product;
+		}
+		foreach ( $all as $post_id ) {
+			wp_cache_delete( $post_id, 'posts' );
 		}
 		return $products;
 	}
