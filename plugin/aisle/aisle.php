@@ -8,7 +8,7 @@
  * Requires PHP:         8.1
  * Requires Plugins:     woocommerce
  * WC requires at least: 8.0
- * WC tested up to:      10.3
+ * WC tested up to:      11.0
  * Author:               Aisle
  * License:              GPL-2.0-or-later
  * License URI:          https://www.gnu.org/licenses/gpl-2.0.html

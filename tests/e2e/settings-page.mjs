@@ -41,6 +41,7 @@ try {
 	await page.waitForFunction( () => document.getElementById( 'aisle-key-source' ).textContent !== ''
 		&& document.getElementById( 'aisle-sync-text' ).textContent !== ''
 		&& document.getElementById( 'aisle-license-status' ).textContent !== '' );
+	await page.screenshot( { path: out, fullPage: true } );
 	// A validation error is shown next to its field.
 	await page.fill( '#aisle-support_email', 'not-an-email' );
 	await page.click( '#aisle-save' );
@@ -56,8 +57,6 @@ try {
 			problems.push( 'missing section ' + section );
 		}
 	}
-	await page.fill( '#aisle-support_email', '' );
-	await page.screenshot( { path: out, fullPage: true } );
 	const unexpected = problems;
 	if ( unexpected.length ) {
 		console.error( unexpected.join( '\n' ) );

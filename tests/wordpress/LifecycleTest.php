@@ -9,6 +9,13 @@ final class LifecycleTest extends WpTestCase
         return self::$h->query("SELECT hook, status FROM wp_standin_actions WHERE hook LIKE 'aisle\\_%' AND status = 'pending'");
     }
 
+    public function testDeclaresHposAndBlocksCompatibility(): void
+    {
+        $declared = self::$h->wp('return Automattic\\WooCommerce\\Utilities\\FeaturesUtil::$declared;');
+        $this->assertTrue($declared['custom_order_tables']['aisle/aisle.php'] ?? null);
+        $this->assertTrue($declared['cart_checkout_blocks']['aisle/aisle.php'] ?? null);
+    }
+
     public function testUpgradeRecreatesSchemaOnVersionChange(): void
     {
         self::$h->query('DROP TABLE wp_aisle_catalog_hashes');

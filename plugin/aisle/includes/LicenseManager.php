@@ -29,6 +29,10 @@ final class LicenseManager {
 	}
 
 	public function ensure_scheduled(): void {
+		// admin_init also runs for admin-ajax.php calls made from storefront pages: not those.
+		if ( wp_doing_ajax() ) {
+			return;
+		}
 		if ( function_exists( 'as_has_scheduled_action' ) && ! as_has_scheduled_action( self::CHECK_HOOK, array(), Installer::ACTION_GROUP ) ) {
 			as_schedule_recurring_action( time() + HOUR_IN_SECONDS, DAY_IN_SECONDS, self::CHECK_HOOK, array(), Installer::ACTION_GROUP );
 		}
