@@ -176,6 +176,10 @@ define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 define('WP_ENVIRONMENT_TYPE', 'local');
 $extra
+// Tests add constants here while the site runs (e.g. the license server's address).
+if (is_file(__DIR__ . '/test-config.php')) {
+    require __DIR__ . '/test-config.php';
+}
 if (!defined('ABSPATH')) {
     define('ABSPATH', __DIR__ . '/');
 }

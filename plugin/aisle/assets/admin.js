@@ -118,6 +118,13 @@
 				lines.push( sprintf( __( 'Plan: %s', 'aisle' ), l.license.plan ) );
 				lines.push( sprintf( __( 'Site: %s', 'aisle' ), l.license.site ) );
 				lines.push( sprintf( __( 'Expires: %s', 'aisle' ), new Date( l.license.expires_at * 1000 ).toLocaleDateString() ) );
+				lines.push( sprintf( __( 'Features: %s', 'aisle' ), ( l.license.features || [] ).join( ', ' ) || '—' ) );
+				if ( l.license.development ) {
+					lines.push( __( 'Development license: for staging and local copies only.', 'aisle' ) );
+				}
+			}
+			if ( l.license.reason ) {
+				lines.push( sprintf( __( 'The saved license is no longer valid (%s). Activate again.', 'aisle' ), l.license.reason ) );
 			}
 		} else {
 			lines.push( __( 'No license activated. The built-in answerer works without one.', 'aisle' ) );

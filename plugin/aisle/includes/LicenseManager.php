@@ -72,7 +72,11 @@ final class LicenseManager {
 				if ( null === $key ) {
 					return new \WP_Error( 'aisle_license_no_key', __( 'Enter your license key.', 'aisle' ), array( 'status' => 400, 'params' => array( 'license_key' => __( 'Enter your license key.', 'aisle' ) ) ) );
 				}
-				$token = \Aisle\License::activate( $server, $key, home_url() );
+				// Newer builds verify the returned token inside activate() and take the public key too.
+				$takes_key = ( new \ReflectionMethod( \Aisle\License::class, 'activate' ) )->getNumberOfParameters() >= 5;
+				$token     = $takes_key
+					? \Aisle\License::activate( $server, $key, home_url(), 5000, self::public_key() )
+					: \Aisle\License::activate( $server, $key, home_url() );
 				$key   = '';
 			}
 			$license = \Aisle\License::verify( $token, home_url(), self::public_key() );
@@ -106,6 +110,13 @@ final class LicenseManager {
 			'expires_at' => $license->expiresAt(),
 			'checked_at' => time(),
 		);
+		// Present in newer extension builds; the UI shows them when there.
+		if ( method_exists( $license, 'isDevelopment' ) ) {
+			$status['development'] = $license->isDevelopment();
+		}
+		if ( method_exists( $license, 'graceEndsAt' ) ) {
+			$status['grace_ends_at'] = $license->graceEndsAt();
+		}
 		update_option( self::STATUS_OPTION, $status, false );
 		return $this->status();
 	}
