@@ -4,11 +4,11 @@
  *
  *   aisle full sync       CatalogSync jobs (bulk reads → Aisle\Catalog → index), products/s, peak PHP memory
  *   aisle adapter reads   WooAdapter::products() alone, 500 a batch
- *   per-product path      what wc_get_products() + get_data() + json_encode does: with real WooCommerce
- *                         (WOOCOMMERCE_ZIP) exactly that; with the stand-in, the same per-product core
- *                         reads WooCommerce's data store makes (get_post, all post meta, terms)
+ *   per-product path      what wc_get_products() + get_data() + json_encode does: wc_get_product() when
+ *                         real WooCommerce is active; with the stand-in, the same per-product core reads
+ *                         WooCommerce's data store makes (get_post, all post meta, terms)
  *
- * The REST crawl (/wc/v3/products) needs real WooCommerce and is reported only then.
+ * The REST crawl (/wc/v3/products) needs real WooCommerce, which CI machines cannot install: not measured here.
  * Usage: php -dextension=build/aisle.so tests/bench/sync.php [products=10000]
  */
 declare(strict_types=1);
@@ -88,4 +88,4 @@ if ($result['sync']) {
 }
 printf("  %-34s %10.0f %9.1fx\n", 'aisle adapter reads (500/batch)', $rate($result['adapter']), $rate($result['adapter']) / $perProduct);
 printf("  %-34s %10.0f %9.1fx\n", $result['per_product']['real_wc'] ? 'wc_get_product()->get_data() + json' : 'per-product core reads + json', $perProduct, 1.0);
-printf("  %-34s %10s   (needs real WooCommerce: make bench-sync WOOCOMMERCE_ZIP=…; reference ~200/s)\n", 'REST crawl /wc/v3/products', 'n/a');
+printf("  %-34s %10s   (needs real WooCommerce, not installable here; measured elsewhere at ~200/s)\n", 'REST crawl /wc/v3/products', 'n/a');

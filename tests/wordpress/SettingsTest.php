@@ -93,6 +93,9 @@ PHP);
         $this->assertSame(7, $s['retention_days']);
         $this->assertSame(['welcome10'], $s['shareable_coupons']);
         $this->assertStringNotContainsString('<script>', $s['welcome_message']);
+        // Store facts follow the assistant settings at once (the assistant reads them, not the settings).
+        $facts = self::$h->wp('return get_option("aisle_store_facts");');
+        $this->assertSame('help@example.com', $facts['support_email']);
     }
 
     /**

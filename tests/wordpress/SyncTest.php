@@ -125,6 +125,18 @@ PHP);
         $hits = self::$h->wp('return Aisle\CatalogIndex::open(Aisle\Plugin\CatalogSync::index_dir())->search("Zanzibar Lantern", 3);');
         $this->assertSame($id, (int) $hits[0]['id']);
 
+        // Trash through WooCommerce's delete path: the product leaves the index.
+        $trashed = $id + 1;
+        self::$h->wp("standin_delete_product($trashed); return true;");
+        $this->runActions();
+        $gone = $this->rest('GET', '/sync', $this->admin())['json']['last_delta'];
+        $this->assertSame([$trashed], $gone['ids']);
+        $this->assertSame(1999, $gone['counts']['indexed']);
+        $this->assertSame(1, $gone['counts']['deleted']);
+        self::$h->wp("wp_untrash_post($trashed); wp_publish_post($trashed); return true;");
+        $this->runActions();
+        $this->assertSame(2000, $this->rest('GET', '/sync', $this->admin())['json']['last_delta']['counts']['indexed']);
+
         $facts = self::$h->wp('return get_option("aisle_store_facts");');
         $this->assertSame('Courier', $facts['shipping_zones'][0]['methods'][0]['title']);
         $this->assertSame('200', $facts['shipping_zones'][0]['methods'][1]['free_minimum']);

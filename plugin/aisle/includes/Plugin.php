@@ -33,7 +33,7 @@ final class Plugin {
 		foreach ( array(
 			$license,
 			$sync,
-			new RestController( $settings, $secrets, $license, $sync ),
+			new RestController( $settings, $secrets, $license, $sync, $facts ),
 			new AdminPage( $settings ),
 		) as $concern ) {
 			$concern->register();

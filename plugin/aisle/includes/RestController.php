@@ -18,7 +18,8 @@ final class RestController {
 		private Settings $settings,
 		private Secrets $secrets,
 		private LicenseManager $license,
-		private CatalogSync $sync
+		private CatalogSync $sync,
+		private StoreFacts $facts
 	) {}
 
 	public function register(): void {
@@ -136,6 +137,10 @@ final class RestController {
 			return new \WP_Error( 'aisle_vault_' . $e->reason(), __( 'The secret could not be encrypted: the vault key is not usable. See "Secrets" in the README.', 'aisle' ), array( 'status' => 500 ) );
 		}
 		$this->settings->save( $clean );
+		// FAQ, coupons and store name feed the store facts: keep them current without a full sync.
+		if ( array_intersect( array_keys( $clean ), array( 'faq', 'shareable_coupons', 'store_name', 'support_email' ) ) ) {
+			$this->facts->refresh();
+		}
 		return rest_ensure_response( $this->settings_response() );
 	}
 
