@@ -101,4 +101,22 @@ final class Vault
     public function keyIds(): array {}
 }
 
+/**
+ * Removes personal data from text before it is stored or sent to an AI provider.
+ * Placeholders: "[phone]", "[email]", "[card]". Invalid UTF-8 is repaired (each bad
+ * sequence becomes U+FFFD) so the result is always valid UTF-8.
+ */
+final class Redactor
+{
+    /** Not constructible from PHP (throws \Exception): use the static method. */
+    public function __construct() {}
+
+    /**
+     * @param list<string> $kinds any of 'phone', 'email', 'card'
+     * @return array{text: string, found: list<array{kind: string, value: string}>}
+     * @throws Exception invalid_argument for an unknown kind
+     */
+    public static function redact(string $text, array $kinds = ['phone', 'email', 'card']): array {}
+}
+
 }

@@ -2,6 +2,7 @@
 //! `php` is the thin FFI layer, compiled only with the `php` feature.
 pub mod build_info;
 pub mod net;
+pub mod redact;
 pub mod vault;
 
 #[cfg(feature = "php")]

@@ -3,6 +3,7 @@
 #![allow(non_snake_case)]
 mod errors;
 mod ini;
+mod redactor;
 mod vault;
 
 use ext_php_rs::prelude::*;
@@ -34,5 +35,5 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 #[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = errors::register(module);
-    module.class::<vault::PhpVault>().info_function(module_info)
+    module.class::<vault::PhpVault>().class::<redactor::PhpRedactor>().info_function(module_info)
 }
