@@ -12,7 +12,7 @@ mod sse;
 #[cfg(test)]
 mod tests;
 
-pub use client::chat;
+pub use client::{chat, http_client};
 pub use error::AiError;
 pub use request::{parse_messages, parse_tools};
 
