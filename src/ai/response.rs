@@ -201,14 +201,12 @@ impl Stream {
                 self.input_tokens = u64_at(v, "/message/usage/input_tokens");
                 self.output_tokens = u64_at(v, "/message/usage/output_tokens");
             }
-            "content_block_start" => {
-                if v.pointer("/content_block/type").and_then(Value::as_str) == Some("tool_use") {
-                    let id = v.pointer("/content_block/id").and_then(Value::as_str).unwrap_or_default().to_owned();
-                    let name = v.pointer("/content_block/name").and_then(Value::as_str).unwrap_or_default().to_owned();
-                    let call = self.call(index);
-                    call.id = id;
-                    call.name = name;
-                }
+            "content_block_start" if v.pointer("/content_block/type").and_then(Value::as_str) == Some("tool_use") => {
+                let id = v.pointer("/content_block/id").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let name = v.pointer("/content_block/name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let call = self.call(index);
+                call.id = id;
+                call.name = name;
             }
             "content_block_delta" => match v.pointer("/delta/type").and_then(Value::as_str) {
                 Some("text_delta") => {
