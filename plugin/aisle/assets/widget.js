@@ -100,6 +100,11 @@
 	var title = el('h2', { id: 'aisle-title', text: cfg.title || t.title || 'Chat' });
 	var header = el('div', { 'class': 'aisle-header' }, [cfg.avatar && httpUrl(cfg.avatar) ? el('img', { src: httpUrl(cfg.avatar), alt: '', width: '28', height: '28' }) : null, title, close]);
 	var panel = el('div', { id: 'aisle-panel', 'class': 'aisle-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'aisle-title', hidden: '' }, [header, log, form]);
+	/* The stylesheet loads after first paint; the widget stays invisible until then. */
+	root.style.visibility = 'hidden';
+	if (cfg.cssUrl) {
+		document.head.appendChild(el('link', { rel: 'stylesheet', href: cfg.cssUrl, onload: function () { root.style.visibility = ''; } }));
+	} else { root.style.visibility = ''; }
 	root.appendChild(panel);
 	root.appendChild(launcher);
 	document.body.appendChild(root);
