@@ -1,0 +1,77 @@
+<?php
+/**
+ * Puts the chat widget on storefront pages: one deferred script and one inline
+ * config object. No database query of its own (settings are autoloaded options),
+ * no cookies, no external requests; the stylesheet is loaded by the script so
+ * nothing blocks rendering.
+ *
+ * @package Aisle
+ */
+
+namespace Aisle\Plugin;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Widget {
+
+	public const HANDLE = 'aisle-widget';
+
+	public function __construct( private Settings $settings ) {}
+
+	public function register(): void {
+		add_action( 'wp_enqueue_scripts', array( $this, 'enqueue' ) );
+		// WordPress < 6.3 has no loading strategies: add `defer` ourselves.
+		add_filter( 'script_loader_tag', array( $this, 'defer' ), 10, 2 );
+	}
+
+	public function enqueue(): void {
+		if ( is_admin() || $this->settings->get( 'assistant_paused' ) ) {
+			return;
+		}
+		$base = plugins_url( 'assets/', AISLE_FILE );
+		wp_register_script( self::HANDLE, $base . 'widget.js', array(), AISLE_VERSION, array( 'in_footer' => true, 'strategy' => 'defer' ) );
+		wp_add_inline_script( self::HANDLE, 'window.aisleConfig=' . wp_json_encode( $this->config( $base ) ) . ';', 'before' );
+		wp_enqueue_script( self::HANDLE );
+	}
+
+	public function defer( string $tag, string $handle ): string {
+		if ( self::HANDLE !== $handle || str_contains( $tag, ' defer' ) ) {
+			return $tag;
+		}
+		return str_replace( ' src=', ' defer src=', $tag );
+	}
+
+	/** Everything the widget needs, in the names the widget uses. */
+	private function config( string $base ): array {
+		$s = $this->settings;
+		return array(
+			'restUrl'       => esc_url_raw( rest_url( RestController::NAMESPACE . '/' ) ),
+			'cssUrl'        => $base . 'widget.css?ver=' . AISLE_VERSION,
+			'color'         => $s->get( 'accent_color' ),
+			'position'      => $s->get( 'position' ),
+			'welcome'       => $s->get( 'welcome_message' ) ?: __( 'Hi! Ask me about our products, shipping or your order.', 'aisle' ),
+			'launcherLabel' => $s->get( 'launcher_label' ) ?: __( 'Chat with us', 'aisle' ),
+			'avatar'        => $s->get( 'avatar_url' ),
+			'title'         => $s->get( 'store_name' ) ?: get_bloginfo( 'name' ),
+			'rtl'           => is_rtl(),
+			'consentText'   => __( 'I agree that this store may use my email or phone to answer my question. It is kept for a short time and never shared.', 'aisle' ),
+			'strings'       => array(
+				'message'     => __( 'Message', 'aisle' ),
+				'placeholder' => __( 'Ask a question…', 'aisle' ),
+				'send'        => __( 'Send', 'aisle' ),
+				'close'       => __( 'Close chat', 'aisle' ),
+				'retry'       => __( 'Retry', 'aisle' ),
+				'error'       => __( 'Sorry, the assistant could not be reached.', 'aisle' ),
+				'inStock'     => __( 'In stock', 'aisle' ),
+				'outOfStock'  => __( 'Out of stock', 'aisle' ),
+				'addToCart'   => __( 'Add to cart', 'aisle' ),
+				'email'       => __( 'Email', 'aisle' ),
+				'phone'       => __( 'Phone', 'aisle' ),
+				'leadIntro'   => __( 'Leave your email or phone and the store will get back to you.', 'aisle' ),
+				'leadSend'    => __( 'Send', 'aisle' ),
+				'leadMissing' => __( 'Please enter an email or a phone number.', 'aisle' ),
+				'leadThanks'  => __( 'Thank you! The store will contact you soon.', 'aisle' ),
+			),
+		);
+	}
+}
