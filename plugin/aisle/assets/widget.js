@@ -143,7 +143,7 @@
 
 	/* ---- talking to the store ---- */
 	function post(path, body) {
-		return fetch(cfg.restUrl + path, {
+		return fetch(cfg.restUrl + path.replace('?', cfg.restUrl.indexOf('?') < 0 ? '?' : '&'), {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream, application/json' },
 			body: JSON.stringify(body),

@@ -12,7 +12,7 @@ defined( 'ABSPATH' ) || exit;
 final class Installer {
 
 	/** Bump when the schema below changes; maybe_upgrade() re-runs dbDelta once. */
-	public const DB_VERSION = '1';
+	public const DB_VERSION = '2';
 
 	public const DB_VERSION_OPTION = 'aisle_db_version';
 
@@ -52,6 +52,7 @@ final class Installer {
   PRIMARY KEY  (product_id)
 ) {$collate};"
 		);
+		dbDelta( Conversations::schema( $collate ) );
 		update_option( self::DB_VERSION_OPTION, self::DB_VERSION, true );
 	}
 
@@ -62,6 +63,7 @@ final class Installer {
 				as_unschedule_all_actions( $hook );
 			}
 		}
+		wp_clear_scheduled_hook( Retention::HOOK );
 		// A lock held by a job that will never run again would block the next sync.
 		delete_option( CatalogSync::LOCK_OPTION );
 	}

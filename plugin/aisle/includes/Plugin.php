@@ -30,7 +30,18 @@ final class Plugin {
 		$facts    = new StoreFacts( new WooAdapter(), $settings );
 		$sync     = new CatalogSync( new WooAdapter(), $settings, $facts );
 
+		$adapter       = new WooAdapter();
+		$conversations = new Conversations( $settings );
+		$leads         = new Leads( $conversations );
+		$assistant     = new Assistant( $settings, $secrets, $conversations, new ProductSearch( $adapter ), $adapter, new OrderLookup() );
+
 		foreach ( array(
+			new Widget( $settings ),
+			new ChatController( $settings, $assistant, $leads ),
+			new Retention(),
+			new Privacy( $conversations, $leads ),
+			new Attribution(),
+			new AdminChats( $conversations, $leads, $settings ),
 			$license,
 			$sync,
 			new RestController( $settings, $secrets, $license, $sync, $facts ),

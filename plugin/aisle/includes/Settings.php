@@ -52,6 +52,12 @@ final class Settings {
 				'default'  => array(),
 				'items'    => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 50 ),
 			),
+			// Storefront chat (ChatController, Assistant).
+			'assistant_paused'     => array( 'type' => 'boolean', 'default' => false ),
+			'rate_limit_ip'        => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 1000, 'default' => 30 ),
+			'rate_limit_session'   => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 1000, 'default' => 20 ),
+			'ai_connect_timeout'   => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 30, 'default' => 5 ),
+			'ai_timeout'           => array( 'type' => 'integer', 'minimum' => 5, 'maximum' => 120, 'default' => 30 ),
 			// Catalog.
 			'include_out_of_stock' => array( 'type' => 'boolean', 'default' => true ),
 			'include_hidden'       => array( 'type' => 'boolean', 'default' => false ),

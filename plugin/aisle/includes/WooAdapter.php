@@ -199,6 +199,34 @@ final class WooAdapter {
 		return $products;
 	}
 
+	/**
+	 * Published product ids passing price/stock filters, from wc_product_meta_lookup: the chat's
+	 * fallback when no search index exists yet (one query).
+	 *
+	 * @param array{in_stock?: bool, price_min?: float, price_max?: float} $filters
+	 * @return int[]
+	 */
+	public function candidate_ids( array $filters, int $limit ): array {
+		global $wpdb;
+		$sql = "SELECT p.ID FROM {$wpdb->posts} p JOIN {$wpdb->prefix}wc_product_meta_lookup l ON l.product_id = p.ID WHERE p.post_type = 'product' AND p.post_status = 'publish'";
+		if ( ! empty( $filters['in_stock'] ) ) {
+			$sql .= " AND l.stock_status = 'instock'";
+		}
+		if ( isset( $filters['price_min'] ) ) {
+			$sql .= $wpdb->prepare( ' AND l.max_price >= %f', $filters['price_min'] );
+		}
+		if ( isset( $filters['price_max'] ) ) {
+			$sql .= $wpdb->prepare( ' AND l.min_price <= %f', $filters['price_max'] );
+		}
+		return array_map( 'intval', $wpdb->get_col( $wpdb->prepare( $sql . ' ORDER BY l.total_sales DESC, p.ID DESC LIMIT %d', $limit ) ) ); // phpcs:ignore WordPress.DB
+	}
+
+	/** @return string[] Product category names (the built-in answerer's category words). */
+	public function category_names(): array {
+		$terms = get_terms( array( 'taxonomy' => 'product_cat', 'hide_empty' => false, 'fields' => 'names', 'number' => 500 ) );
+		return is_array( $terms ) ? array_map( 'strval', $terms ) : array();
+	}
+
 	private function price( $meta_price, $lookup_min ): string {
 		if ( null !== $meta_price && '' !== $meta_price ) {
 			return (string) $meta_price;

@@ -26,6 +26,9 @@ namespace {
 			return self::$instance ??= new self();
 		}
 
+		/** WooCommerce creates the customer session on the front end only; null elsewhere. */
+		public $session = null;
+
 		public function payment_gateways(): WC_Payment_Gateways {
 			return WC_Payment_Gateways::instance();
 		}

@@ -1,0 +1,167 @@
+<?php
+/**
+ * Conversations and their messages, stored redacted and with an expiry. Every read filters on
+ * expires_at, so an expired row is invisible even before the hourly purge deletes it.
+ *
+ * @package Aisle
+ */
+
+namespace Aisle\Plugin;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Conversations {
+
+	public function __construct( private Settings $settings ) {}
+
+	public static function table( string $name ): string {
+		global $wpdb;
+		return $wpdb->prefix . 'aisle_' . $name;
+	}
+
+	/** dbDelta SQL for the three chat tables (Installer runs it). */
+	public static function schema( string $collate ): array {
+		$c = self::table( 'conversations' );
+		$m = self::table( 'messages' );
+		$l = self::table( 'leads' );
+		return array(
+			"CREATE TABLE {$c} (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  session_id char(36) NOT NULL,
+  started_at int(10) unsigned NOT NULL,
+  updated_at int(10) unsigned NOT NULL,
+  page_url varchar(500) NOT NULL DEFAULT '',
+  message_count int(10) unsigned NOT NULL DEFAULT 0,
+  tokens_in int(10) unsigned NOT NULL DEFAULT 0,
+  tokens_out int(10) unsigned NOT NULL DEFAULT 0,
+  grounding_fixes int(10) unsigned NOT NULL DEFAULT 0,
+  state varchar(64) NOT NULL DEFAULT '',
+  expires_at int(10) unsigned NOT NULL,
+  PRIMARY KEY  (id),
+  UNIQUE KEY session_id (session_id),
+  KEY expires_at (expires_at)
+) {$collate};",
+			"CREATE TABLE {$m} (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  conversation_id bigint(20) unsigned NOT NULL,
+  role varchar(16) NOT NULL,
+  content text NOT NULL,
+  tokens_in int(10) unsigned NOT NULL DEFAULT 0,
+  tokens_out int(10) unsigned NOT NULL DEFAULT 0,
+  created_at int(10) unsigned NOT NULL,
+  expires_at int(10) unsigned NOT NULL,
+  PRIMARY KEY  (id),
+  KEY conversation_id (conversation_id),
+  KEY expires_at (expires_at)
+) {$collate};",
+			"CREATE TABLE {$l} (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  conversation_id bigint(20) unsigned NOT NULL DEFAULT 0,
+  email varchar(200) NOT NULL DEFAULT '',
+  phone varchar(50) NOT NULL DEFAULT '',
+  consent_text text NOT NULL,
+  consent_at int(10) unsigned NOT NULL,
+  page_url varchar(500) NOT NULL DEFAULT '',
+  status varchar(20) NOT NULL DEFAULT 'new',
+  created_at int(10) unsigned NOT NULL,
+  expires_at int(10) unsigned NOT NULL,
+  PRIMARY KEY  (id),
+  KEY email (email),
+  KEY expires_at (expires_at)
+) {$collate};",
+		);
+	}
+
+	public function expires_at(): int {
+		return time() + DAY_IN_SECONDS * max( 1, (int) $this->settings->get( 'retention_days' ) );
+	}
+
+	/** @return object|null The live conversation of a session. */
+	public function find( string $session_id ): ?object {
+		global $wpdb;
+		$t = self::table( 'conversations' );
+		return $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$t} WHERE session_id = %s AND expires_at > %d", $session_id, time() ) ) ?: null; // phpcs:ignore WordPress.DB
+	}
+
+	/** Returns the session's conversation, starting one (or restarting an expired one). */
+	public function open( string $session_id, string $page_url ): object {
+		global $wpdb;
+		$found = $this->find( $session_id );
+		if ( $found ) {
+			return $found;
+		}
+		$t = self::table( 'conversations' );
+		// An expired row with the same session id may still wait for the purge: replace it.
+		$old = $wpdb->get_var( $wpdb->prepare( "SELECT id FROM {$t} WHERE session_id = %s", $session_id ) ); // phpcs:ignore WordPress.DB
+		if ( $old ) {
+			$this->delete( array( (int) $old ) );
+		}
+		$now = time();
+		$wpdb->insert( $t, array( 'session_id' => $session_id, 'started_at' => $now, 'updated_at' => $now, 'page_url' => $page_url, 'expires_at' => $this->expires_at() ) ); // phpcs:ignore WordPress.DB
+		Stats::bump( 'sessions' );
+		return $this->find( $session_id );
+	}
+
+	/** Stores one message; $content must already be redacted (Assistant does it). */
+	public function add( object $conv, string $role, string $content, int $tokens_in = 0, int $tokens_out = 0, int $fixes = 0 ): void {
+		global $wpdb;
+		$exp = $this->expires_at();
+		$wpdb->insert( self::table( 'messages' ), array( 'conversation_id' => $conv->id, 'role' => $role, 'content' => $content, 'tokens_in' => $tokens_in, 'tokens_out' => $tokens_out, 'created_at' => time(), 'expires_at' => $exp ) ); // phpcs:ignore WordPress.DB
+		$t = self::table( 'conversations' );
+		// Each message extends the conversation (and its earlier messages) to a full retention period from now.
+		$wpdb->query( $wpdb->prepare( "UPDATE {$t} SET message_count = message_count + 1, tokens_in = tokens_in + %d, tokens_out = tokens_out + %d, grounding_fixes = grounding_fixes + %d, updated_at = %d, expires_at = %d WHERE id = %d", $tokens_in, $tokens_out, $fixes, time(), $exp, $conv->id ) ); // phpcs:ignore WordPress.DB
+		$wpdb->query( $wpdb->prepare( 'UPDATE ' . self::table( 'messages' ) . ' SET expires_at = %d WHERE conversation_id = %d', $exp, $conv->id ) ); // phpcs:ignore WordPress.DB
+		Stats::bump( 'messages' );
+		if ( $tokens_in + $tokens_out ) {
+			Stats::bump( 'tokens', $tokens_in + $tokens_out );
+		}
+		if ( $fixes ) {
+			Stats::bump( 'grounding', $fixes );
+		}
+	}
+
+	public function set_state( object $conv, string $state ): void {
+		global $wpdb;
+		$wpdb->update( self::table( 'conversations' ), array( 'state' => $state ), array( 'id' => $conv->id ) ); // phpcs:ignore WordPress.DB
+	}
+
+	/** @return array<int, object> The last $limit live messages, oldest first. */
+	public function messages( int $conversation_id, int $limit = 200 ): array {
+		global $wpdb;
+		$t    = self::table( 'messages' );
+		$rows = $wpdb->get_results( $wpdb->prepare( "SELECT * FROM {$t} WHERE conversation_id = %d AND expires_at > %d ORDER BY id DESC LIMIT %d", $conversation_id, time(), $limit ) ); // phpcs:ignore WordPress.DB
+		return array_reverse( $rows );
+	}
+
+	/** Admin list: live conversations, newest first, optionally those with a message containing $search. */
+	public function search( string $search = '', int $page = 1, int $per_page = 20 ): array {
+		global $wpdb;
+		$c     = self::table( 'conversations' );
+		$m     = self::table( 'messages' );
+		$where = $wpdb->prepare( 'c.expires_at > %d', time() );
+		if ( '' !== $search ) {
+			$where .= $wpdb->prepare( " AND c.id IN (SELECT conversation_id FROM {$m} WHERE content LIKE %s)", '%' . $wpdb->esc_like( $search ) . '%' ); // phpcs:ignore WordPress.DB
+		}
+		$total = (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$c} c WHERE {$where}" ); // phpcs:ignore WordPress.DB
+		$rows  = $wpdb->get_results( $wpdb->prepare( "SELECT c.* FROM {$c} c WHERE {$where} ORDER BY c.updated_at DESC LIMIT %d OFFSET %d", $per_page, ( max( 1, $page ) - 1 ) * $per_page ) ); // phpcs:ignore WordPress.DB
+		return array( 'total' => $total, 'rows' => $rows );
+	}
+
+	public function get( int $id ): ?object {
+		global $wpdb;
+		$t = self::table( 'conversations' );
+		return $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$t} WHERE id = %d AND expires_at > %d", $id, time() ) ) ?: null; // phpcs:ignore WordPress.DB
+	}
+
+	/** @param int[] $ids Conversations to delete with their messages. */
+	public function delete( array $ids ): int {
+		global $wpdb;
+		$ids = array_filter( array_map( 'intval', $ids ) );
+		if ( ! $ids ) {
+			return 0;
+		}
+		$in = implode( ',', $ids );
+		$wpdb->query( 'DELETE FROM ' . self::table( 'messages' ) . " WHERE conversation_id IN ($in)" ); // phpcs:ignore WordPress.DB
+		return (int) $wpdb->query( 'DELETE FROM ' . self::table( 'conversations' ) . " WHERE id IN ($in)" ); // phpcs:ignore WordPress.DB
+	}
+}

@@ -1,0 +1,35 @@
+<?php
+/**
+ * Deletes conversations, messages and leads past their expiry, hourly (WP-Cron). Reads already
+ * ignore expired rows, so a late cron run never shows old data; it only frees the space.
+ *
+ * @package Aisle
+ */
+
+namespace Aisle\Plugin;
+
+defined( 'ABSPATH' ) || exit;
+
+final class Retention {
+
+	public const HOOK = 'aisle_retention_purge';
+
+	public function register(): void {
+		add_action( self::HOOK, array( self::class, 'purge' ) );
+		// Scheduling checks the cron option, which WordPress autoloads: no extra query per page.
+		if ( ! wp_next_scheduled( self::HOOK ) ) {
+			wp_schedule_event( time() + HOUR_IN_SECONDS, 'hourly', self::HOOK );
+		}
+	}
+
+	/** @return array<string, int> Rows deleted per table. */
+	public static function purge(): array {
+		global $wpdb;
+		$now = time();
+		$out = array();
+		foreach ( array( 'messages', 'conversations', 'leads' ) as $name ) {
+			$out[ $name ] = (int) $wpdb->query( $wpdb->prepare( 'DELETE FROM ' . Conversations::table( $name ) . ' WHERE expires_at <= %d', $now ) ); // phpcs:ignore WordPress.DB
+		}
+		return $out;
+	}
+}

@@ -1,0 +1,294 @@
+<?php
+declare(strict_types=1);
+
+/**
+ * Storefront chat through the real REST routes with the built-in answerer: search with filters,
+ * shipping, FAQ, order status, limits, leads, retention, privacy tools, and that no stored row
+ * holds a phone number or email the visitor typed.
+ */
+final class ChatTest extends WpTestCase
+{
+    private static bool $seeded = false;
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        if (!self::$seeded) {
+            self::$seeded = true;
+            self::seed();
+        }
+        self::resetLimits();
+    }
+
+    public static function seed(): void
+    {
+        self::$h->wp(<<<'PHP'
+standin_add_attribute('colour', 'Colour');
+foreach (array(array('Aisle Blue Hoodie', '45.00', 'instock', 'blue', 'AH-BLUE-1'), array('Aisle Red Hoodie', '65.00', 'instock', 'red', 'AH-RED-1'), array('Aisle Green Hoodie', '30.00', 'outofstock', 'green', 'AH-GRN-1')) as $p) {
+  wp_insert_term(ucfirst($p[3]), 'pa_colour', array('slug' => $p[3]));
+  standin_save_product(array('name' => $p[0], 'regular_price' => $p[1], 'stock_status' => $p[2], 'sku' => $p[4], 'categories' => array('Hoodies'), 'attributes' => array('pa_colour' => array($p[3])), 'short_description' => 'Warm cotton hoodie.'));
+}
+update_option('standin_store', array(
+  'zones' => array(
+    array('zone_name' => 'Germany', 'locations' => array(array('type' => 'country', 'code' => 'DE')), 'methods' => array(array('id' => 'flat_rate', 'title' => 'DHL Paket', 'settings' => array('cost' => '4.90')))),
+    array('zone_name' => 'Saudi Arabia', 'locations' => array(array('type' => 'country', 'code' => 'SA')), 'methods' => array(array('id' => 'flat_rate', 'title' => 'Aramex', 'settings' => array('cost' => '25')))),
+  ),
+  'gateways' => array(array('id' => 'cod', 'title' => 'Cash on delivery'), array('id' => 'paypal', 'title' => 'PayPal')),
+));
+$s = get_option('aisle_settings', array());
+$s['faq'] = array(array('question' => 'Do you offer gift wrapping?', 'answer' => 'Yes, gift wrapping costs nothing extra.'));
+$s['rate_limit_ip'] = 1000;
+$s['rate_limit_session'] = 1000;
+update_option('aisle_settings', $s);
+(new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
+standin_create_order(array('id' => 5001, 'status' => 'processing', 'billing_phone' => '+49 151 2345 6789', 'billing_email' => 'Buyer@Example.com', 'total' => '75.00',
+  'shipping_method' => 'DHL Paket', 'items' => array(array('name' => 'Aisle Blue Hoodie', 'qty' => 1, 'total' => '45.00')), 'meta' => array('_tracking_number' => 'DHL123456')));
+standin_create_order(array('id' => 5002, 'status' => 'completed', 'billing_phone' => '0555 111 222', 'billing_email' => 'x@example.com', 'total' => '10.00', 'items' => array()));
+return true;
+PHP);
+        if (self::$h->wp('return class_exists("Aisle\\\\Catalog");')) {
+            self::$h->wp('return standin_run_actions();');
+            self::$h->wp('update_option("aisle_sync_state", array()); return true;');
+        }
+    }
+
+    public static function resetLimits(): void
+    {
+        self::$h->query("DELETE FROM wp_options WHERE option_name LIKE '%transient%aisle\\_rl\\_%'");
+    }
+
+    public static function uuid(): string
+    {
+        $b = random_bytes(16);
+        $b[6] = chr(ord($b[6]) & 0x0f | 0x40);
+        $b[8] = chr(ord($b[8]) & 0x3f | 0x80);
+        return vsprintf('%s%s-%s-%s-%s-%s%s%s', str_split(bin2hex($b), 4));
+    }
+
+    protected function chat(string $message, ?string $session = null, array $headers = [], string $query = ''): array
+    {
+        return $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat') . $query, ['session_id' => $session ?? self::uuid(), 'message' => $message, 'page_url' => self::$h->url . '/shop/'], null, $headers);
+    }
+
+    public function testProductSearchUnderfiftyFiltersByPrice(): void
+    {
+        $sid = self::uuid();
+        $r = $this->chat('Do you have hoodies under 50?', $sid);
+        $this->assertSame(200, $r['status'], $r['body']);
+        $names = array_column($r['json']['products'], 'name');
+        $this->assertContains('Aisle Blue Hoodie', $names);
+        $this->assertNotContains('Aisle Red Hoodie', $names, '65.00 is not under 50');
+        $blue = $r['json']['products'][array_search('Aisle Blue Hoodie', $names, true)];
+        $this->assertSame('45.00', $blue['price']);
+        $this->assertTrue($blue['in_stock']);
+        $this->assertStringContainsString('aisle_session=' . $sid, $blue['url']);
+        $this->assertStringContainsString('add-to-cart=' . $blue['id'], $blue['add_to_cart_url']);
+
+        $r = $this->chat('blue hoodie in stock under 50');
+        $names = array_column($r['json']['products'], 'name');
+        $this->assertSame('Aisle Blue Hoodie', $names[0] ?? null, $r['body']);
+        $this->assertNotContains('Aisle Green Hoodie', $names, 'out of stock is filtered');
+    }
+
+    public function testShippingPaymentFaqAndFallback(): void
+    {
+        $r = $this->chat('Do you ship to Germany?');
+        $this->assertStringContainsString('DHL Paket', $r['json']['reply']);
+        $this->assertStringContainsString('4.90', $r['json']['reply']);
+        $this->assertStringContainsString('Aramex', $this->chat('what does shipping to Saudi Arabia cost?')['json']['reply']);
+        $this->assertStringContainsString('PayPal', $this->chat('How can I pay?')['json']['reply']);
+        $this->assertSame('Yes, gift wrapping costs nothing extra.', $this->chat('Do you offer gift wrapping?')['json']['reply']);
+        $none = $this->chat('zzqx flibbertigibbet');
+        $this->assertSame([], $none['json']['products']);
+        $this->assertContains('offer_lead', $none['json']['actions']);
+        $this->assertContains('offer_lead', $this->chat('Can I talk to a human?')['json']['actions']);
+    }
+
+    public function testOrderStatusRightAndWrongContactGiveNoHint(): void
+    {
+        $ok = $this->chat('Where is order 5001? My phone is 0151 23456789')['json']['reply'];
+        $this->assertStringContainsString('Processing', $ok);
+        $this->assertStringContainsString('Aisle Blue Hoodie', $ok);
+        $this->assertStringContainsString('DHL123456', $ok);
+        $this->assertStringContainsString('Processing', $this->chat('order 5001, email buyer@example.com')['json']['reply']);
+
+        $wrong = $this->chat('Where is order 5001? My phone is +49 170 9999 8888')['json']['reply'];
+        $unknown = $this->chat('Where is order 987654? My phone is +49 151 2345 6789')['json']['reply'];
+        $this->assertSame($wrong, $unknown, 'wrong contact and unknown order must read the same');
+        $this->assertStringNotContainsString('Processing', $wrong);
+
+        // Over three messages; the contact never reaches storage.
+        $sid = self::uuid();
+        $this->assertStringContainsString('order number', $this->chat('where is my order?', $sid)['json']['reply']);
+        $this->assertStringContainsString('5001', $this->chat('5001', $sid)['json']['reply']);
+        $this->assertStringContainsString('Processing', $this->chat('+49 151 2345 6789', $sid)['json']['reply']);
+        $rows = self::$h->query("SELECT m.content FROM wp_aisle_messages m JOIN wp_aisle_conversations c ON c.id = m.conversation_id WHERE c.session_id = '$sid'");
+        $this->assertCount(6, $rows);
+        foreach ($rows as $row) {
+            $this->assertStringNotContainsString('2345 6789', $row['content']);
+        }
+    }
+
+    public function testOrderLookupsAreLimitedPerOrder(): void
+    {
+        for ($i = 0; $i < 5; $i++) {
+            $this->assertStringNotContainsString('Too many', $this->chat("order 5002 phone 0555 999 00$i")['json']['reply']);
+        }
+        $this->assertStringContainsString('Too many', $this->chat('order 5002 phone 0555 111 222')['json']['reply'], 'even the right phone waits');
+    }
+
+    public function testRateLimitAnswers429WithRetryAfter(): void
+    {
+        self::$h->wp('$s = get_option("aisle_settings"); $s["rate_limit_session"] = 3; update_option("aisle_settings", $s); return true;');
+        try {
+            $sid = self::uuid();
+            for ($i = 0; $i < 3; $i++) {
+                $this->assertSame(200, $this->chat('hello', $sid)['status']);
+            }
+            $r = $this->chat('hello', $sid);
+            $this->assertSame(429, $r['status']);
+            $this->assertSame('aisle_rate_limited', $r['json']['code']);
+            $this->assertMatchesRegularExpression('/^Retry-After: ([1-9]|[1-5]\d|60)\r?$/mi', $r['headers']);
+            $this->assertSame(200, $this->chat('hello')['status'], 'another session is not limited');
+        } finally {
+            self::$h->wp('$s = get_option("aisle_settings"); $s["rate_limit_session"] = 1000; update_option("aisle_settings", $s); return true;');
+        }
+    }
+
+    public function testSizeOriginAndValidationErrors(): void
+    {
+        $this->assertSame(200, $this->chat(str_repeat('é', 2000))['status']);
+        $long = $this->chat(str_repeat('a', 2001));
+        $this->assertSame(400, $long['status']);
+        $this->assertSame('aisle_message_too_long', $long['json']['code']);
+        $big = $this->http('POST', '/?rest_route=/aisle/v1/chat', ['session_id' => self::uuid(), 'message' => 'hi', 'page_url' => str_repeat('x', 17000)]);
+        $this->assertSame(413, $big['status']);
+        $this->assertSame('aisle_body_too_large', $big['json']['code']);
+        $this->assertSame('aisle_invalid_session', $this->http('POST', '/?rest_route=/aisle/v1/chat', ['session_id' => 'abc', 'message' => 'hi'])['json']['code']);
+        $this->assertSame('aisle_empty_message', $this->http('POST', '/?rest_route=/aisle/v1/chat', ['session_id' => self::uuid(), 'message' => ['x']])['json']['code']);
+        $evil = $this->chat('hi', null, ['Origin: https://evil.example']);
+        $this->assertSame(403, $evil['status']);
+        $this->assertSame('aisle_bad_origin', $evil['json']['code']);
+        $this->assertSame(200, $this->chat('hi', null, ['Origin: ' . self::$h->url])['status']);
+    }
+
+    public function testStreamSendsDeltasThenDone(): void
+    {
+        $r = $this->chat('Do you ship to Germany?', null, [], '&stream=1');
+        $this->assertSame(200, $r['status']);
+        $this->assertMatchesRegularExpression('~^Content-Type: text/event-stream~mi', $r['headers']);
+        $this->assertMatchesRegularExpression('~^X-Accel-Buffering: no~mi', $r['headers']);
+        $this->assertMatchesRegularExpression('/^event: delta\ndata: \{"text":/m', $r['body']);
+        $this->assertSame(1, preg_match('/^event: done\ndata: (.*)$/m', $r['body'], $m));
+        $this->assertStringContainsString('DHL Paket', json_decode($m[1], true)['reply']);
+    }
+
+    public function testNoStoredRowHoldsTypedPhoneOrEmail(): void
+    {
+        $sid = self::uuid();
+        $this->chat('Call me on +1 (415) 555-0134 or write to jane.doe@example.org, card 4111 1111 1111 1111', $sid);
+        $this->chat('mon numéro: ٠٦١٢٣٤٥٦٧٨', $sid);
+        $rows = self::$h->query('SELECT * FROM wp_aisle_conversations UNION ALL SELECT id, conversation_id, role, content, tokens_in, tokens_out, created_at, expires_at, 0, 0, 0 FROM wp_aisle_messages');
+        $all = json_encode($rows, JSON_UNESCAPED_UNICODE);
+        foreach (['555-0134', 'jane.doe', '4111 1111', '٠٦١٢٣٤٥٦٧٨', 'buyer@example.com', '2345 6789'] as $needle) {
+            $this->assertStringNotContainsString($needle, $all);
+        }
+        $this->assertStringContainsString('[email]', $all);
+        $this->assertStringContainsString('[phone]', $all);
+    }
+
+    public function testLeadNeedsConsentAndIsStored(): void
+    {
+        $sid = self::uuid();
+        $this->chat('Can I talk to a human?', $sid);
+        $lead = fn (array $b) => $this->http('POST', '/?rest_route=/aisle/v1/lead', $b + ['session_id' => $sid, 'page_url' => self::$h->url . '/']);
+        $this->assertSame('aisle_consent_required', $lead(['email' => 'lead@example.com', 'consent' => false])['json']['code']);
+        $this->assertSame('aisle_contact_required', $lead(['consent' => true])['json']['code']);
+        $this->assertSame('aisle_invalid_email', $lead(['email' => 'nope', 'consent' => true])['json']['code']);
+        $ok = $lead(['email' => 'lead@example.com', 'phone' => '+44 20 7946 0958', 'consent' => true]);
+        $this->assertSame(201, $ok['status'], $ok['body']);
+        $row = self::$h->query('SELECT l.*, c.session_id FROM wp_aisle_leads l JOIN wp_aisle_conversations c ON c.id = l.conversation_id WHERE l.id = ' . (int) $ok['json']['id'])[0];
+        $this->assertSame('lead@example.com', $row['email']);
+        $this->assertSame($sid, $row['session_id']);
+        $this->assertStringContainsString('I agree', $row['consent_text']);
+        $this->assertGreaterThan(time() + 86400, (int) $row['expires_at'], 'kept for the retention period (2 days)');
+        $this->assertLessThanOrEqual(time() + 2 * 86400 + 5, (int) $row['expires_at']);
+    }
+
+    public function testExpiredRowsAreHiddenThenPurged(): void
+    {
+        $sid = self::uuid();
+        $this->chat('hello', $sid);
+        $this->http('POST', '/?rest_route=/aisle/v1/lead', ['session_id' => $sid, 'email' => 'old@example.com', 'consent' => true]);
+        self::$h->query("UPDATE wp_aisle_conversations SET expires_at = UNIX_TIMESTAMP() - 1 WHERE session_id = '$sid'");
+        self::$h->query("UPDATE wp_aisle_messages m JOIN wp_aisle_conversations c ON c.id = m.conversation_id SET m.expires_at = UNIX_TIMESTAMP() - 1 WHERE c.session_id = '$sid'");
+        self::$h->query("UPDATE wp_aisle_leads SET expires_at = UNIX_TIMESTAMP() - 1 WHERE email = 'old@example.com'");
+        $seen = self::$h->wp(<<<PHP
+\$c = new Aisle\Plugin\Conversations(new Aisle\Plugin\Settings());
+\$l = new Aisle\Plugin\Leads(\$c);
+return array('find' => \$c->find('$sid'), 'list' => array_column(\$c->search('', 1, 1000)['rows'], 'session_id'), 'leads' => array_column(\$l->all(), 'email'),
+  'export' => count(apply_filters('wp_privacy_personal_data_exporters', array())['aisle']['callback']('old@example.com')['data']));
+PHP);
+        $this->assertNull($seen['find']);
+        $this->assertNotContains($sid, $seen['list']);
+        $this->assertNotContains('old@example.com', $seen['leads']);
+        $this->assertSame(0, $seen['export']);
+        $purged = self::$h->wp('return Aisle\Plugin\Retention::purge();');
+        $this->assertGreaterThanOrEqual(1, $purged['conversations']);
+        $this->assertGreaterThanOrEqual(1, $purged['leads']);
+        $this->assertSame([], self::$h->query("SELECT id FROM wp_aisle_conversations WHERE session_id = '$sid'"));
+        $this->assertNotFalse(self::$h->wp('return wp_next_scheduled("aisle_retention_purge");'), 'hourly purge is scheduled');
+    }
+
+    public function testExporterAndEraser(): void
+    {
+        $sid = self::uuid();
+        $this->chat('Do you ship to Germany?', $sid);
+        $this->http('POST', '/?rest_route=/aisle/v1/lead', ['session_id' => $sid, 'email' => 'privacy@example.com', 'consent' => true]);
+        $export = self::$h->wp('return apply_filters("wp_privacy_personal_data_exporters", array())["aisle"]["callback"]("privacy@example.com");');
+        $groups = array_column($export['data'], 'group_id');
+        $this->assertContains('aisle-leads', $groups);
+        $this->assertContains('aisle-conversations', $groups);
+        $this->assertStringContainsString('Germany', json_encode($export));
+        $erase = self::$h->wp('return apply_filters("wp_privacy_personal_data_erasers", array())["aisle"]["callback"]("privacy@example.com");');
+        $this->assertSame(2, $erase['items_removed']);
+        $this->assertSame([], self::$h->query("SELECT id FROM wp_aisle_leads WHERE email = 'privacy@example.com'"));
+        $this->assertSame([], self::$h->query("SELECT id FROM wp_aisle_conversations WHERE session_id = '$sid'"));
+    }
+
+    public function testChatLinkAttributesTheOrder(): void
+    {
+        $sid = self::uuid();
+        $meta = self::$h->wp(<<<PHP
+WC()->session = new Standin_Session();
+\$_GET['aisle_session'] = '$sid';
+(new Aisle\Plugin\Attribution())->capture();
+\$id = standin_create_order(array('status' => 'processing', 'total' => '45.00'));
+return wc_get_order(\$id)->get_meta('_aisle_session');
+PHP);
+        $this->assertSame($sid, $meta);
+    }
+
+    public function testAdminScreensForShopManagers(): void
+    {
+        $sid = self::uuid();
+        $this->chat('<script>alert(1)</script> hoodie', $sid);
+        $this->http('POST', '/?rest_route=/aisle/v1/lead', ['session_id' => $sid, 'email' => 'csv@example.com', 'phone' => '=1+2 555 1234', 'consent' => true]);
+        $m = $this->login('manager', 'manager-password-123');
+        $list = $this->http('GET', '/wp-admin/admin.php?page=aisle-chats&s=hoodie', null, $m);
+        $this->assertSame(200, $list['status']);
+        $this->assertSame(1, preg_match('/page=aisle-chats&(?:amp;|#038;)conversation=(\d+)/', $list['body'], $mm), 'search finds the chat');
+        $t = $this->http('GET', '/wp-admin/admin.php?page=aisle-chats&conversation=' . $mm[1], null, $m)['body'];
+        $this->assertStringContainsString('&lt;script&gt;alert(1)&lt;/script&gt;', $t);
+        $this->assertStringNotContainsString('<script>alert(1)', $t);
+        $leads = $this->http('GET', '/wp-admin/admin.php?page=aisle-leads', null, $m)['body'];
+        $this->assertStringContainsString('csv@example.com', $leads);
+        $this->assertSame(1, preg_match('~href="([^"]*action=aisle_leads_csv[^"]*)"~', $leads, $csv));
+        $out = $this->http('GET', substr(html_entity_decode($csv[1]), strlen(self::$h->url)), null, $m);
+        $this->assertStringContainsString('csv@example.com', $out['body']);
+        $this->assertStringContainsString("'=1+2 555 1234", $out['body'], 'formula injection is neutralised');
+        $dash = $this->http('GET', '/wp-admin/admin.php?page=aisle-dashboard', null, $m)['body'];
+        $this->assertStringContainsString('<svg id="aisle-chart"', $dash);
+        $this->assertMatchesRegularExpression('~<rect [^>]*height="[1-9]~', $dash, 'today has messages');
+    }
+}
