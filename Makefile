@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-sync bench-redact clean
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-sync bench-redact bench-chat clean
 
 help:
 	@echo "make demo   build the extension, run php/examples, start WordPress at http://127.0.0.1:8080 (make demo-stop)"
@@ -62,7 +62,7 @@ demo: build
 demo-stop:
 	php -r 'require "tests/wordpress/Harness.php"; Harness::stopLeftovers(getcwd() . "/.demo");'
 
-bench: build bench-vault bench-redact bench-sync
+bench: build bench-vault bench-redact bench-sync bench-chat
 
 bench-vault:
 	$(PHP) tests/bench/vault.php
@@ -73,6 +73,11 @@ bench-redact:
 bench-sync: build
 	@scripts/install-deps.sh wordpress
 	AISLE_EXT=$(EXT) $(PHP) tests/bench/sync.php $(or $(PRODUCTS),10000)
+
+# POST chat (built-in answerer) p50/p95 next to GET /wp-json/ on the same server; widget bytes.
+bench-chat: build
+	@scripts/install-deps.sh wordpress
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/chat.php $(or $(REQUESTS),500)
 
 clean:
 	rm -rf build target

@@ -23,6 +23,8 @@ final class ChatTest extends WpTestCase
     public static function seed(): void
     {
         self::$h->wp(<<<'PHP'
+if (get_option('aisle_test_seeded')) { return true; }
+update_option('aisle_test_seeded', 1);
 standin_add_attribute('colour', 'Colour');
 foreach (array(array('Aisle Blue Hoodie', '45.00', 'instock', 'blue', 'AH-BLUE-1'), array('Aisle Red Hoodie', '65.00', 'instock', 'red', 'AH-RED-1'), array('Aisle Green Hoodie', '30.00', 'outofstock', 'green', 'AH-GRN-1')) as $p) {
   wp_insert_term(ucfirst($p[3]), 'pa_colour', array('slug' => $p[3]));

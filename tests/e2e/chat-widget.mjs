@@ -1,0 +1,98 @@
+// Storefront widget in Debian's headless Chromium against the test site (built-in answerer).
+// Exits non-zero on a failed check, a JS console error or a page error. Screenshots go to OUTDIR.
+// Usage: node chat-widget.mjs BASE_URL OUTDIR
+import { chromium } from 'playwright-core';
+
+const [ base, outdir ] = process.argv.slice( 2 );
+const problems = [];
+const check = ( ok, what ) => { if ( ! ok ) { problems.push( 'failed: ' + what ); } };
+const browser = await chromium.launch( {
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run' ],
+} );
+
+async function newPage( viewport ) {
+	const page = await browser.newPage( { viewport } );
+	page.on( 'console', ( m ) => { if ( m.type() === 'error' && ! m.text().startsWith( 'Failed to load resource' ) ) { problems.push( 'console error: ' + m.text() ); } } );
+	page.on( 'pageerror', ( e ) => problems.push( 'page error: ' + e.message ) );
+	page.on( 'dialog', ( d ) => { problems.push( 'dialog opened (XSS?): ' + d.message() ); d.dismiss(); } );
+	await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
+	await page.goto( base + '/' );
+	return page;
+}
+
+async function ask( page, text ) {
+	const n = await page.locator( '.aisle-msg.aisle-assistant' ).count();
+	await page.fill( '#aisle-panel textarea', text );
+	await page.keyboard.press( 'Enter' );
+	await page.waitForFunction( ( k ) => { const m = document.querySelectorAll( '.aisle-msg.aisle-assistant' ); return m.length > k && m[ m.length - 1 ].getAttribute( 'aria-busy' ) !== 'true' && m[ m.length - 1 ].textContent !== ''; }, n );
+	return page.locator( '.aisle-msg.aisle-assistant' ).last();
+}
+
+try {
+	const page = await newPage( { width: 1280, height: 900 } );
+	await page.waitForSelector( '.aisle-launcher' );
+	check( await page.isVisible( '.aisle-launcher' ), 'launcher visible' );
+	await page.screenshot( { path: outdir + '/widget-launcher.png' } );
+
+	// Keyboard only: Tab to the launcher, Enter opens, focus stays inside, Escape closes.
+	await page.focus( '.aisle-launcher' );
+	await page.keyboard.press( 'Enter' );
+	await page.waitForSelector( '#aisle-panel:not([hidden])' );
+	check( await page.evaluate( () => document.getElementById( 'aisle-panel' ).contains( document.activeElement ) ), 'focus moves into the panel' );
+	for ( let i = 0; i < 8; i++ ) {
+		await page.keyboard.press( 'Tab' );
+		check( await page.evaluate( () => document.getElementById( 'aisle-panel' ).contains( document.activeElement ) ), 'focus trapped after Tab ' + i );
+	}
+	await page.keyboard.press( 'Escape' );
+	check( await page.evaluate( () => document.getElementById( 'aisle-panel' ).hidden ), 'Escape closes' );
+	check( await page.evaluate( () => document.activeElement.classList.contains( 'aisle-launcher' ) ), 'focus back on the launcher' );
+
+	// Streamed reply with a product card; the XSS product name renders as text.
+	await page.click( '.aisle-launcher' );
+	const reply = await ask( page, 'Do you have hoodies under 50?' );
+	await page.waitForSelector( '.aisle-card' );
+	const names = await page.locator( '.aisle-card-name' ).allTextContents();
+	check( names.includes( 'Aisle Blue Hoodie' ), 'product card for Aisle Blue Hoodie: ' + names.join( ', ' ) );
+	check( names.some( ( n ) => n.includes( '<img src=x onerror=alert(1)>' ) ), 'XSS product name shown as text: ' + names.join( ', ' ) );
+	check( ( await page.locator( '.aisle-card img[src="x"]' ).count() ) === 0, 'no injected img element' );
+	check( ( await reply.textContent() ).length > 0, 'reply text' );
+
+	// FAQ with markup renders as text.
+	const faq = await ask( page, 'Do you offer gift wrapping?' );
+	check( ( await faq.textContent() ).includes( '<script>' ), 'FAQ markup shown as text' );
+	check( ( await faq.locator( 'script' ).count() ) === 0, 'no script element from FAQ' );
+
+	// Order status, wrong then right phone.
+	const wrong = await ask( page, 'Where is order 5001? My phone is +49 170 9999 8888' );
+	check( ! ( await wrong.textContent() ).includes( 'Processing' ), 'wrong phone shows nothing' );
+	const right = await ask( page, 'Where is order 5001? My phone is 0151 23456789' );
+	check( ( await right.textContent() ).includes( 'Processing' ), 'right phone shows the status' );
+
+	// Lead form with consent.
+	await ask( page, 'Can I talk to a human?' );
+	await page.waitForSelector( '.aisle-lead' );
+	await page.fill( '.aisle-lead input[type=email]', 'e2e-lead@example.com' );
+	await page.check( '.aisle-lead input[type=checkbox]' );
+	await page.click( '.aisle-lead button[type=submit]' );
+	await page.waitForSelector( '.aisle-lead-done' );
+	await page.screenshot( { path: outdir + '/widget-desktop.png' } );
+
+	// Mobile: the open panel fills the screen.
+	const mobile = await newPage( { width: 375, height: 700 } );
+	await mobile.click( '.aisle-launcher' );
+	await mobile.waitForSelector( '#aisle-panel:not([hidden])' );
+	const box = await mobile.locator( '#aisle-panel' ).boundingBox();
+	check( box && box.width >= 370 && box.height >= 600, 'full screen on mobile: ' + JSON.stringify( box ) );
+	await ask( mobile, 'Do you ship to Germany?' );
+	await mobile.screenshot( { path: outdir + '/widget-mobile.png' } );
+} catch ( e ) {
+	problems.push( 'exception: ' + e.message );
+} finally {
+	await browser.close();
+}
+if ( problems.length ) {
+	console.log( problems.join( '\n' ) );
+	process.exit( 1 );
+}
+console.log( 'ok' );
