@@ -168,7 +168,8 @@ final class Assistant {
 			array(
 				'name'        => 'capture_lead',
 				'description' => 'Shows the visitor a form to leave an email or phone for the store.',
-				'parameters'  => array( 'type' => 'object', 'properties' => new \stdClass() ),
+				// Arrays only (the extension accepts no objects); one optional field keeps "properties" a JSON object.
+				'parameters'  => array( 'type' => 'object', 'properties' => array( 'reason' => array( 'type' => 'string' ) ) ),
 			),
 		);
 	}

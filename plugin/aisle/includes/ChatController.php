@@ -152,11 +152,12 @@ final class ChatController {
 		if ( true !== ( $body['consent'] ?? null ) ) {
 			return self::error( 'aisle_consent_required', __( 'Please tick the consent box so the store may contact you.', 'aisle' ), 400 );
 		}
-		$email = is_string( $body['email'] ?? null ) ? sanitize_email( trim( $body['email'] ) ) : '';
+		$email = is_string( $body['email'] ?? null ) ? trim( $body['email'] ) : '';
 		$phone = is_string( $body['phone'] ?? null ) ? trim( sanitize_text_field( $body['phone'] ) ) : '';
-		if ( '' !== $email && ! is_email( $email ) ) {
+		if ( '' !== $email && ( strlen( $email ) > 200 || ! is_email( $email ) ) ) {
 			return self::error( 'aisle_invalid_email', __( 'Please enter a valid email address.', 'aisle' ), 400 );
 		}
+		$email = sanitize_email( $email );
 		$digits = OrderLookup::digits( $phone );
 		if ( '' !== $phone && ( strlen( $digits ) < 6 || strlen( $digits ) > 15 || strlen( $phone ) > 40 ) ) {
 			return self::error( 'aisle_invalid_phone', __( 'Please enter a valid phone number.', 'aisle' ), 400 );
