@@ -3,6 +3,7 @@
 #![allow(non_snake_case)]
 mod errors;
 mod ini;
+mod license;
 mod vault;
 
 use ext_php_rs::prelude::*;
@@ -22,6 +23,10 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("build profile", build_info::PROFILE);
     info_table_row!("features", build_info::FEATURES.join(", "));
     info_table_row!("vault key source", source.describe());
+    info_table_row!(
+        "license public key",
+        format!("{} ({})", crate::license::VENDOR_PUBLIC_KEY_B64, crate::license::VENDOR_KEY_SOURCE)
+    );
     info_table_end!();
 }
 
@@ -34,5 +39,5 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 #[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = errors::register(module);
-    module.class::<vault::PhpVault>().info_function(module_info)
+    module.class::<vault::PhpVault>().class::<license::PhpLicense>().info_function(module_info)
 }
