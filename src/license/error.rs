@@ -4,7 +4,7 @@ use thiserror::Error;
 /// not an error: it verifies, and `status()` says `expired`.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum LicenseError {
-    #[error("malformed license token: {0}")]
+    #[error("malformed: {0}")]
     Malformed(String),
     #[error("bad signature: the license token was not signed by the vendor key or was altered")]
     BadSignature,

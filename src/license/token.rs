@@ -113,6 +113,13 @@ pub fn cached_public_key(text: &str) -> Result<VerifyingKey, LicenseError> {
 
 /// Checks the signature, then parses and validates the claims.
 pub fn decode(token: &str, key: &VerifyingKey) -> Result<Payload, LicenseError> {
+    decode_claims(token, key).map_err(|e| match e {
+        LicenseError::Malformed(m) => LicenseError::Malformed(format!("license token: {m}")),
+        other => other,
+    })
+}
+
+fn decode_claims(token: &str, key: &VerifyingKey) -> Result<Payload, LicenseError> {
     let token = token.trim();
     if token.len() > MAX_TOKEN_LEN {
         return Err(LicenseError::Malformed(format!("token longer than {MAX_TOKEN_LEN} bytes")));

@@ -35,11 +35,24 @@ struct SiteRequest {
     site: String,
 }
 
-fn error(status: StatusCode, reason: &str, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": reason, "message": message.into() }))).into_response()
+/// A JSON error answer; small, so handlers can pass it around in `Result`s.
+struct ApiError {
+    status: StatusCode,
+    reason: &'static str,
+    message: String,
 }
 
-fn refusal(r: &Refusal) -> Response {
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": self.reason, "message": self.message }))).into_response()
+    }
+}
+
+fn error(status: StatusCode, reason: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError { status, reason, message: message.into() }
+}
+
+fn refusal(r: &Refusal) -> ApiError {
     let status = match r {
         Refusal::UnknownKey => StatusCode::NOT_FOUND,
         Refusal::Revoked | Refusal::Expired => StatusCode::FORBIDDEN,
@@ -50,7 +63,7 @@ fn refusal(r: &Refusal) -> Response {
 }
 
 /// Reads and checks the body shared by activate and deactivate.
-fn parse(body: Result<Bytes, BytesRejection>) -> Result<(String, String), Response> {
+fn parse(body: Result<Bytes, BytesRejection>) -> Result<(String, String), ApiError> {
     let body = body.map_err(|rej| {
         let status = rej.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -71,33 +84,29 @@ fn parse(body: Result<Bytes, BytesRejection>) -> Result<(String, String), Respon
 }
 
 /// Runs blocking SQLite work off the async workers.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, Response> {
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the request handler failed"))
 }
 
-async fn activate(State(state): State<Arc<ServerState>>, body: Result<Bytes, BytesRejection>) -> Response {
-    let (key, host) = match parse(body) {
-        Ok(v) => v,
-        Err(resp) => return resp,
-    };
+async fn activate(
+    State(state): State<Arc<ServerState>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let (key, host) = parse(body)?;
     let now = unix_now();
     let st = Arc::clone(&state);
     let h = host.clone();
-    let outcome = match blocking(move || st.db.activate(&key, &h, now)).await {
-        Ok(v) => v,
-        Err(resp) => return resp,
-    };
-    let record = match outcome {
+    let record = match blocking(move || st.db.activate(&key, &h, now)).await? {
         Ok(Ok(record)) => record,
         Ok(Err(r)) => {
             eprintln!("activate {host}: refused, {}", r.code());
-            return refusal(&r);
+            return Err(refusal(&r));
         }
         Err(e) => {
             eprintln!("activate {host}: {e}");
-            return refusal(&Refusal::Internal);
+            return Err(refusal(&Refusal::Internal));
         }
     };
     let exp = record.expires_at.min(now + i64::from(state.token_days) * 86_400);
@@ -114,7 +123,7 @@ async fn activate(State(state): State<Arc<ServerState>>, body: Result<Bytes, Byt
     match token::encode(&claims, &state.key) {
         Ok(token) => {
             eprintln!("activate {host}: {} ({}/{} seats)", record.id, record.sites.len(), record.seats);
-            Json(json!({
+            Ok(Json(json!({
                 "token": token,
                 "license_id": record.id,
                 "site": host,
@@ -124,27 +133,26 @@ async fn activate(State(state): State<Arc<ServerState>>, body: Result<Bytes, Byt
                 "seats": record.seats,
                 "seats_used": record.sites.len(),
             }))
-            .into_response()
+            .into_response())
         }
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+        Err(e) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())),
     }
 }
 
-async fn deactivate(State(state): State<Arc<ServerState>>, body: Result<Bytes, BytesRejection>) -> Response {
-    let (key, host) = match parse(body) {
-        Ok(v) => v,
-        Err(resp) => return resp,
-    };
+async fn deactivate(
+    State(state): State<Arc<ServerState>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let (key, host) = parse(body)?;
     let st = Arc::clone(&state);
     let h = host.clone();
-    match blocking(move || st.db.deactivate(&key, &h)).await {
-        Ok(Ok(Ok(freed))) => Json(json!({ "deactivated": freed, "site": host })).into_response(),
-        Ok(Ok(Err(r))) => refusal(&r),
-        Ok(Err(e)) => {
+    match blocking(move || st.db.deactivate(&key, &h)).await? {
+        Ok(Ok(freed)) => Ok(Json(json!({ "deactivated": freed, "site": host })).into_response()),
+        Ok(Err(r)) => Err(refusal(&r)),
+        Err(e) => {
             eprintln!("deactivate {host}: {e}");
-            refusal(&Refusal::Internal)
+            Err(refusal(&Refusal::Internal))
         }
-        Err(resp) => resp,
     }
 }
 
