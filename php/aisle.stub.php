@@ -128,6 +128,13 @@ final class License
      */
     public static function activate(string $serverUrl, string $licenseKey, string $siteUrl, int $timeoutMs = 5000, ?string $publicKey = null): string {}
 
+    /**
+     * Frees the seat this site holds on the license server (uninstall, moving the store).
+     * Returns true if a seat was freed, false if the site held none.
+     * @throws LicenseException malformed, network, timeout, rejected, invalid_response
+     */
+    public static function deactivate(string $serverUrl, string $licenseKey, string $siteUrl, int $timeoutMs = 5000): bool {}
+
     /** The canonical form "AISLE-XXXX-XXXX-XXXX-XXXX-XXXX" of a typed key. @throws LicenseException malformed on a typo */
     public static function normalizeKey(string $licenseKey): string {}
 

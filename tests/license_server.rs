@@ -228,4 +228,9 @@ fn client_activation_verifies_what_the_server_returns() {
     let err = err.unwrap_err();
     assert_eq!(err.reason(), "rejected");
     assert!(err.to_string().contains("seats_exhausted"), "{err}");
+    assert!(license::deactivate(&request(key, "https://second.example/", None)).unwrap());
+    assert!(!license::deactivate(&request(key, "second.example", None)).unwrap());
+    assert!(license::activate(&request(key, "third.example", Some(pk))).is_ok());
+    let silent = ActivateRequest { server_url: "http://127.0.0.1:9", ..request(key, "x.example", None) };
+    assert_eq!(license::deactivate(&silent).unwrap_err().reason(), "network");
 }

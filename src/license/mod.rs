@@ -8,7 +8,7 @@ pub mod token;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use activate::{activate, ActivateRequest, MAX_TIMEOUT_MS};
+pub use activate::{activate, deactivate, ActivateRequest, MAX_TIMEOUT_MS};
 pub use error::LicenseError;
 pub use token::{Payload, VENDOR_KEY_SOURCE, VENDOR_PUBLIC_KEY_B64};
 

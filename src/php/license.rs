@@ -48,6 +48,19 @@ impl PhpLicense {
         Ok(license::activate(&request)?)
     }
 
+    /// Frees this site's seat on the license server; true if it held one.
+    #[php(defaults(timeoutMs = 5000))]
+    pub fn deactivate(serverUrl: &str, licenseKey: &str, siteUrl: &str, timeoutMs: i64) -> PhpResult<bool> {
+        let request = ActivateRequest {
+            server_url: serverUrl,
+            license_key: licenseKey,
+            site_url: siteUrl,
+            timeout_ms: u64::try_from(timeoutMs).unwrap_or(1),
+            public_key: None,
+        };
+        Ok(license::deactivate(&request)?)
+    }
+
     /// The canonical form of a typed license key; `malformed` if it has a typo.
     pub fn normalize_key(licenseKey: &str) -> PhpResult<String> {
         Ok(license::license_key::normalize(licenseKey).map_err(LicenseError::Malformed)?)

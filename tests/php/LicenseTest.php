@@ -78,7 +78,7 @@ final class LicenseTest extends TestCase
         foreach ($this->procs as $proc) {
             $pid = proc_get_status($proc)['pid'];
             if (proc_get_status($proc)['running']) {
-                posix_kill($pid, SIGTERM);
+                function_exists('posix_kill') ? posix_kill($pid, 15) : proc_terminate($proc);
             }
             proc_close($proc);
         }
@@ -298,6 +298,30 @@ final class LicenseTest extends TestCase
         $this->assertSame('malformed', $this->reasonOf(fn () => License::normalizeKey($typo)));
     }
 
+    public function testRepeatedUseDoesNotGrowMemory(): void
+    {
+        $token = self::sign([]);
+        $bad = substr($token, 0, -3) . 'AAA';
+        $round = function () use ($token, $bad): void {
+            for ($i = 0; $i < 500; $i++) {
+                $lic = $this->verify($token, 'example.com');
+                $lic->features();
+                $lic->status();
+                try {
+                    $this->verify($bad, 'example.com');
+                } catch (LicenseException $e) {
+                    $e->reason();
+                    $e->getMessage();
+                }
+            }
+        };
+        $round();
+        $before = memory_get_usage();
+        $round();
+        $round();
+        $this->assertLessThan(64 * 1024, memory_get_usage() - $before);
+    }
+
     // ---- activate ----------------------------------------------------------------------------
 
     public function testActivationAgainstTheVendorServer(): void
@@ -322,6 +346,10 @@ final class LicenseTest extends TestCase
             $this->assertSame('rejected', $e->reason());
             $this->assertStringContainsString('seats_exhausted', $e->getMessage());
         }
+        // Deactivation frees a seat for another site.
+        $this->assertTrue(License::deactivate($url, $key, 'https://shop-two.example/'));
+        $this->assertFalse(License::deactivate($url, $key, 'shop-two.example'));
+        License::activate($url, $key, 'shop-three.example', 5000, self::devPublicKey());
         // Development hosts never take a seat.
         $this->assertTrue($this->verify(License::activate($url, $key, 'http://localhost:8080', 5000, self::devPublicKey()), 'localhost', null)->isDevelopment());
 
