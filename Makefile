@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php lint demo bench bench-vault bench-redact clean
+.PHONY: help deps build ext bin test test-rust test-php lint demo bench bench-vault bench-redact bench-license clean
 
 help:
 	@echo "make demo   build the extension and run php/examples against it"
@@ -46,13 +46,16 @@ test-php:
 demo: build
 	@for f in php/examples/*.php; do echo; echo "=== $$f"; $(PHP) $$f || exit 1; done
 
-bench: build bench-vault bench-redact
+bench: build bench-vault bench-redact bench-license
 
 bench-vault:
 	$(PHP) tests/bench/vault.php
 
 bench-redact:
 	$(PHP) tests/bench/redact.php
+
+bench-license:
+	$(PHP) tests/bench/license.php
 
 clean:
 	rm -rf build target
