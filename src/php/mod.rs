@@ -1,6 +1,8 @@
 //! The thin FFI layer: one file per PHP class, conversions and error mapping only.
 // PHP parameter names are part of the API (named arguments), and PHP spells them in camelCase.
 #![allow(non_snake_case)]
+mod catalog;
+mod catalog_index;
 mod errors;
 mod ini;
 mod vault;
@@ -34,5 +36,9 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 #[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = errors::register(module);
-    module.class::<vault::PhpVault>().info_function(module_info)
+    module
+        .class::<vault::PhpVault>()
+        .class::<catalog::PhpCatalog>()
+        .class::<catalog_index::PhpCatalogIndex>()
+        .info_function(module_info)
 }
