@@ -2,6 +2,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
@@ -83,11 +84,13 @@ impl PhpCatalogIndex {
 
     #[php(defaults(limit = 5))]
     #[php(optional = limit)]
-    pub fn search(&self, query: &str, limit: i64, filters: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+    pub fn search(&self, query: BinarySlice<u8>, limit: i64, filters: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
         let filters = self::filters(filters)?;
+        // Any bytes are a query; invalid UTF-8 just finds less, it is not an error.
+        let query = String::from_utf8_lossy(&query);
         let limit = usize::try_from(limit).unwrap_or(0);
         let mut list = ZendHashTable::new();
-        for hit in self.inner.search(query, limit, &filters)? {
+        for hit in self.inner.search(&query, limit, &filters)? {
             let mut row = ZendHashTable::new();
             row.insert("id", hit.id)?;
             row.insert("score", f64::from(hit.score))?;
