@@ -6,10 +6,12 @@ use xxhash_rust::xxh3::xxh3_128;
 use super::ndjson;
 use super::product::Document;
 
-pub fn content_hash(doc: &Document, scratch: &mut Vec<u8>) -> u128 {
-    scratch.clear();
-    ndjson::write_document(doc, scratch);
-    xxh3_128(scratch)
+/// The document's canonical JSON and its hash.
+pub fn content_hash(doc: &Document) -> (Vec<u8>, u128) {
+    let mut json = Vec::with_capacity(doc.text.len() + 512);
+    ndjson::write_document(doc, &mut json);
+    let hash = xxh3_128(&json);
+    (json, hash)
 }
 
 pub fn hex(hash: u128) -> String {

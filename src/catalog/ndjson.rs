@@ -11,9 +11,12 @@ pub fn write_document(doc: &Document, out: &mut Vec<u8>) {
     }
 }
 
-pub fn write_line(doc: &Document, hash: u128, out: &mut Vec<u8>) {
-    write_document(doc, out);
-    out.pop(); // the closing brace; hash goes last
+/// Bytes `write_line` adds to a document's JSON.
+pub const HASH_SUFFIX_LEN: usize = ",\"hash\":\"\"}\n".len() + 32 - 1;
+
+/// One NDJSON line from the document's canonical JSON (as `write_document` wrote it).
+pub fn write_line(json: &[u8], hash: u128, out: &mut Vec<u8>) {
+    out.extend_from_slice(json.strip_suffix(b"}").unwrap_or(json)); // hash goes last
     out.extend_from_slice(b",\"hash\":\"");
     out.extend_from_slice(hex(hash).as_bytes());
     out.extend_from_slice(b"\"}\n");

@@ -2,7 +2,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::{ProductError, ProductId};
 use super::number::{decimal_less, float_text, parse_int_text, round_decimal};
@@ -13,7 +13,7 @@ use super::value::{InputError, Value, MAX_VARIATIONS};
 
 /// The normalized product: one NDJSON line (plus `hash`), field order fixed so
 /// the serialization, and with it the hash, never depends on input key order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub id: i64,
     pub name: String,
@@ -40,7 +40,7 @@ pub struct Document {
     pub updated_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Variation {
     pub id: i64,
     pub sku: Option<String>,

@@ -7,7 +7,7 @@ use super::batches;
 use super::error::{CatalogError, ProductError, ProductId};
 use super::hash::{content_hash, hex};
 use super::index;
-use super::ndjson::write_line;
+use super::ndjson::{write_line, HASH_SUFFIX_LEN};
 use super::product::{normalize, Document};
 use super::value::Value;
 
@@ -62,9 +62,11 @@ pub struct Diff {
     pub unchanged: usize,
 }
 
+/// A product is kept as its canonical JSON: compact, and NDJSON output is a copy.
 struct Entry {
-    doc: Document,
+    id: i64,
     hash: u128,
+    json: Box<[u8]>,
 }
 
 #[derive(Default)]
@@ -76,7 +78,6 @@ pub struct Catalog {
     batch_errors: Vec<ProductError>,
     repairs: usize,
     truncated: usize,
-    scratch: Vec<u8>,
 }
 
 impl Catalog {
@@ -96,12 +97,12 @@ impl Catalog {
             Ok((doc, outcome)) => {
                 self.repairs += outcome.repairs.utf8;
                 self.truncated += usize::from(outcome.truncated);
-                let hash = content_hash(&doc, &mut self.scratch);
-                let entry = Entry { doc, hash };
-                match self.by_id.get(&entry.doc.id) {
+                let (json, hash) = content_hash(&doc);
+                let entry = Entry { id: doc.id, hash, json: json.into_boxed_slice() };
+                match self.by_id.get(&entry.id) {
                     Some(&i) => self.entries[i] = entry,
                     None => {
-                        self.by_id.insert(entry.doc.id, self.entries.len());
+                        self.by_id.insert(entry.id, self.entries.len());
                         self.entries.push(entry);
                     }
                 }
@@ -139,16 +140,15 @@ impl Catalog {
         }
     }
 
-    pub fn documents(&self) -> impl Iterator<Item = &Document> {
-        self.entries.iter().map(|e| &e.doc)
-    }
-
-    pub fn get(&self, id: i64) -> Option<&Document> {
-        self.by_id.get(&id).map(|&i| &self.entries[i].doc)
+    /// The normalized documents, parsed back from their JSON.
+    pub fn documents(&self) -> impl Iterator<Item = Result<Document, CatalogError>> + '_ {
+        self.entries.iter().map(|e| {
+            serde_json::from_slice(&e.json).map_err(|err| CatalogError::Index(format!("product {}: {err}", e.id)))
+        })
     }
 
     pub fn hashes(&self) -> impl Iterator<Item = (i64, String)> + '_ {
-        self.entries.iter().map(|e| (e.doc.id, hex(e.hash)))
+        self.entries.iter().map(|e| (e.id, hex(e.hash)))
     }
 
     /// Compares with the hashes of the last sync (id → hex hash).
@@ -156,9 +156,9 @@ impl Catalog {
         let before: HashMap<i64, &str> = previous.iter().map(|(id, h)| (*id, h.as_str())).collect();
         let mut diff = Diff::default();
         for e in &self.entries {
-            match before.get(&e.doc.id) {
+            match before.get(&e.id) {
                 Some(h) if h.eq_ignore_ascii_case(&hex(e.hash)) => diff.unchanged += 1,
-                _ => diff.changed.push(e.doc.id),
+                _ => diff.changed.push(e.id),
             }
         }
         diff.deleted = previous.iter().map(|(id, _)| *id).filter(|id| !self.by_id.contains_key(id)).collect();
@@ -166,9 +166,9 @@ impl Catalog {
     }
 
     pub fn to_ndjson(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.entries.iter().map(|e| e.doc.text.len() + 512).sum());
+        let mut out = Vec::with_capacity(self.entries.iter().map(|e| e.json.len() + HASH_SUFFIX_LEN).sum());
         for e in &self.entries {
-            write_line(&e.doc, e.hash, &mut out);
+            write_line(&e.json, e.hash, &mut out);
         }
         out
     }
@@ -183,8 +183,8 @@ impl Catalog {
             .entries
             .iter()
             .map(|e| {
-                let mut line = Vec::new();
-                write_line(&e.doc, e.hash, &mut line);
+                let mut line = Vec::with_capacity(e.json.len() + HASH_SUFFIX_LEN);
+                write_line(&e.json, e.hash, &mut line);
                 line
             })
             .collect();
@@ -192,7 +192,7 @@ impl Catalog {
         self.batch_errors = oversized
             .into_iter()
             .map(|(i, len)| ProductError {
-                id: ProductId::Int(self.entries[i].doc.id),
+                id: ProductId::Int(self.entries[i].id),
                 error: format!("the product's NDJSON line is {len} bytes, larger than maxBytes ({max_bytes})"),
             })
             .collect();

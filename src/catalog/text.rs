@@ -213,13 +213,16 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
 }
 
 /// Control characters and Unicode spaces (incl. NBSP, zero-width space, BOM).
+#[inline]
 pub fn is_space(c: char) -> bool {
-    c <= ' '
-        || matches!(
-            c,
-            '\u{7F}' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200B}' | '\u{2028}' | '\u{2029}'
-                | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
-        )
+    if c < '\u{7F}' {
+        return c <= ' ';
+    }
+    matches!(
+        c,
+        '\u{7F}' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200B}' | '\u{2028}' | '\u{2029}' | '\u{202F}'
+            | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+    )
 }
 
 /// Collapses whitespace runs to one space, trims, and (multiline) keeps a
@@ -227,12 +230,18 @@ pub fn is_space(c: char) -> bool {
 pub fn collapse_whitespace(s: &str, multiline: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let (mut space, mut newline) = (false, false);
-    for c in s.chars() {
-        if multiline && c == '\n' {
-            newline = true;
-        } else if is_space(c) {
-            space = true;
-        } else {
+    let mut word: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        if is_space(c) {
+            if let Some(start) = word.take() {
+                out.push_str(&s[start..i]);
+            }
+            if multiline && c == '\n' {
+                newline = true;
+            } else {
+                space = true;
+            }
+        } else if word.is_none() {
             if !out.is_empty() {
                 if newline {
                     out.push('\n');
@@ -242,8 +251,11 @@ pub fn collapse_whitespace(s: &str, multiline: bool) -> String {
             }
             space = false;
             newline = false;
-            out.push(c);
+            word = Some(i);
         }
+    }
+    if let Some(start) = word {
+        out.push_str(&s[start..]);
     }
     out
 }

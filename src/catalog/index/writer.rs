@@ -61,7 +61,7 @@ fn to_tantivy(d: &Document, f: &Fields) -> TantivyDocument {
     td
 }
 
-fn build<'a>(path: &Path, docs: impl Iterator<Item = &'a Document>) -> Result<(), CatalogError> {
+fn build(path: &Path, docs: impl Iterator<Item = Result<Document, CatalogError>>) -> Result<(), CatalogError> {
     let (schema, fields) = schema::build();
     let index = Index::create_in_dir(path, schema)?;
     schema::register(&index);
@@ -69,7 +69,7 @@ fn build<'a>(path: &Path, docs: impl Iterator<Item = &'a Document>) -> Result<()
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, 96_000_000)?;
     for d in docs {
-        writer.add_document(to_tantivy(d, &fields))?;
+        writer.add_document(to_tantivy(&d?, &fields))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -123,7 +123,7 @@ pub fn read_current(dir: &Path) -> std::io::Result<String> {
 }
 
 /// Writes `docs` as a new generation of the index in `dir` and makes it current.
-pub fn write<'a>(dir: &Path, docs: impl Iterator<Item = &'a Document>) -> Result<(), CatalogError> {
+pub fn write(dir: &Path, docs: impl Iterator<Item = Result<Document, CatalogError>>) -> Result<(), CatalogError> {
     fs::create_dir_all(dir).map_err(|e| CatalogError::Io(format!("cannot create {}: {e}", dir.display())))?;
     let generation = format!("gen-{}", unique_suffix());
     let tmp = dir.join(format!(".tmp-{generation}"));
