@@ -8,6 +8,9 @@ pub const MAX_STRING_BYTES: usize = 1 << 20;
 /// Most variations accepted for one product.
 pub const MAX_VARIATIONS: usize = 1000;
 
+/// A key (list indexes as decimal text) and its value.
+pub type Entry<'k, 'a> = (std::borrow::Cow<'k, [u8]>, &'k Value<'a>);
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value<'a> {
     Null,
@@ -41,7 +44,7 @@ impl<'a> Value<'a> {
     }
 
     /// Entries of a map or list; an empty PHP array is both.
-    pub fn entries(&self) -> Option<Vec<(std::borrow::Cow<'_, [u8]>, &Value<'a>)>> {
+    pub fn entries(&self) -> Option<Vec<Entry<'_, 'a>>> {
         match self {
             Self::Map(entries) => Some(entries.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(k.as_slice()), v)).collect()),
             Self::List(items) => Some(
