@@ -21,3 +21,19 @@ pub fn write_line(json: &[u8], hash: u128, out: &mut Vec<u8>) {
     out.extend_from_slice(hex(hash).as_bytes());
     out.extend_from_slice(b"\"}\n");
 }
+
+/// Writes the same bytes as `write_line` into a preallocated buffer (which
+/// must hold `json.len() + HASH_SUFFIX_LEN` bytes); returns how many.
+pub fn copy_line(json: &[u8], hash: u128, out: &mut [u8]) -> usize {
+    let hex = hex(hash);
+    let parts: [&[u8]; 4] = [json.strip_suffix(b"}").unwrap_or(json), b",\"hash\":\"", hex.as_bytes(), b"\"}\n"];
+    let mut at = 0;
+    for part in parts {
+        let end = at + part.len();
+        if let Some(dst) = out.get_mut(at..end) {
+            dst.copy_from_slice(part);
+        }
+        at = end;
+    }
+    at
+}

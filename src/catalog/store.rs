@@ -7,7 +7,7 @@ use super::batches;
 use super::error::{CatalogError, ProductError, ProductId};
 use super::hash::{content_hash, hex};
 use super::index;
-use super::ndjson::{write_line, HASH_SUFFIX_LEN};
+use super::ndjson::{copy_line, write_line, HASH_SUFFIX_LEN};
 use super::product::{normalize, Document};
 use super::value::Value;
 
@@ -166,11 +166,24 @@ impl Catalog {
     }
 
     pub fn to_ndjson(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.entries.iter().map(|e| e.json.len() + HASH_SUFFIX_LEN).sum());
-        for e in &self.entries {
-            write_line(&e.json, e.hash, &mut out);
-        }
+        let mut out = vec![0; self.ndjson_len()];
+        let written = self.write_ndjson(&mut out);
+        out.truncate(written);
         out
+    }
+
+    /// Exact size of `to_ndjson()`, so a caller can allocate the output once.
+    pub fn ndjson_len(&self) -> usize {
+        self.entries.iter().map(|e| e.json.len() + HASH_SUFFIX_LEN).sum()
+    }
+
+    /// Writes the NDJSON into `out` (at least `ndjson_len()` bytes); returns the length.
+    pub fn write_ndjson(&self, out: &mut [u8]) -> usize {
+        let mut at = 0;
+        for e in &self.entries {
+            at += copy_line(&e.json, e.hash, out.get_mut(at..).unwrap_or_default());
+        }
+        at
     }
 
     /// NDJSON payloads of at most `max_bytes`; products larger than that are

@@ -1,10 +1,12 @@
 //! `Aisle\Catalog`: zvals → `Value` trees in, PHP arrays out; the logic is in `crate::catalog`.
 use ext_php_rs::boxed::ZBox;
+use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::PhpException;
+use ext_php_rs::flags::DataType;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::array::Iter;
-use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 
 use super::errors::{exception, CatalogException, CATALOG_REASONS};
 use crate::catalog::{
@@ -194,8 +196,11 @@ impl PhpCatalog {
         Ok(ht)
     }
 
-    pub fn to_ndjson(&self) -> String {
-        ndjson_string(self.inner.to_ndjson())
+    pub fn to_ndjson(&self) -> EngineString {
+        let len = self.inner.ndjson_len();
+        engine_string(len, |buf| {
+            self.inner.write_ndjson(buf);
+        })
     }
 
     pub fn batches(&mut self, maxBytes: i64) -> PhpResult<Vec<String>> {
@@ -214,4 +219,42 @@ impl PhpCatalog {
 /// serde_json only writes UTF-8; the fallback keeps this free of panics.
 fn ndjson_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A PHP string written in place. A full catalog's NDJSON is hundreds of MB:
+/// filling the engine's buffer directly saves a Rust buffer of the same size
+/// and the copy between them.
+pub struct EngineString(ZBox<ZendStr>);
+
+impl IntoZval for EngineString {
+    const TYPE: DataType = DataType::String;
+    const NULLABLE: bool = false;
+
+    fn set_zval(self, zv: &mut Zval, _persistent: bool) -> ext_php_rs::error::Result<()> {
+        zv.set_zend_string(self.0);
+        Ok(())
+    }
+}
+
+/// `GC_STRING` of zend_types.h: IS_STRING | GC_NOT_COLLECTABLE << GC_FLAGS_SHIFT.
+const GC_STRING: u32 = 6 | (1 << 4);
+
+fn engine_string(len: usize, fill: impl FnOnce(&mut [u8])) -> EngineString {
+    let size = std::mem::offset_of!(ZendStr, val) + len + 1;
+    // SAFETY: _emalloc returns `size` writable bytes (or bails out of the request
+    // on memory_limit, before anything here is observable). The header is
+    // initialized as zend_string_alloc() does for a non-persistent string, the
+    // payload is zeroed before a slice is made over it, and ZBox takes the only
+    // reference (refcount 1).
+    unsafe {
+        let ptr = ext_php_rs::ffi::_emalloc(size).cast::<ZendStr>();
+        (*ptr).gc.refcount = 1;
+        (*ptr).gc.u.type_info = GC_STRING;
+        (*ptr).h = 0;
+        (*ptr).len = len;
+        let val = (*ptr).val.as_mut_ptr().cast::<u8>();
+        std::ptr::write_bytes(val, 0, len + 1);
+        fill(std::slice::from_raw_parts_mut(val, len));
+        EngineString(ZBox::from_raw(ptr))
+    }
 }
