@@ -55,27 +55,24 @@ if (($argv[1] ?? '') === '--child') {
 
 function run_child(string $side, int $n): array
 {
-    $cmd = [PHP_BINARY, '-dmemory_limit=-1', '-dextension=' . ini_get('extension_dir') . '/../aisle.so'];
-    $cmd = [PHP_BINARY, '-dmemory_limit=-1'];
-    foreach (['extension'] as $_) {
-        $ext = getenv('AISLE_EXT') ?: dirname(__DIR__, 2) . '/build/aisle.so';
-        if (!extension_loaded('aisle')) {
-            fwrite(STDERR, "load the extension: php -dextension=build/aisle.so\n");
-            exit(1);
-        }
-        $cmd[] = '-dextension=' . $ext;
-    }
-    array_push($cmd, __FILE__, '--child', $side, (string) $n);
-    $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => STDERR], $pipes);
+    $ext = getenv('AISLE_EXT') ?: dirname(__DIR__, 2) . '/build/aisle.so';
+    $cmd = [PHP_BINARY, '-dmemory_limit=-1', '-dextension=' . $ext, __FILE__, '--child', $side, (string) $n];
+    $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
     $json = stream_get_contents($pipes[1]);
+    $err = stream_get_contents($pipes[2]);
     fclose($pipes[1]);
+    fclose($pipes[2]);
     if (proc_close($proc) !== 0) {
-        fwrite(STDERR, "child $side $n failed\n");
+        fwrite(STDERR, "child $side $n failed: $err\n");
         exit(1);
     }
     return json_decode($json, true, 512, JSON_THROW_ON_ERROR);
 }
 
+if (!extension_loaded('aisle')) {
+    fwrite(STDERR, "load the extension: php -dextension=build/aisle.so tests/bench/catalog.php\n");
+    exit(1);
+}
 $sizes = array_map('intval', array_slice($argv, 1)) ?: [10000, 100000];
 printf("Catalog benchmark: normalize + hash + NDJSON, extension vs pure-PHP reference (PHP %s)\n\n", PHP_VERSION);
 printf("%9s | %10s %10s %7s | %10s %10s %7s | %9s | %9s %8s %8s\n", 'products', 'ext s', 'ref s', 'speedup', 'ext MiB', 'ref MiB', 'mem', 'NDJSON', 'index s', 'p50 ms', 'p95 ms');
