@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php lint demo bench bench-vault bench-redact bench-license clean
+.PHONY: help deps build ext bin test test-rust test-php lint demo bench bench-vault bench-catalog bench-redact bench-license clean
 
 help:
 	@echo "make demo   build the extension and run php/examples against it"
@@ -46,7 +46,7 @@ test-php:
 demo: build
 	@for f in php/examples/*.php; do echo; echo "=== $$f"; $(PHP) $$f || exit 1; done
 
-bench: build bench-vault bench-redact bench-license
+bench: build bench-vault bench-catalog bench-redact bench-license
 
 bench-vault:
 	$(PHP) tests/bench/vault.php
@@ -56,6 +56,9 @@ bench-redact:
 
 bench-license:
 	$(PHP) tests/bench/license.php
+
+bench-catalog:
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/catalog.php
 
 clean:
 	rm -rf build target

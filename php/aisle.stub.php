@@ -218,4 +218,62 @@ final class License
     public function isDevelopment(): bool {}
 }
 
+/**
+ * Normalizes, hashes and serializes WooCommerce products (see README "Catalog").
+ * Options: max_description_chars (int, default 2000), currency (ISO 4217, default "USD"),
+ * price_decimals (int 0-6, default 2). Unknown options throw CatalogException invalid_argument.
+ */
+final class Catalog
+{
+    public function __construct(?array $options = null) {}
+
+    /** Adds (or replaces, by id) products; returns how many were accepted. Rejected ones are listed by errors(). */
+    public function addMany(array $products): int {}
+
+    /** @return list<array{id: int|string|null, error: string}> */
+    public function errors(): array {}
+
+    public function count(): int {}
+
+    /** @return array{products: int, rejected: int, utf8_repairs: int, truncated: int} */
+    public function stats(): array {}
+
+    /** @return array<int, string> product id => xxh3-128 content hash (32 hex digits) */
+    public function hashes(): array {}
+
+    /** @param array<int, string> $previousHashes @return array{changed: list<int>, deleted: list<int>, unchanged: int} */
+    public function diff(array $previousHashes): array {}
+
+    /** One JSON document a line, "\n"-terminated (schema in the README). */
+    public function toNdjson(): string {}
+
+    /** @return list<string> NDJSON payloads of at most $maxBytes; larger products are reported in errors(). */
+    public function batches(int $maxBytes): array {}
+
+    /** Writes a search index into $dir and swaps it in atomically. @throws CatalogException io|index */
+    public function writeIndex(string $dir): void {}
+}
+
+/** Full-text product search over an index written by Catalog::writeIndex(). */
+final class CatalogIndex
+{
+    /** Not constructible from PHP (throws \Exception): use open(). */
+    public function __construct() {}
+
+    /** Cached per process; reopened when the index on disk was swapped. @throws CatalogException io|index */
+    public static function open(string $dir): CatalogIndex {}
+
+    /**
+     * @param array{in_stock?: bool, price_min?: int|float|string, price_max?: int|float|string, category?: string} $filters
+     * @return list<array{id: int, score: float, name: string, price: ?string, url: ?string, in_stock: bool, image: ?string}>
+     */
+    public function search(string $query, int $limit = 5, ?array $filters = null): array {}
+
+    /** Products in the open index. */
+    public function count(): int {}
+
+    /** The on-disk generation this object reads (changes with every writeIndex). */
+    public function generation(): string {}
+}
+
 }

@@ -2,6 +2,8 @@
 // PHP parameter names are part of the API (named arguments), and PHP spells them in camelCase.
 #![allow(non_snake_case)]
 mod ai_client;
+mod catalog;
+mod catalog_index;
 mod errors;
 mod ini;
 mod license;
@@ -46,5 +48,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<license::PhpLicense>()
         .class::<redactor::PhpRedactor>()
         .class::<ai_client::PhpAiClient>()
+        .class::<catalog::PhpCatalog>()
+        .class::<catalog_index::PhpCatalogIndex>()
         .info_function(module_info)
 }
