@@ -101,4 +101,50 @@ final class Vault
     public function keyIds(): array {}
 }
 
+/**
+ * Removes personal data from text before it is stored or sent to an AI provider.
+ * Placeholders: "[phone]", "[email]", "[card]". Invalid UTF-8 is repaired (each bad
+ * sequence becomes U+FFFD) so the result is always valid UTF-8.
+ */
+final class Redactor
+{
+    /** Not constructible from PHP (throws \Exception): use the static method. */
+    public function __construct() {}
+
+    /**
+     * @param list<string> $kinds any of 'phone', 'email', 'card'
+     * @return array{text: string, found: list<array{kind: string, value: string}>}
+     * @throws Exception invalid_argument for an unknown kind
+     */
+    public static function redact(string $text, array $kinds = ['phone', 'email', 'card']): array {}
+}
+
+/**
+ * Chat with an AI provider (OpenAI-compatible /v1/chat/completions or Anthropic /v1/messages).
+ * The API key is decrypted from its Vault envelope inside the extension only and wiped after use.
+ */
+final class AiClient
+{
+    /**
+     * @param array{provider: 'openai'|'anthropic', model: string, base_url?: string, connect_timeout_ms?: int,
+     *              timeout_ms?: int, max_tokens?: int, temperature?: float, anthropic_version?: string} $options
+     * @throws AiException bad_request for a missing, unknown or invalid option
+     */
+    public function __construct(array $options) {}
+
+    /**
+     * @param list<array{role: 'system'|'user'|'assistant'|'tool', content: string, tool_calls?: list<array{id: string, name: string, arguments: array}>, tool_call_id?: string}> $messages
+     * @param list<array{name: string, description?: string, parameters?: array}>|null $tools
+     * @param (callable(string): void)|null $onDelta with it, the reply is streamed and each text fragment passed here (on this thread)
+     * @return array{text: string, tool_calls: list<array{id: string, name: string, arguments: array}>, usage: array{input_tokens: int, output_tokens: int}, stop_reason: string}
+     * @throws AiException network, timeout, http_status, invalid_response, bad_request, no_key
+     */
+    public function chat(Vault $vault, string $keyEnvelope, string $keyContext, array $messages, ?array $tools = null, ?callable $onDelta = null): array {}
+
+    /** "openai" or "anthropic". */
+    public function provider(): string {}
+
+    public function model(): string {}
+}
+
 }

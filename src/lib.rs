@@ -1,7 +1,9 @@
 //! Aisle's native core. Domain modules are pure Rust with no PHP types;
 //! `php` is the thin FFI layer, compiled only with the `php` feature.
+pub mod ai;
 pub mod build_info;
 pub mod net;
+pub mod redact;
 pub mod vault;
 
 #[cfg(feature = "php")]

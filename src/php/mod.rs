@@ -1,8 +1,10 @@
 //! The thin FFI layer: one file per PHP class, conversions and error mapping only.
 // PHP parameter names are part of the API (named arguments), and PHP spells them in camelCase.
 #![allow(non_snake_case)]
+mod ai_client;
 mod errors;
 mod ini;
+mod redactor;
 mod vault;
 
 use ext_php_rs::prelude::*;
@@ -34,5 +36,5 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 #[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = errors::register(module);
-    module.class::<vault::PhpVault>().info_function(module_info)
+    module.class::<vault::PhpVault>().class::<redactor::PhpRedactor>().class::<ai_client::PhpAiClient>().info_function(module_info)
 }

@@ -75,6 +75,13 @@ impl PhpVault {
     }
 }
 
+impl PhpVault {
+    /// For other classes that decrypt inside the extension (the AI key).
+    pub(super) fn inner(&self) -> &Vault {
+        &self.inner
+    }
+}
+
 /// Envelopes are ASCII; anything else is malformed rather than a TypeError.
 fn envelope_str(bytes: &[u8]) -> Result<&str, crate::vault::VaultError> {
     std::str::from_utf8(bytes)
