@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-redact bench-sync clean
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-redact bench-license bench-sync clean
 
 help:
 	@echo "make demo   build the extension, run php/examples, start WordPress at http://127.0.0.1:8080 (make demo-stop)"
@@ -62,13 +62,16 @@ demo: build
 demo-stop:
 	php -r 'require "tests/wordpress/Harness.php"; Harness::stopLeftovers(getcwd() . "/.demo");'
 
-bench: build bench-vault bench-redact bench-sync
+bench: build bench-vault bench-redact bench-license bench-sync
 
 bench-vault:
 	$(PHP) tests/bench/vault.php
 
 bench-redact:
 	$(PHP) tests/bench/redact.php
+
+bench-license:
+	$(PHP) tests/bench/license.php
 
 bench-sync: build
 	@scripts/install-deps.sh wordpress

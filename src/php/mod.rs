@@ -4,6 +4,7 @@
 mod ai_client;
 mod errors;
 mod ini;
+mod license;
 mod redactor;
 mod vault;
 
@@ -24,6 +25,10 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("build profile", build_info::PROFILE);
     info_table_row!("features", build_info::FEATURES.join(", "));
     info_table_row!("vault key source", source.describe());
+    info_table_row!(
+        "license public key",
+        format!("{} ({})", crate::license::VENDOR_PUBLIC_KEY_B64, crate::license::VENDOR_KEY_SOURCE)
+    );
     info_table_end!();
 }
 
@@ -36,5 +41,10 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 #[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = errors::register(module);
-    module.class::<vault::PhpVault>().class::<redactor::PhpRedactor>().class::<ai_client::PhpAiClient>().info_function(module_info)
+    module
+        .class::<vault::PhpVault>()
+        .class::<license::PhpLicense>()
+        .class::<redactor::PhpRedactor>()
+        .class::<ai_client::PhpAiClient>()
+        .info_function(module_info)
 }
