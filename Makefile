@@ -7,10 +7,10 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php lint demo bench bench-vault bench-catalog bench-redact bench-license clean
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync clean
 
 help:
-	@echo "make demo   build the extension and run php/examples against it"
+	@echo "make demo   build the extension, run php/examples, start WordPress at http://127.0.0.1:8080 (make demo-stop)"
 	@echo "make test   install what is missing, build, run every test layer"
 	@echo "make bench  run the benchmarks in tests/bench (slow)"
 
@@ -29,7 +29,7 @@ ext:
 	@mkdir -p build && cp target/release/libaisle.so $(EXT)
 	@$(PHP) --ri aisle
 
-test: build lint test-rust test-php
+test: build lint test-rust test-php test-wordpress
 	@echo "make test: every layer passed"
 
 lint:
@@ -43,10 +43,26 @@ test-rust:
 test-php:
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/php/phpunit.xml
 
+# Real WordPress (Debian's package) + private MariaDB + the plugin, against the WooCommerce
+# stand-in, plus headless Chromium for the settings page. tests/wordpress/Harness.php.
+test-wordpress: build e2e-deps
+	@for f in plugin/aisle/*.php plugin/aisle/includes/*.php; do php -l $$f >/dev/null || exit 1; done
+	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/wordpress/phpunit.xml
+
+e2e-deps:
+	@scripts/install-deps.sh wordpress browser
+	@cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.aisle-lock 2>/dev/null \
+		|| (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.aisle-lock)
+
 demo: build
 	@for f in php/examples/*.php; do echo; echo "=== $$f"; $(PHP) $$f || exit 1; done
+	@scripts/install-deps.sh wordpress
+	AISLE_EXT=$(EXT) $(PHP) scripts/demo-wordpress.php
 
-bench: build bench-vault bench-catalog bench-redact bench-license
+demo-stop:
+	php -r 'require "tests/wordpress/Harness.php"; Harness::stopLeftovers(getcwd() . "/.demo");'
+
+bench: build bench-vault bench-catalog bench-redact bench-license bench-sync
 
 bench-vault:
 	$(PHP) tests/bench/vault.php
@@ -60,5 +76,20 @@ bench-license:
 bench-catalog:
 	AISLE_EXT=$(EXT) $(PHP) tests/bench/catalog.php
 
+bench-sync: build
+	@scripts/install-deps.sh wordpress
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/sync.php $(or $(PRODUCTS),10000)
+
 clean:
 	rm -rf build target
+
+# Regenerates the plugin's translation template (committed).
+pot:
+	xgettext --language=PHP --from-code=UTF-8 --add-comments=translators: \
+		--keyword=__ --keyword=_e --keyword=esc_html__ --keyword=esc_html_e --keyword=esc_attr__ --keyword=esc_attr_e \
+		--keyword=_x:1,2c --keyword=_n:1,2 --package-name=Aisle --package-version=0.1.0 \
+		--msgid-bugs-address=https://aisle.example/support -o plugin/aisle/languages/aisle.pot \
+		plugin/aisle/aisle.php plugin/aisle/includes/*.php
+	xgettext --join-existing --language=JavaScript --from-code=UTF-8 --add-comments=translators: \
+		--keyword=__ --keyword=_x:1,2c --keyword=_n:1,2 -o plugin/aisle/languages/aisle.pot plugin/aisle/assets/admin.js
+	@sed -i -e "s/charset=CHARSET/charset=UTF-8/" -e "s/PACKAGE VERSION/Aisle 0.1.0/" plugin/aisle/languages/aisle.pot

@@ -5,7 +5,7 @@ set -euo pipefail
 
 declare -A SETS=(
   [core]="php8.2-cli php8.2-dev php8.2-mbstring php8.2-xml php8.2-curl php8.2-sqlite3 clang libclang-dev phpunit git ca-certificates pkg-config"
-  [wordpress]="wordpress mariadb-server php8.2-mysql php8.2-fpm php8.2-gd php8.2-intl curl"
+  [wordpress]="wordpress mariadb-server php8.2-mysql php8.2-fpm php8.2-gd php8.2-intl curl unzip"
   [browser]="chromium nodejs npm"
 )
 
@@ -13,6 +13,8 @@ wanted=()
 for set in "$@"; do
   [[ -n "${SETS[$set]:-}" ]] || { echo "install-deps: unknown set '$set'" >&2; exit 2; }
   for pkg in ${SETS[$set]}; do
+    # npm ships inside some nodejs builds (e.g. NodeSource), where Debian's npm package conflicts.
+    if [[ $pkg == npm ]] && command -v npm >/dev/null 2>&1; then continue; fi
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || wanted+=("$pkg")
   done
 done

@@ -1,0 +1,241 @@
+/* Aisle settings page: every read and write goes through the aisle/v1 REST routes. */
+( function () {
+	'use strict';
+	const { __, sprintf } = wp.i18n;
+	const ns = '/' + window.aisleAdmin.namespace;
+	const form = document.getElementById( 'aisle-form' );
+	const $ = ( id ) => document.getElementById( id );
+
+	function notice( kind, text ) {
+		const box = $( 'aisle-notice' );
+		box.className = 'notice inline notice-' + kind;
+		box.querySelector( 'p' ).textContent = text;
+		box.hidden = false;
+	}
+
+	function clearErrors() {
+		document.querySelectorAll( '.aisle-field-error' ).forEach( ( el ) => ( el.textContent = '' ) );
+	}
+
+	function showError( err, fallbackField ) {
+		const params = err && err.data && err.data.params;
+		if ( params ) {
+			Object.keys( params ).forEach( ( field ) => {
+				const el = document.querySelector( '.aisle-field-error[data-field="' + field + '"]' );
+				if ( el ) {
+					el.textContent = params[ field ];
+				}
+			} );
+		} else if ( fallbackField ) {
+			const el = document.querySelector( '.aisle-field-error[data-field="' + fallbackField + '"]' );
+			if ( el ) {
+				el.textContent = ( err && err.message ) || __( 'Something went wrong.', 'aisle' );
+			}
+		}
+		notice( 'error', ( err && err.message ) || __( 'Something went wrong.', 'aisle' ) );
+	}
+
+	function renderSecrets( secrets ) {
+		Object.keys( secrets ).forEach( ( field ) => {
+			const el = document.querySelector( '[data-secret-state="' + field + '"]' );
+			const s = secrets[ field ];
+			if ( ! el ) {
+				return;
+			}
+			if ( ! s.saved ) {
+				el.textContent = __( 'not set', 'aisle' );
+			} else if ( ! s.readable ) {
+				el.textContent = __( 'saved, but cannot be decrypted with the current key — enter it again', 'aisle' );
+			} else if ( s.ends_with ) {
+				/* translators: %s: last four characters of a saved secret. */
+				el.textContent = sprintf( __( 'saved, ends in …%s', 'aisle' ), s.ends_with );
+			} else {
+				el.textContent = __( 'saved', 'aisle' );
+			}
+		} );
+	}
+
+	// FAQ: question/answer pairs.
+	const faqBox = $( 'aisle-faq' );
+	function addFaq( q, a ) {
+		const row = document.createElement( 'div' );
+		row.className = 'aisle-faq-row';
+		const qi = document.createElement( 'input' );
+		qi.className = 'regular-text aisle-faq-q';
+		qi.placeholder = __( 'Question', 'aisle' );
+		qi.setAttribute( 'aria-label', __( 'Question', 'aisle' ) );
+		qi.value = q || '';
+		const ai = document.createElement( 'textarea' );
+		ai.className = 'large-text aisle-faq-a';
+		ai.rows = 2;
+		ai.placeholder = __( 'Answer', 'aisle' );
+		ai.setAttribute( 'aria-label', __( 'Answer', 'aisle' ) );
+		ai.value = a || '';
+		const rm = document.createElement( 'button' );
+		rm.type = 'button';
+		rm.className = 'button-link aisle-faq-remove';
+		rm.textContent = __( 'Remove', 'aisle' );
+		rm.addEventListener( 'click', () => row.remove() );
+		row.append( qi, ai, rm );
+		faqBox.append( row );
+	}
+	JSON.parse( faqBox.dataset.faq || '[]' ).forEach( ( e ) => addFaq( e.question, e.answer ) );
+	$( 'aisle-faq-add' ).addEventListener( 'click', () => addFaq( '', '' ) );
+
+	function collect() {
+		const data = {};
+		form.querySelectorAll( 'input[name], select[name], textarea[name]' ).forEach( ( el ) => {
+			if ( el.type === 'checkbox' ) {
+				data[ el.name ] = el.checked;
+			} else if ( el.dataset.secret ) {
+				if ( el.value.trim() !== '' ) {
+					data[ el.name ] = el.value;
+				}
+			} else if ( el.name === 'retention_days' ) {
+				data[ el.name ] = parseInt( el.value, 10 );
+			} else if ( el.name === 'shareable_coupons' ) {
+				data[ el.name ] = el.value.split( ',' ).map( ( s ) => s.trim() ).filter( Boolean );
+			} else {
+				data[ el.name ] = el.value;
+			}
+		} );
+		data.faq = Array.from( faqBox.querySelectorAll( '.aisle-faq-row' ) )
+			.map( ( row ) => ( { question: row.querySelector( '.aisle-faq-q' ).value.trim(), answer: row.querySelector( '.aisle-faq-a' ).value.trim() } ) )
+			.filter( ( e ) => e.question || e.answer );
+		return data;
+	}
+
+	function renderLicense( l ) {
+		const box = $( 'aisle-license-status' );
+		box.textContent = '';
+		const lines = [];
+		if ( ! l.available ) {
+			lines.push( __( 'License support is not available in this build of the aisle extension.', 'aisle' ) );
+			$( 'aisle-license-activate' ).disabled = true;
+		} else if ( l.license ) {
+			lines.push( sprintf( __( 'Status: %s', 'aisle' ), l.license.status ) );
+			if ( l.license.plan ) {
+				lines.push( sprintf( __( 'Plan: %s', 'aisle' ), l.license.plan ) );
+				lines.push( sprintf( __( 'Site: %s', 'aisle' ), l.license.site ) );
+				lines.push( sprintf( __( 'Expires: %s', 'aisle' ), new Date( l.license.expires_at * 1000 ).toLocaleDateString() ) );
+				lines.push( sprintf( __( 'Features: %s', 'aisle' ), ( l.license.features || [] ).join( ', ' ) || '—' ) );
+				if ( l.license.development ) {
+					lines.push( __( 'Development license: for staging and local copies only.', 'aisle' ) );
+				}
+			}
+			if ( l.license.reason ) {
+				lines.push( sprintf( __( 'The saved license is no longer valid (%s). Activate again.', 'aisle' ), l.license.reason ) );
+			}
+		} else {
+			lines.push( __( 'No license activated. The built-in answerer works without one.', 'aisle' ) );
+		}
+		if ( l.development_site ) {
+			lines.push( __( 'This looks like a development site.', 'aisle' ) );
+		}
+		lines.forEach( ( t ) => {
+			const p = document.createElement( 'p' );
+			p.textContent = t;
+			box.append( p );
+		} );
+		renderSecrets( { license_key: l.license_key } );
+	}
+
+	let polling = null;
+	function renderSync( s ) {
+		const text = $( 'aisle-sync-text' );
+		const bar = $( 'aisle-sync-bar' );
+		const button = $( 'aisle-sync-now' );
+		if ( ! s.available ) {
+			button.disabled = true;
+			text.textContent = __( 'Catalog sync is not available: this build of the aisle extension has no catalog support, or WooCommerce\'s Action Scheduler is not loaded.', 'aisle' );
+			return;
+		}
+		bar.max = Math.max( 1, s.total );
+		bar.value = s.done;
+		button.disabled = s.busy;
+		let t;
+		if ( s.busy ) {
+			t = sprintf( __( '%1$d of %2$d products read', 'aisle' ), s.done, s.total );
+			if ( s.state === 'indexing' ) {
+				t += ' — ' + __( 'building the index…', 'aisle' );
+			} else if ( s.eta_seconds !== null ) {
+				t += ' — ' + sprintf( __( 'about %d s left', 'aisle' ), s.eta_seconds );
+			}
+		} else if ( s.state === 'never' ) {
+			t = __( 'Not synced yet.', 'aisle' );
+		} else {
+			t = sprintf( __( 'Last sync %1$s: %2$s.', 'aisle' ), s.finished_at ? new Date( s.finished_at * 1000 ).toLocaleString() : '—', s.state );
+			if ( s.result ) {
+				t += ' ' + sprintf( __( '%1$d indexed, %2$d changed, %3$d removed, %4$d rejected.', 'aisle' ), s.result.indexed, s.result.changed, s.result.deleted, s.result.rejected );
+			}
+		}
+		if ( s.error_count ) {
+			t += ' ' + sprintf( __( '%d errors, e.g. %s', 'aisle' ), s.error_count, s.errors.map( ( e ) => '#' + e.id + ': ' + e.error ).join( '; ' ) );
+		}
+		text.textContent = t;
+		if ( s.busy && ! polling ) {
+			polling = setInterval( () => wp.apiFetch( { path: ns + '/sync' } ).then( renderSync ).catch( () => {} ), 2000 );
+		} else if ( ! s.busy && polling ) {
+			clearInterval( polling );
+			polling = null;
+		}
+	}
+
+	form.addEventListener( 'submit', ( ev ) => {
+		ev.preventDefault();
+		clearErrors();
+		wp.apiFetch( { path: ns + '/settings', method: 'POST', data: collect() } )
+			.then( ( r ) => {
+				form.querySelectorAll( '[data-secret]' ).forEach( ( el ) => ( el.value = '' ) );
+				renderSecrets( r.secrets );
+				notice( 'success', __( 'Settings saved.', 'aisle' ) );
+			} )
+			.catch( ( e ) => showError( e ) );
+	} );
+
+	$( 'aisle-license-activate' ).addEventListener( 'click', () => {
+		clearErrors();
+		const data = {};
+		const key = $( 'aisle-license_key' ).value.trim();
+		const token = $( 'aisle-license-token' ).value.trim();
+		if ( token ) {
+			data.token = token;
+		} else if ( key ) {
+			data.license_key = key;
+		}
+		wp.apiFetch( { path: ns + '/license/activate', method: 'POST', data } )
+			.then( ( l ) => {
+				$( 'aisle-license_key' ).value = '';
+				$( 'aisle-license-token' ).value = '';
+				renderLicense( l );
+				notice( 'success', __( 'License activated.', 'aisle' ) );
+			} )
+			.catch( ( e ) => showError( e, 'license' ) );
+	} );
+
+	$( 'aisle-sync-now' ).addEventListener( 'click', () => {
+		clearErrors();
+		wp.apiFetch( { path: ns + '/sync', method: 'POST' } ).then( renderSync ).catch( ( e ) => showError( e, 'sync' ) );
+	} );
+
+	$( 'aisle-rotate' ).addEventListener( 'click', () => {
+		clearErrors();
+		wp.apiFetch( { path: ns + '/secrets/rotate', method: 'POST' } )
+			.then( ( r ) => {
+				const failed = Object.keys( r.failed );
+				notice( failed.length ? 'warning' : 'success', failed.length
+					? sprintf( __( 'Re-encrypted %1$d secrets; %2$s could not be opened and were left as they are.', 'aisle' ), r.rotated.length, failed.join( ', ' ) )
+					: sprintf( __( 'Re-encrypted %1$d secrets under key "%2$s".', 'aisle' ), r.rotated.length, r.key_id ) );
+			} )
+			.catch( ( e ) => showError( e, 'rotate' ) );
+	} );
+
+	wp.apiFetch( { path: ns + '/settings' } ).then( ( r ) => {
+		renderSecrets( r.secrets );
+		$( 'aisle-key-source' ).textContent = r.key_source === 'environment'
+			? __( 'Operator key (AISLE_MASTER_KEY or aisle.key_file)', 'aisle' )
+			: __( 'Derived from this site\'s WordPress salts', 'aisle' );
+	} ).catch( ( e ) => showError( e ) );
+	wp.apiFetch( { path: ns + '/license' } ).then( renderLicense ).catch( ( e ) => showError( e, 'license' ) );
+	wp.apiFetch( { path: ns + '/sync' } ).then( renderSync ).catch( ( e ) => showError( e, 'sync' ) );
+}() );

@@ -1,0 +1,460 @@
+<?php
+/**
+ * Catalog sync as Action Scheduler jobs.
+ *
+ * Full sync: "aisle_sync_batch" jobs read BATCH_SIZE products at a time through the adapter and
+ * append them to a staging file (the cursor and the file length are saved after each batch, so
+ * a job that dies is resumed from the last finished batch). "aisle_sync_finish" feeds the staged
+ * rows to Aisle\Catalog in chunks, diffs against the stored hashes, writes the index to a new
+ * folder and swaps it in. The staged file becomes the snapshot a delta rebuilds from.
+ * Deltas: product hooks collect ids; "aisle_sync_delta" re-reads just those ids.
+ * One lock (a row in wp_options inserted atomically) keeps jobs from overlapping.
+ *
+ * @package Aisle
+ */
+
+namespace Aisle\Plugin;
+
+defined( 'ABSPATH' ) || exit;
+
+final class CatalogSync {
+
+	public const STATE_OPTION   = 'aisle_sync_state';
+	public const LOCK_OPTION    = 'aisle_sync_lock';
+	public const PENDING_OPTION = 'aisle_sync_pending';
+	public const BATCH_SIZE     = 500;
+	/** A job holding the lock longer than this is presumed dead. */
+	public const LOCK_TTL       = 600;
+	private const MAX_ERRORS    = 20;
+
+	/** @var int[] Product ids changed during this request; queued once, at shutdown. */
+	private array $changed = array();
+
+	public function __construct( private WooAdapter $adapter, private Settings $settings, private StoreFacts $facts ) {}
+
+	public static function available(): bool {
+		return class_exists( \Aisle\Catalog::class ) && function_exists( 'as_enqueue_async_action' );
+	}
+
+	public function register(): void {
+		add_action( 'aisle_sync_batch', array( $this, 'run_batch' ) );
+		add_action( 'aisle_sync_finish', array( $this, 'run_finish' ) );
+		add_action( 'aisle_sync_delta', array( $this, 'run_delta' ) );
+
+		// WooCommerce's product hooks (data store) plus core post hooks for trash/delete.
+		foreach ( array( 'woocommerce_new_product', 'woocommerce_update_product', 'woocommerce_delete_product', 'woocommerce_trash_product' ) as $hook ) {
+			add_action( $hook, array( $this, 'product_changed' ) );
+		}
+		foreach ( array( 'woocommerce_new_product_variation', 'woocommerce_update_product_variation', 'woocommerce_delete_product_variation' ) as $hook ) {
+			add_action( $hook, array( $this, 'variation_changed' ) );
+		}
+		add_action( 'woocommerce_product_set_stock', array( $this, 'product_object_changed' ) );
+		add_action( 'woocommerce_variation_set_stock', array( $this, 'product_object_changed' ) );
+		add_action( 'woocommerce_product_set_stock_status', array( $this, 'product_changed' ) );
+		add_action( 'woocommerce_variation_set_stock_status', array( $this, 'variation_changed' ) );
+		foreach ( array( 'trashed_post', 'untrashed_post', 'deleted_post' ) as $hook ) {
+			add_action( $hook, array( $this, 'post_changed' ) );
+		}
+	}
+
+	// ---- hooks --------------------------------------------------------------------------------
+
+	public function product_changed( $id ): void {
+		$this->queue( (int) $id );
+	}
+
+	public function variation_changed( $id ): void {
+		$this->queue( (int) wp_get_post_parent_id( (int) $id ) );
+	}
+
+	public function product_object_changed( $product ): void {
+		if ( is_object( $product ) && method_exists( $product, 'get_id' ) ) {
+			$parent = method_exists( $product, 'get_parent_id' ) ? (int) $product->get_parent_id() : 0;
+			$this->queue( $parent ?: (int) $product->get_id() );
+		}
+	}
+
+	public function post_changed( $post_id ): void {
+		$type = get_post_type( (int) $post_id );
+		if ( 'product' === $type ) {
+			$this->queue( (int) $post_id );
+		} elseif ( 'product_variation' === $type ) {
+			$this->variation_changed( $post_id );
+		}
+	}
+
+	private function queue( int $id ): void {
+		if ( $id <= 0 ) {
+			return;
+		}
+		if ( ! $this->changed ) {
+			add_action( 'shutdown', array( $this, 'flush_queue' ) );
+		}
+		$this->changed[ $id ] = $id;
+	}
+
+	/** One option write and at most one job per request, however many products changed. */
+	public function flush_queue(): void {
+		if ( ! $this->changed || ! self::available() ) {
+			return;
+		}
+		$pending = array_map( 'intval', (array) get_option( self::PENDING_OPTION, array() ) );
+		update_option( self::PENDING_OPTION, array_values( array_unique( array_merge( $pending, array_values( $this->changed ) ) ) ), false );
+		$this->changed = array();
+		if ( ! as_has_scheduled_action( 'aisle_sync_delta', array(), Installer::ACTION_GROUP ) ) {
+			as_enqueue_async_action( 'aisle_sync_delta', array(), Installer::ACTION_GROUP );
+		}
+	}
+
+	// ---- state --------------------------------------------------------------------------------
+
+	public function state(): array {
+		$state = get_option( self::STATE_OPTION );
+		return is_array( $state ) ? $state : array( 'state' => 'never', 'done' => 0, 'total' => 0, 'errors' => array(), 'error_count' => 0, 'started_at' => null, 'finished_at' => null );
+	}
+
+	private function save_state( array $state ): void {
+		$state['updated_at'] = time();
+		update_option( self::STATE_OPTION, $state, false );
+	}
+
+	/** What GET aisle/v1/sync returns. */
+	public function progress(): array {
+		$this->resume_if_stalled();
+		$s    = $this->state();
+		$eta  = null;
+		$busy = in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true );
+		if ( 'running' === $s['state'] && $s['done'] > 0 && ! empty( $s['started_at'] ) ) {
+			$rate = $s['done'] / max( 1, time() - $s['started_at'] );
+			$eta  = (int) ceil( max( 0, $s['total'] - $s['done'] ) / max( $rate, 0.001 ) );
+		}
+		return array(
+			'available'   => self::available(),
+			'state'       => $s['state'],
+			'busy'        => $busy,
+			'done'        => (int) $s['done'],
+			'total'       => (int) $s['total'],
+			'errors'      => array_slice( (array) $s['errors'], 0, 5 ),
+			'error_count' => (int) $s['error_count'],
+			'eta_seconds' => $eta,
+			'started_at'  => $s['started_at'],
+			'finished_at' => $s['finished_at'],
+			'result'      => $s['result'] ?? null,
+			'last_delta'  => $s['last_delta'] ?? null,
+			'pending'     => count( (array) get_option( self::PENDING_OPTION, array() ) ),
+			'facts'       => null !== $this->facts->get(),
+		);
+	}
+
+	private function options(): array {
+		return array(
+			'include_out_of_stock' => (bool) $this->settings->get( 'include_out_of_stock' ),
+			'include_hidden'       => (bool) $this->settings->get( 'include_hidden' ),
+		);
+	}
+
+	private static function batch_size(): int {
+		return max( 1, (int) apply_filters( 'aisle_sync_batch_size', self::BATCH_SIZE ) );
+	}
+
+	private static function staging_file(): string {
+		return Storage::dir() . '/catalog.ndjson.partial';
+	}
+
+	private static function snapshot_file(): string {
+		return Storage::dir() . '/catalog.ndjson';
+	}
+
+	public static function index_dir(): string {
+		return Storage::dir() . '/index';
+	}
+
+	// ---- full sync ----------------------------------------------------------------------------
+
+	/** @return array|\WP_Error The progress, or why it cannot start. */
+	public function start() {
+		if ( ! self::available() ) {
+			return self::unavailable();
+		}
+		$s = $this->state();
+		if ( in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
+			return new \WP_Error( 'aisle_sync_running', __( 'A sync is already running. Its progress is shown below.', 'aisle' ), array( 'status' => 409 ) );
+		}
+		Storage::ensure_dir();
+		file_put_contents( self::staging_file(), '' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		$this->save_state(
+			array(
+				'state'       => 'queued',
+				'run_id'      => wp_generate_uuid4(),
+				'done'        => 0,
+				'total'       => $this->adapter->count_products( $this->options() ),
+				'cursor'      => 0,
+				'staged'      => 0,
+				'errors'      => array(),
+				'error_count' => 0,
+				'started_at'  => time(),
+				'finished_at' => null,
+				'result'      => $s['result'] ?? null,
+				'last_delta'  => $s['last_delta'] ?? null,
+			)
+		);
+		// Products changed before the full read are covered by it.
+		delete_option( self::PENDING_OPTION );
+		as_enqueue_async_action( 'aisle_sync_batch', array( $this->state()['run_id'] ), Installer::ACTION_GROUP );
+		return $this->progress();
+	}
+
+	public function run_batch( $run_id = '' ): void {
+		$s = $this->state();
+		if ( ( $s['run_id'] ?? '' ) !== $run_id || ! in_array( $s['state'], array( 'queued', 'running' ), true ) ) {
+			return; // A job from an older, cancelled or finished run.
+		}
+		if ( ! $this->lock() ) {
+			as_schedule_single_action( time() + 30, 'aisle_sync_batch', array( $run_id ), Installer::ACTION_GROUP );
+			return;
+		}
+		try {
+			// Drop whatever a dead job half-wrote after the last finished batch.
+			$fh = fopen( self::staging_file(), 'c' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			ftruncate( $fh, (int) $s['staged'] );
+			fseek( $fh, (int) $s['staged'] );
+			$ids = $this->adapter->product_ids_after( (int) $s['cursor'], self::batch_size(), $this->options() );
+			if ( $ids ) {
+				foreach ( $this->adapter->products( $ids ) as $row ) {
+					fwrite( $fh, self::line( $row ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+				}
+				fflush( $fh );
+				$s['staged'] = ftell( $fh );
+				$s['cursor'] = max( $ids );
+				$s['done']  += count( $ids );
+				$s['total']  = max( (int) $s['total'], (int) $s['done'] );
+				$s['state']  = 'running';
+			}
+			fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			$this->save_state( $s );
+			$next = count( $ids ) < self::batch_size() ? 'aisle_sync_finish' : 'aisle_sync_batch';
+			as_enqueue_async_action( $next, array( $run_id ), Installer::ACTION_GROUP );
+		} finally {
+			$this->unlock();
+		}
+	}
+
+	public function run_finish( $run_id = '' ): void {
+		$s = $this->state();
+		if ( ( $s['run_id'] ?? '' ) !== $run_id || ! in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
+			return;
+		}
+		if ( ! $this->lock() ) {
+			as_schedule_single_action( time() + 30, 'aisle_sync_finish', array( $run_id ), Installer::ACTION_GROUP );
+			return;
+		}
+		try {
+			$s['state'] = 'indexing';
+			$this->save_state( $s );
+			$result = $this->build_index( self::staging_file() );
+			rename( self::staging_file(), self::snapshot_file() ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			$this->facts->refresh();
+			$s['state']       = 'done';
+			$s['result']      = $result['counts'];
+			$s['errors']      = $result['errors'];
+			$s['error_count'] = $result['error_count'];
+			$s['finished_at'] = time();
+			$this->save_state( $s );
+		} catch ( \Aisle\Exception $e ) {
+			$s['state']       = 'failed';
+			$s['errors']      = array( array( 'id' => null, 'error' => $e->reason() . ': ' . $e->getMessage() ) );
+			$s['error_count'] = 1;
+			$s['finished_at'] = time();
+			$this->save_state( $s );
+		} finally {
+			$this->unlock();
+		}
+	}
+
+	// ---- delta --------------------------------------------------------------------------------
+
+	public function run_delta(): void {
+		if ( ! self::available() ) {
+			return;
+		}
+		$s = $this->state();
+		if ( in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
+			// A full sync is under way; it may or may not have read these products yet. Retry after it.
+			as_schedule_single_action( time() + 60, 'aisle_sync_delta', array(), Installer::ACTION_GROUP );
+			return;
+		}
+		if ( ! is_file( self::snapshot_file() ) ) {
+			return; // No index yet: the first full sync reads everything (and clears the pending ids).
+		}
+		if ( ! $this->lock() ) {
+			as_schedule_single_action( time() + 30, 'aisle_sync_delta', array(), Installer::ACTION_GROUP );
+			return;
+		}
+		try {
+			$ids = array_map( 'intval', (array) get_option( self::PENDING_OPTION, array() ) );
+			delete_option( self::PENDING_OPTION );
+			if ( ! $ids ) {
+				return;
+			}
+			$drop = array_flip( $ids );
+			$keep = $this->adapter->filter_ids( $ids, $this->options() );
+			$tmp  = self::snapshot_file() . '.delta';
+			$in   = fopen( self::snapshot_file(), 'r' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			$out  = fopen( $tmp, 'w' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			while ( false !== ( $line = fgets( $in ) ) ) { // phpcs:ignore
+				// Only the id is needed to decide; "id" is always the first key the adapter writes.
+				if ( preg_match( '/^\{"id":(\d+)/', $line, $m ) && isset( $drop[ (int) $m[1] ] ) ) {
+					continue;
+				}
+				fwrite( $out, $line ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			}
+			foreach ( $this->adapter->products( $keep ) as $row ) {
+				fwrite( $out, self::line( $row ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			}
+			fclose( $in ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			fclose( $out ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			$result = $this->build_index( $tmp );
+			rename( $tmp, self::snapshot_file() ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			$s                = $this->state();
+			$s['last_delta']  = array(
+				'at'       => time(),
+				'ids'      => array_slice( $ids, 0, 50 ),
+				'counts'   => $result['counts'],
+				'errors'   => $result['errors'],
+			);
+			$this->save_state( $s );
+		} catch ( \Aisle\Exception $e ) {
+			$s               = $this->state();
+			$s['last_delta'] = array( 'at' => time(), 'ids' => array(), 'counts' => null, 'errors' => array( array( 'id' => null, 'error' => $e->reason() . ': ' . $e->getMessage() ) ) );
+			$this->save_state( $s );
+		} finally {
+			$this->unlock();
+		}
+	}
+
+	// ---- index --------------------------------------------------------------------------------
+
+	/**
+	 * Feeds a snapshot file to one Aisle\Catalog (chunks keep PHP memory flat; the catalog itself
+	 * lives in the extension), diffs against stored hashes, swaps in a fresh index and the hashes.
+	 */
+	private function build_index( string $file ): array {
+		global $wpdb;
+		$catalog = new \Aisle\Catalog( array( 'currency' => get_woocommerce_currency() ) );
+		$fh      = fopen( $file, 'r' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		$chunk   = array();
+		while ( false !== ( $line = fgets( $fh ) ) ) { // phpcs:ignore
+			$row = json_decode( $line, true );
+			if ( is_array( $row ) ) {
+				$chunk[] = $row;
+			}
+			if ( count( $chunk ) >= self::batch_size() ) {
+				$catalog->addMany( $chunk );
+				$chunk = array();
+			}
+		}
+		fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		if ( $chunk ) {
+			$catalog->addMany( $chunk );
+		}
+		unset( $chunk );
+
+		$table    = Installer::table();
+		$previous = array();
+		foreach ( $wpdb->get_results( "SELECT product_id, hash FROM {$table}", ARRAY_N ) as $r ) { // phpcs:ignore WordPress.DB
+			$previous[ (string) $r[0] ] = $r[1];
+		}
+		$diff = $catalog->diff( $previous );
+
+		$dir = self::index_dir();
+		$new = $dir . '.new';
+		$old = $dir . '.old';
+		Storage::remove_tree( $new );
+		$catalog->writeIndex( $new );
+		Storage::remove_tree( $old );
+		if ( is_dir( $dir ) ) {
+			rename( $dir, $old ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		}
+		rename( $new, $dir ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		Storage::remove_tree( $old );
+
+		// Hashes: replace the table's contents with the catalog's, 500 rows a statement.
+		$now = time();
+		$wpdb->query( "DELETE FROM {$table}" ); // phpcs:ignore WordPress.DB
+		foreach ( array_chunk( $catalog->hashes(), 500, true ) as $part ) {
+			$values = array();
+			foreach ( $part as $id => $hash ) {
+				$values[] = $wpdb->prepare( '(%d, %s, %d)', (int) $id, (string) $hash, $now );
+			}
+			$wpdb->query( "INSERT INTO {$table} (product_id, hash, synced_at) VALUES " . implode( ',', $values ) ); // phpcs:ignore WordPress.DB
+		}
+
+		$errors = $catalog->errors();
+		return array(
+			'counts'      => array(
+				'indexed'   => $catalog->count(),
+				'changed'   => count( $diff['changed'] ?? array() ),
+				'deleted'   => count( $diff['deleted'] ?? array() ),
+				'unchanged' => (int) ( $diff['unchanged'] ?? 0 ),
+				'rejected'  => count( $errors ),
+			),
+			'errors'      => array_slice( $errors, 0, self::MAX_ERRORS ),
+			'error_count' => count( $errors ),
+		);
+	}
+
+	/**
+	 * One staged product: a JSON line whose first key is "id" (run_delta relies on that). Invalid
+	 * UTF-8 cannot travel in JSON; it becomes U+FFFD here, which is also how Catalog repairs it.
+	 */
+	private static function line( array $row ): string {
+		return wp_json_encode( $row, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE ) . "\n";
+	}
+
+	// ---- lock and recovery --------------------------------------------------------------------
+
+	/** INSERT IGNORE on the unique option_name is atomic; an expired lock is taken over. */
+	private function lock(): bool {
+		global $wpdb;
+		$now = time();
+		$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name = %s AND option_value < %d", self::LOCK_OPTION, $now ) );
+		return 1 === (int) $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'no')", self::LOCK_OPTION, (string) ( $now + self::LOCK_TTL ) ) );
+	}
+
+	private function unlock(): void {
+		global $wpdb;
+		$wpdb->delete( $wpdb->options, array( 'option_name' => self::LOCK_OPTION ) );
+	}
+
+	/**
+	 * A run whose job died (fatal, timeout, server restart) leaves state "running" with no job
+	 * queued. Re-queue it from its saved cursor once it has been quiet for LOCK_TTL.
+	 */
+	public function resume_if_stalled(): void {
+		$s = $this->state();
+		if ( ! self::available() || ! in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
+			return;
+		}
+		if ( time() - (int) ( $s['updated_at'] ?? 0 ) < self::LOCK_TTL ) {
+			return;
+		}
+		foreach ( array( 'aisle_sync_batch', 'aisle_sync_finish' ) as $hook ) {
+			if ( as_has_scheduled_action( $hook, null, Installer::ACTION_GROUP ) ) {
+				return;
+			}
+		}
+		$hook = 'indexing' === $s['state'] ? 'aisle_sync_finish' : 'aisle_sync_batch';
+		as_enqueue_async_action( $hook, array( $s['run_id'] ), Installer::ACTION_GROUP );
+		$this->save_state( $s );
+	}
+
+	public static function unavailable(): \WP_Error {
+		return new \WP_Error(
+			'aisle_sync_unavailable',
+			class_exists( \Aisle\Catalog::class )
+				? __( 'Catalog sync needs WooCommerce\'s Action Scheduler, which is not loaded.', 'aisle' )
+				: __( 'This build of the aisle extension has no catalog support (Aisle\Catalog is missing). Update the extension.', 'aisle' ),
+			array( 'status' => 503 )
+		);
+	}
+}

@@ -1,0 +1,308 @@
+<?php
+/**
+ * The only class that reads WooCommerce. Everything else works on the plain arrays it returns.
+ *
+ * Products are read in batches with a handful of bulk queries over long-stable tables (posts,
+ * postmeta, wc_product_meta_lookup, term relationships, woocommerce_attribute_taxonomies) —
+ * never one WC_Product per product. Store facts use WooCommerce's public objects, which are few.
+ *
+ * @package Aisle
+ */
+
+namespace Aisle\Plugin;
+
+defined( 'ABSPATH' ) || exit;
+
+final class WooAdapter {
+
+	/** Builds the WHERE filter that decides which products the assistant may know about. */
+	private function filter_sql( array $opts ): string {
+		global $wpdb;
+		$sql = "p.post_type = 'product' AND p.post_status = 'publish'";
+		if ( empty( $opts['include_out_of_stock'] ) ) {
+			$sql .= " AND NOT EXISTS (SELECT 1 FROM {$wpdb->prefix}wc_product_meta_lookup l WHERE l.product_id = p.ID AND l.stock_status = 'outofstock')";
+		}
+		if ( empty( $opts['include_hidden'] ) ) {
+			// WooCommerce marks catalog visibility "hidden" with both product_visibility terms.
+			$sql .= " AND p.ID NOT IN (SELECT tr.object_id FROM {$wpdb->term_relationships} tr
+				JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id AND tt.taxonomy = 'product_visibility'
+				JOIN {$wpdb->terms} t ON t.term_id = tt.term_id AND t.slug IN ('exclude-from-catalog', 'exclude-from-search')
+				GROUP BY tr.object_id HAVING COUNT(DISTINCT t.slug) = 2)";
+		}
+		return $sql;
+	}
+
+	public function count_products( array $opts ): int {
+		global $wpdb;
+		return (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->posts} p WHERE " . $this->filter_sql( $opts ) ); // phpcs:ignore WordPress.DB -- static SQL built above.
+	}
+
+	/** @return int[] The next $limit product ids after $after_id, in id order (the resume cursor). */
+	public function product_ids_after( int $after_id, int $limit, array $opts ): array {
+		global $wpdb;
+		$sql = "SELECT p.ID FROM {$wpdb->posts} p WHERE " . $this->filter_sql( $opts ) . ' AND p.ID > %d ORDER BY p.ID ASC LIMIT %d';
+		return array_map( 'intval', $wpdb->get_col( $wpdb->prepare( $sql, $after_id, $limit ) ) ); // phpcs:ignore WordPress.DB
+	}
+
+	/** @return int[] Those of $ids that pass the filter today (deltas: the rest leave the index). */
+	public function filter_ids( array $ids, array $opts ): array {
+		global $wpdb;
+		if ( ! $ids ) {
+			return array();
+		}
+		$in = implode( ',', array_map( 'intval', $ids ) );
+		return array_map( 'intval', $wpdb->get_col( "SELECT p.ID FROM {$wpdb->posts} p WHERE " . $this->filter_sql( $opts ) . " AND p.ID IN ($in)" ) ); // phpcs:ignore WordPress.DB
+	}
+
+	/**
+	 * Products as Aisle\Catalog rows (DESIGN.md "A product passed to Catalog::addMany").
+	 *
+	 * @param int[] $ids Product ids (post_type product).
+	 * @return array<int, array>
+	 */
+	public function products( array $ids ): array {
+		global $wpdb;
+		if ( ! $ids ) {
+			return array();
+		}
+		$in = implode( ',', array_map( 'intval', $ids ) );
+
+		// 1. Posts: the products and their published variations, in one query.
+		$posts = $wpdb->get_results( "SELECT * FROM {$wpdb->posts} WHERE ID IN ($in) OR (post_parent IN ($in) AND post_type = 'product_variation' AND post_status = 'publish') ORDER BY menu_order ASC, ID ASC" ); // phpcs:ignore WordPress.DB
+		$all   = array_map( static fn ( $p ) => (int) $p->ID, $posts );
+		// get_permalink() looks posts up in the object cache: seed it from this query rather than
+		// letting it run one query per product; dropped again below to keep memory flat.
+		update_post_cache( $posts );
+		$all_in = implode( ',', $all ?: array( 0 ) );
+
+		// 2. The lookup table WooCommerce keeps for exactly this kind of read.
+		$lookup = array();
+		foreach ( $wpdb->get_results( "SELECT * FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id IN ($all_in)", ARRAY_A ) as $row ) { // phpcs:ignore WordPress.DB
+			$lookup[ (int) $row['product_id'] ] = $row;
+		}
+
+		// 3. The meta the lookup table does not carry.
+		$meta = array();
+		foreach ( $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($all_in) AND (meta_key IN ('_price', '_regular_price', '_sale_price', '_thumbnail_id', '_product_attributes') OR meta_key LIKE 'attribute\\_%')" ) as $m ) { // phpcs:ignore WordPress.DB
+			$meta[ (int) $m->post_id ][ $m->meta_key ] = $m->meta_value;
+		}
+
+		// 4. Terms: categories, tags, type, visibility and global attributes (pa_*).
+		$terms = array();
+		foreach ( $wpdb->get_results( "SELECT tr.object_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_relationships} tr JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in) AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
+			$terms[ (int) $t->object_id ][ $t->taxonomy ][ $t->slug ] = $t->name;
+		}
+
+		// 5. Attribute labels, and the names of the terms variations point at by slug.
+		$labels = array();
+		foreach ( $wpdb->get_results( "SELECT attribute_name, attribute_label FROM {$wpdb->prefix}woocommerce_attribute_taxonomies" ) as $a ) { // phpcs:ignore WordPress.DB
+			$labels[ 'pa_' . $a->attribute_name ] = '' !== (string) $a->attribute_label ? $a->attribute_label : $a->attribute_name;
+		}
+
+		// 6. Image URLs from attachment meta, without loading attachment posts one by one.
+		$thumb_ids = array_filter( array_map( static fn ( $m ) => (int) ( $m['_thumbnail_id'] ?? 0 ), $meta ) );
+		$images    = array();
+		if ( $thumb_ids ) {
+			$base = trailingslashit( wp_upload_dir( null, false )['baseurl'] );
+			foreach ( $wpdb->get_results( 'SELECT post_id, meta_value FROM ' . $wpdb->postmeta . " WHERE meta_key = '_wp_attached_file' AND post_id IN (" . implode( ',', $thumb_ids ) . ')' ) as $f ) { // phpcs:ignore WordPress.DB
+				$images[ (int) $f->post_id ] = $base . ltrim( $f->meta_value, '/' );
+			}
+		}
+
+		$currency   = get_woocommerce_currency();
+		$variations = array();
+		$products   = array();
+		foreach ( $posts as $post ) {
+			if ( 'product_variation' === $post->post_type ) {
+				$variations[ (int) $post->post_parent ][] = $post;
+			}
+		}
+		foreach ( $posts as $post ) {
+			if ( 'product' !== $post->post_type ) {
+				continue;
+			}
+			$id = (int) $post->ID;
+			$l  = $lookup[ $id ] ?? array();
+			$m  = $meta[ $id ] ?? array();
+			$t  = $terms[ $id ] ?? array();
+
+			$attributes = array();
+			foreach ( $this->attribute_meta( $m['_product_attributes'] ?? '' ) as $key => $attr ) {
+				if ( ! empty( $attr['is_taxonomy'] ) ) {
+					$values = array_values( $t[ $key ] ?? array() );
+					$name   = $labels[ $key ] ?? $key;
+				} else {
+					$values = array_values( array_filter( array_map( 'trim', explode( '|', (string) ( $attr['value'] ?? '' ) ) ), 'strlen' ) );
+					$name   = (string) ( $attr['name'] ?? $key );
+				}
+				if ( $values && empty( $attr['is_visible'] ) === false ) {
+					$attributes[ $name ] = $values;
+				}
+			}
+
+			$product = array(
+				'id'                => $id,
+				'name'              => $post->post_title,
+				'sku'               => (string) ( $l['sku'] ?? '' ),
+				'type'              => (string) ( array_key_first( $t['product_type'] ?? array() ) ?? 'simple' ),
+				'status'            => $post->post_status,
+				'permalink'         => get_permalink( $id ),
+				'price'             => $this->price( $m['_price'] ?? null, $l['min_price'] ?? null ),
+				'regular_price'     => (string) ( $m['_regular_price'] ?? '' ),
+				'sale_price'        => (string) ( $m['_sale_price'] ?? '' ),
+				'currency'          => $currency,
+				'stock_status'      => (string) ( $l['stock_status'] ?? 'instock' ),
+				'stock_quantity'    => isset( $l['stock_quantity'] ) ? (int) $l['stock_quantity'] : null,
+				'categories'        => array_values( $t['product_cat'] ?? array() ),
+				'tags'              => array_values( $t['product_tag'] ?? array() ),
+				'attributes'        => $attributes,
+				'variations'        => array(),
+				'short_description' => $post->post_excerpt,
+				'description'       => $post->post_content,
+				'rating'            => isset( $l['average_rating'] ) ? (float) $l['average_rating'] : 0.0,
+				'review_count'      => (int) ( $l['rating_count'] ?? 0 ),
+				'total_sales'       => (int) ( $l['total_sales'] ?? 0 ),
+				'updated_at'        => strtotime( $post->post_modified_gmt . ' UTC' ) ?: 0,
+			);
+			if ( isset( $images[ (int) ( $m['_thumbnail_id'] ?? 0 ) ] ) ) {
+				$product['image'] = $images[ (int) $m['_thumbnail_id'] ];
+			}
+			foreach ( $variations[ $id ] ?? array() as $v ) {
+				$vid  = (int) $v->ID;
+				$vl   = $lookup[ $vid ] ?? array();
+				$vm   = $meta[ $vid ] ?? array();
+				$vatt = array();
+				foreach ( $vm as $key => $value ) {
+					if ( str_starts_with( $key, 'attribute_' ) && '' !== $value ) {
+						$tax    = substr( $key, strlen( 'attribute_' ) );
+						$name   = $labels[ $tax ] ?? $tax;
+						// Global attributes store the term slug; show the term name.
+						$vatt[ $name ] = (string) ( $t[ $tax ][ $value ] ?? $value );
+					}
+				}
+				$product['variations'][] = array(
+					'id'             => $vid,
+					'sku'            => (string) ( $vl['sku'] ?? '' ),
+					'price'          => $this->price( $vm['_price'] ?? null, $vl['min_price'] ?? null ),
+					'regular_price'  => (string) ( $vm['_regular_price'] ?? '' ),
+					'sale_price'     => (string) ( $vm['_sale_price'] ?? '' ),
+					'stock_status'   => (string) ( $vl['stock_status'] ?? 'instock' ),
+					'stock_quantity' => isset( $vl['stock_quantity'] ) ? (int) $vl['stock_quantity'] : null,
+					'attributes'     => $vatt,
+				);
+			}
+			$products[] = $product;
+		}
+		foreach ( $all as $post_id ) {
+			wp_cache_delete( $post_id, 'posts' );
+		}
+		return $products;
+	}
+
+	private function price( $meta_price, $lookup_min ): string {
+		if ( null !== $meta_price && '' !== $meta_price ) {
+			return (string) $meta_price;
+		}
+		return null === $lookup_min ? '' : (string) (float) $lookup_min;
+	}
+
+	/** WooCommerce stores _product_attributes serialized (local data it wrote itself). */
+	private function attribute_meta( string $raw ): array {
+		if ( '' === $raw || ! is_serialized( $raw ) ) {
+			return array();
+		}
+		$value = unserialize( $raw, array( 'allowed_classes' => false ) ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions -- no objects allowed.
+		return is_array( $value ) ? $value : array();
+	}
+
+	/**
+	 * Store facts the assistant answers from. Few objects, so WooCommerce's public API.
+	 *
+	 * @param string[] $coupon_codes Codes the merchant marked shareable.
+	 */
+	public function store_facts( array $coupon_codes ): array {
+		$zones = array();
+		$all   = \WC_Shipping_Zones::get_zones();
+		$rest  = \WC_Shipping_Zones::get_zone( 0 );
+		if ( $rest ) {
+			$all[] = array(
+				'zone_name'        => __( 'Everywhere else', 'aisle' ),
+				'formatted_zone_location' => __( 'Locations not covered by other zones', 'aisle' ),
+				'zone_locations'   => array(),
+				'shipping_methods' => $rest->get_shipping_methods( true ),
+			);
+		}
+		foreach ( $all as $zone ) {
+			$methods = array();
+			foreach ( $zone['shipping_methods'] as $method ) {
+				if ( 'yes' !== $method->enabled ) {
+					continue;
+				}
+				$methods[] = array(
+					'id'           => $method->id,
+					'title'        => $method->get_title(),
+					'cost'         => (string) $method->get_option( 'cost', '' ),
+					'free_minimum' => 'free_shipping' === $method->id ? (string) $method->get_option( 'min_amount', '' ) : '',
+				);
+			}
+			$zones[] = array(
+				'name'      => $zone['zone_name'],
+				'regions'   => array_map( static fn ( $l ) => array( 'type' => $l->type, 'code' => $l->code ), $zone['zone_locations'] ),
+				'summary'   => wp_strip_all_tags( (string) ( $zone['formatted_zone_location'] ?? '' ) ),
+				'methods'   => $methods,
+			);
+		}
+
+		$gateways = array();
+		foreach ( WC()->payment_gateways()->payment_gateways() as $gateway ) {
+			if ( 'yes' === $gateway->enabled ) {
+				$gateways[] = array(
+					'id'          => $gateway->id,
+					'title'       => wp_strip_all_tags( $gateway->get_title() ),
+					'description' => wp_strip_all_tags( $gateway->get_description() ),
+				);
+			}
+		}
+
+		$coupons = array();
+		foreach ( $coupon_codes as $code ) {
+			$id = wc_get_coupon_id_by_code( $code );
+			if ( ! $id ) {
+				continue;
+			}
+			$coupons[] = array(
+				'code'           => $code,
+				'discount_type'  => (string) get_post_meta( $id, 'discount_type', true ),
+				'amount'         => (string) get_post_meta( $id, 'coupon_amount', true ),
+				'minimum_amount' => (string) get_post_meta( $id, 'minimum_amount', true ),
+				'expires_at'     => (int) get_post_meta( $id, 'date_expires', true ) ?: null,
+			);
+		}
+
+		$pages = array(
+			'refund'   => wc_get_page_id( 'refund_returns' ),
+			'terms'    => wc_get_page_id( 'terms' ),
+			'privacy'  => (int) get_option( 'wp_page_for_privacy_policy' ),
+			'shipping' => (int) apply_filters( 'aisle_shipping_policy_page_id', 0 ),
+		);
+		$policies = array();
+		foreach ( $pages as $kind => $page_id ) {
+			$page = $page_id > 0 ? get_post( $page_id ) : null;
+			if ( $page && 'publish' === $page->post_status ) {
+				$policies[ $kind ] = array(
+					'title' => $page->post_title,
+					'url'   => get_permalink( $page ),
+					'text'  => trim( html_entity_decode( wp_strip_all_tags( strip_shortcodes( $page->post_content ) ), ENT_QUOTES, 'UTF-8' ) ),
+				);
+			}
+		}
+
+		return array(
+			'currency'         => get_woocommerce_currency(),
+			'shipping_zones'   => $zones,
+			'payment_gateways' => $gateways,
+			'coupons'          => $coupons,
+			'policies'         => $policies,
+		);
+	}
+}

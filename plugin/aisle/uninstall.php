@@ -1,0 +1,35 @@
+<?php
+/**
+ * Uninstall: removes every option, table, scheduled action, transient and file Aisle created.
+ * Runs without the extension or WooCommerce (either may already be gone), so it loads nothing
+ * that needs them.
+ *
+ * @package Aisle
+ */
+
+defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
+
+require_once __DIR__ . '/includes/Installer.php';
+require_once __DIR__ . '/includes/Storage.php';
+
+global $wpdb;
+
+// Scheduled actions (Action Scheduler is WooCommerce's; only when it is loaded).
+if ( function_exists( 'as_unschedule_all_actions' ) ) {
+	foreach ( \Aisle\Plugin\Installer::HOOKS as $aisle_hook ) {
+		as_unschedule_all_actions( $aisle_hook );
+	}
+}
+
+// Options and transients: every name starts with "aisle_" (transients: _transient_aisle_…).
+$aisle_like = array( 'aisle\_%', '\_transient\_aisle\_%', '\_transient\_timeout\_aisle\_%', '\_site\_transient\_aisle\_%', '\_site\_transient\_timeout\_aisle\_%' );
+foreach ( $aisle_like as $aisle_pattern ) {
+	$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s", $aisle_pattern ) ); // phpcs:ignore WordPress.DB
+}
+wp_cache_flush();
+
+// Tables.
+$wpdb->query( 'DROP TABLE IF EXISTS ' . \Aisle\Plugin\Installer::table() ); // phpcs:ignore WordPress.DB
+
+// Files: the index, snapshot and deny rules under uploads/aisle.
+\Aisle\Plugin\Storage::remove_tree( \Aisle\Plugin\Storage::dir() );
