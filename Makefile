@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-sync bench-redact bench-chat clean
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean
 
 help:
 	@echo "make demo   build the extension, run php/examples, start WordPress at http://127.0.0.1:8080 (make demo-stop)"
@@ -62,13 +62,19 @@ demo: build
 demo-stop:
 	php -r 'require "tests/wordpress/Harness.php"; Harness::stopLeftovers(getcwd() . "/.demo");'
 
-bench: build bench-vault bench-redact bench-sync bench-chat
+bench: build bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat
 
 bench-vault:
 	$(PHP) tests/bench/vault.php
 
 bench-redact:
 	$(PHP) tests/bench/redact.php
+
+bench-license:
+	$(PHP) tests/bench/license.php
+
+bench-catalog:
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/catalog.php
 
 bench-sync: build
 	@scripts/install-deps.sh wordpress

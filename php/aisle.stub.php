@@ -147,4 +147,133 @@ final class AiClient
     public function model(): string {}
 }
 
+/**
+ * A license: an Ed25519-signed token, verified offline.
+ * Token: base64url(payload JSON) "." base64url(signature over the payload bytes), no padding;
+ * payload {"v":1,"lid","site","plan","features":[…],"iat","exp","grace_days"}.
+ */
+final class License
+{
+    /** Not constructible from PHP (throws \Exception): use verify(). */
+    public function __construct() {}
+
+    /**
+     * Checks the signature (with $publicKey, base64 of 32 bytes, or the key compiled into this build)
+     * and that $siteUrl's host is the licensed site. Development hosts (localhost, 127.0.0.1, ::1,
+     * *.localhost, *.local, *.test) are always accepted. $now pins the clock used by status() and has().
+     * An expired token does not throw: status() says so.
+     * @throws LicenseException malformed, bad_signature, wrong_site, bad_key
+     */
+    public static function verify(string $token, string $siteUrl, ?string $publicKey = null, ?int $now = null): License {}
+
+    /**
+     * POSTs {"license_key","site"} to <serverUrl>/v1/activate and returns the token, after verifying it
+     * (with $publicKey or the compiled-in key) for this site. $timeoutMs bounds the whole exchange (1-120000).
+     * @throws LicenseException malformed (mistyped key or URL; no network call), network, timeout,
+     *         rejected (the server's reason, e.g. seats_exhausted, revoked, expired, unknown_key), invalid_response, bad_key
+     */
+    public static function activate(string $serverUrl, string $licenseKey, string $siteUrl, int $timeoutMs = 5000, ?string $publicKey = null): string {}
+
+    /**
+     * Frees the seat this site holds on the license server (uninstall, moving the store).
+     * Returns true if a seat was freed, false if the site held none.
+     * @throws LicenseException malformed, network, timeout, rejected, invalid_response
+     */
+    public static function deactivate(string $serverUrl, string $licenseKey, string $siteUrl, int $timeoutMs = 5000): bool {}
+
+    /** The canonical form "AISLE-XXXX-XXXX-XXXX-XXXX-XXXX" of a typed key. @throws LicenseException malformed on a typo */
+    public static function normalizeKey(string $licenseKey): string {}
+
+    /** Base64 Ed25519 public key compiled into this build. */
+    public static function vendorPublicKey(): string {}
+
+    /** 'active' before expiresAt(), 'grace' until graceEndsAt(), then 'expired'. */
+    public function status(): string {}
+
+    public function licenseId(): string {}
+
+    public function plan(): string {}
+
+    /** The licensed site: a host, or "*.host" for the host and all its subdomains. */
+    public function site(): string {}
+
+    /** The normalized host of the verified $siteUrl. */
+    public function host(): string {}
+
+    /** @return list<string> */
+    public function features(): array {}
+
+    /** False for every feature once expired (true during grace). */
+    public function has(string $feature): bool {}
+
+    public function issuedAt(): int {}
+
+    public function expiresAt(): int {}
+
+    public function graceDays(): int {}
+
+    public function graceEndsAt(): int {}
+
+    /** True when $siteUrl was a development host. */
+    public function isDevelopment(): bool {}
+}
+
+/**
+ * Normalizes, hashes and serializes WooCommerce products (see README "Catalog").
+ * Options: max_description_chars (int, default 2000), currency (ISO 4217, default "USD"),
+ * price_decimals (int 0-6, default 2). Unknown options throw CatalogException invalid_argument.
+ */
+final class Catalog
+{
+    public function __construct(?array $options = null) {}
+
+    /** Adds (or replaces, by id) products; returns how many were accepted. Rejected ones are listed by errors(). */
+    public function addMany(array $products): int {}
+
+    /** @return list<array{id: int|string|null, error: string}> */
+    public function errors(): array {}
+
+    public function count(): int {}
+
+    /** @return array{products: int, rejected: int, utf8_repairs: int, truncated: int} */
+    public function stats(): array {}
+
+    /** @return array<int, string> product id => xxh3-128 content hash (32 hex digits) */
+    public function hashes(): array {}
+
+    /** @param array<int, string> $previousHashes @return array{changed: list<int>, deleted: list<int>, unchanged: int} */
+    public function diff(array $previousHashes): array {}
+
+    /** One JSON document a line, "\n"-terminated (schema in the README). */
+    public function toNdjson(): string {}
+
+    /** @return list<string> NDJSON payloads of at most $maxBytes; larger products are reported in errors(). */
+    public function batches(int $maxBytes): array {}
+
+    /** Writes a search index into $dir and swaps it in atomically. @throws CatalogException io|index */
+    public function writeIndex(string $dir): void {}
+}
+
+/** Full-text product search over an index written by Catalog::writeIndex(). */
+final class CatalogIndex
+{
+    /** Not constructible from PHP (throws \Exception): use open(). */
+    public function __construct() {}
+
+    /** Cached per process; reopened when the index on disk was swapped. @throws CatalogException io|index */
+    public static function open(string $dir): CatalogIndex {}
+
+    /**
+     * @param array{in_stock?: bool, price_min?: int|float|string, price_max?: int|float|string, category?: string} $filters
+     * @return list<array{id: int, score: float, name: string, price: ?string, url: ?string, in_stock: bool, image: ?string}>
+     */
+    public function search(string $query, int $limit = 5, ?array $filters = null): array {}
+
+    /** Products in the open index. */
+    public function count(): int {}
+
+    /** The on-disk generation this object reads (changes with every writeIndex). */
+    public function generation(): string {}
+}
+
 }

@@ -3,4 +3,4 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const GIT_REVISION: &str = env!("AISLE_GIT_REVISION");
 pub const PROFILE: &str = env!("AISLE_BUILD_PROFILE");
 /// Capabilities compiled in; grows as domains land.
-pub const FEATURES: &[&str] = &["vault", "redact", "ai"];
+pub const FEATURES: &[&str] = &["vault", "license", "catalog", "search", "redact", "ai"];

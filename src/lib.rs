@@ -2,6 +2,9 @@
 //! `php` is the thin FFI layer, compiled only with the `php` feature.
 pub mod ai;
 pub mod build_info;
+pub mod catalog;
+pub mod license;
+pub mod license_server;
 pub mod net;
 pub mod redact;
 pub mod vault;

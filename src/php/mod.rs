@@ -2,8 +2,11 @@
 // PHP parameter names are part of the API (named arguments), and PHP spells them in camelCase.
 #![allow(non_snake_case)]
 mod ai_client;
+mod catalog;
+mod catalog_index;
 mod errors;
 mod ini;
+mod license;
 mod redactor;
 mod vault;
 
@@ -24,6 +27,10 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("build profile", build_info::PROFILE);
     info_table_row!("features", build_info::FEATURES.join(", "));
     info_table_row!("vault key source", source.describe());
+    info_table_row!(
+        "license public key",
+        format!("{} ({})", crate::license::VENDOR_PUBLIC_KEY_B64, crate::license::VENDOR_KEY_SOURCE)
+    );
     info_table_end!();
 }
 
@@ -36,5 +43,12 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 #[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     let module = errors::register(module);
-    module.class::<vault::PhpVault>().class::<redactor::PhpRedactor>().class::<ai_client::PhpAiClient>().info_function(module_info)
+    module
+        .class::<vault::PhpVault>()
+        .class::<license::PhpLicense>()
+        .class::<redactor::PhpRedactor>()
+        .class::<ai_client::PhpAiClient>()
+        .class::<catalog::PhpCatalog>()
+        .class::<catalog_index::PhpCatalogIndex>()
+        .info_function(module_info)
 }

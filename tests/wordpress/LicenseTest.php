@@ -12,21 +12,10 @@ final class LicenseTest extends WpTestCase
         $this->assertFalse($r['json']['license_key']['saved']);
     }
 
-    public function testWithoutLicenseSupportActivationSaysUnavailable(): void
-    {
-        if (self::$h->wp('return class_exists("Aisle\\\\License");')) {
-            $this->markTestSkipped('this extension build has Aisle\License; covered by the activation test');
-        }
-        $this->assertFalse($this->rest('GET', '/license', $this->admin())['json']['available']);
-        $r = $this->rest('POST', '/license/activate', $this->admin(), ['token' => 'anything']);
-        $this->assertSame(503, $r['status']);
-        $this->assertSame('aisle_license_unavailable', $r['json']['code']);
-    }
-
     public function testGarbageTokenIsRejectedClearly(): void
     {
         if (!self::$h->wp('return class_exists("Aisle\\\\License");')) {
-            $this->markTestSkipped('Aisle\License is not in this extension build yet (issue 4)');
+            $this->fail('Aisle\License is not in this extension build yet (issue 4)');
         }
         $r = $this->rest('POST', '/license/activate', $this->admin(), ['token' => 'not-a-token']);
         $this->assertSame(400, $r['status'], $r['body']);
@@ -42,7 +31,7 @@ final class LicenseTest extends WpTestCase
     {
         $bin = getenv('AISLE_LICENSE_BIN') ?: dirname(__DIR__, 2) . '/target/release/aisle-license';
         if (!self::$h->wp('return class_exists("Aisle\\\\License");') || !is_executable($bin) || !str_contains((string) shell_exec(escapeshellarg($bin) . ' --help 2>&1'), 'serve')) {
-            $this->markTestSkipped('Aisle\License and `aisle-license serve` are not in this build yet (issue 4)');
+            $this->fail('Aisle\License and `aisle-license serve` are not in this build yet (issue 4)');
         }
         $dir = self::$h->root . '/license';
         @mkdir($dir, 0700);

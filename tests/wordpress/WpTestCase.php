@@ -65,7 +65,7 @@ abstract class WpTestCase extends TestCase
     /** Logs in through wp-login.php; the session carries the cookie jar and a wp_rest nonce. */
     protected function login(string $user, string $pass, ?string $base = null): array
     {
-        $jar = tempnam(sys_get_temp_dir(), 'aisle-jar');
+        $jar = tempnam(self::$h->root, 'jar'); // Under the harness root: removed with the site.
         $session = ['jar' => $jar, 'nonce' => null];
         $this->http('GET', '/wp-login.php', null, $session, [], null, $base);
         $r = $this->http('POST', '/wp-login.php', null, $session, [], ['log' => $user, 'pwd' => $pass, 'testcookie' => '1', 'wp-submit' => 'Log In'], $base);

@@ -221,7 +221,7 @@ final class CatalogSync {
 			$ids = $this->adapter->product_ids_after( (int) $s['cursor'], self::batch_size(), $this->options() );
 			if ( $ids ) {
 				foreach ( $this->adapter->products( $ids ) as $row ) {
-					fwrite( $fh, wp_json_encode( $row, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE ) . "\n" ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+					fwrite( $fh, self::line( $row ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 				}
 				fflush( $fh );
 				$s['staged'] = ftell( $fh );
@@ -309,7 +309,7 @@ final class CatalogSync {
 				fwrite( $out, $line ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 			}
 			foreach ( $this->adapter->products( $keep ) as $row ) {
-				fwrite( $out, wp_json_encode( $row, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE ) . "\n" ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+				fwrite( $out, self::line( $row ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 			}
 			fclose( $in ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 			fclose( $out ); // phpcs:ignore WordPress.WP.AlternativeFunctions
@@ -401,6 +401,14 @@ final class CatalogSync {
 			'errors'      => array_slice( $errors, 0, self::MAX_ERRORS ),
 			'error_count' => count( $errors ),
 		);
+	}
+
+	/**
+	 * One staged product: a JSON line whose first key is "id" (run_delta relies on that). Invalid
+	 * UTF-8 cannot travel in JSON; it becomes U+FFFD here, which is also how Catalog repairs it.
+	 */
+	private static function line( array $row ): string {
+		return wp_json_encode( $row, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE ) . "\n";
 	}
 
 	// ---- lock and recovery --------------------------------------------------------------------

@@ -72,11 +72,8 @@ final class LicenseManager {
 				if ( null === $key ) {
 					return new \WP_Error( 'aisle_license_no_key', __( 'Enter your license key.', 'aisle' ), array( 'status' => 400, 'params' => array( 'license_key' => __( 'Enter your license key.', 'aisle' ) ) ) );
 				}
-				// Newer builds verify the returned token inside activate() and take the public key too.
-				$takes_key = ( new \ReflectionMethod( \Aisle\License::class, 'activate' ) )->getNumberOfParameters() >= 5;
-				$token     = $takes_key
-					? \Aisle\License::activate( $server, $key, home_url(), 5000, self::public_key() )
-					: \Aisle\License::activate( $server, $key, home_url() );
+				// activate() checks the returned token's signature against the same public key.
+				$token = \Aisle\License::activate( $server, $key, home_url(), 5000, self::public_key() );
 				$key   = '';
 			}
 			$license = \Aisle\License::verify( $token, home_url(), self::public_key() );

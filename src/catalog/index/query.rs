@@ -1,0 +1,129 @@
+//! Turns a shopper's words into a tantivy query and hits back into results.
+use std::ops::Bound;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, TantivyDocument, Term};
+
+use super::schema::{exact_key, Fields};
+use crate::catalog::error::CatalogError;
+
+/// Longer queries are not a shopper typing: answered with no results.
+pub const MAX_QUERY_BYTES: usize = 1000;
+/// Words beyond this are ignored (each adds several term lookups).
+pub const MAX_WORDS: usize = 16;
+pub const MAX_LIMIT: usize = 100;
+/// Typos are forgiven in words at least this long.
+const FUZZY_MIN_CHARS: usize = 5;
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Filters {
+    pub in_stock: Option<bool>,
+    pub price_min: Option<f64>,
+    pub price_max: Option<f64>,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: i64,
+    pub score: f32,
+    pub name: String,
+    pub price: Option<String>,
+    pub url: Option<String>,
+    pub in_stock: bool,
+    pub image: Option<String>,
+}
+
+fn terms(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out: Vec<String> = Vec::new();
+    while let Some(token) = stream.next() {
+        if !out.contains(&token.text) {
+            out.push(token.text.clone());
+        }
+    }
+    out
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> (Occur, Box<dyn Query>) {
+    (Occur::Should, Box::new(BoostQuery::new(q, boost)))
+}
+
+/// Field weights: the name says most about a product, the description least.
+fn weighted(f: &Fields) -> [(tantivy::schema::Field, f32); 5] {
+    [(f.name, 3.0), (f.categories, 1.5), (f.tags, 1.5), (f.attributes, 1.2), (f.text, 1.0)]
+}
+
+pub struct Analyzers {
+    pub words: TextAnalyzer,
+    pub exact: TextAnalyzer,
+}
+
+pub fn search(
+    searcher: &Searcher,
+    f: &Fields,
+    analyzers: &Analyzers,
+    query: &str,
+    limit: usize,
+    filters: &Filters,
+) -> Result<Vec<Hit>, CatalogError> {
+    if limit == 0 || query.len() > MAX_QUERY_BYTES {
+        return Ok(Vec::new());
+    }
+    let mut words = terms(&analyzers.words, query);
+    words.truncate(MAX_WORDS);
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // Exact SKU and exact name outrank any combination of word matches.
+    if let Some(key) = terms(&analyzers.exact, &exact_key(query)).into_iter().next() {
+        should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.sku, &key), IndexRecordOption::Basic)), 100.0));
+        should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.name_exact, &key), IndexRecordOption::Basic)), 40.0));
+    }
+    for word in &words {
+        for (field, weight) in weighted(f) {
+            let term = Term::from_field_text(field, word);
+            should.push(boosted(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), weight));
+        }
+        if word.chars().count() >= FUZZY_MIN_CHARS {
+            for (field, weight) in [(f.name, 1.5), (f.text, 0.3)] {
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), 1, true);
+                should.push(boosted(Box::new(fuzzy), weight));
+            }
+        }
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
+    let mut filter = |q: Box<dyn Query>| clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+    if let Some(in_stock) = filters.in_stock {
+        filter(Box::new(TermQuery::new(Term::from_field_bool(f.in_stock, in_stock), IndexRecordOption::Basic)));
+    }
+    if filters.price_min.is_some() || filters.price_max.is_some() {
+        let bound = |v: Option<f64>| v.map_or(Bound::Unbounded, |x| Bound::Included(Term::from_field_f64(f.price, x)));
+        filter(Box::new(RangeQuery::new(bound(filters.price_min), bound(filters.price_max))));
+    }
+    if let Some(category) = &filters.category {
+        let Some(key) = terms(&analyzers.exact, &exact_key(category)).into_iter().next() else { return Ok(Vec::new()) };
+        filter(Box::new(TermQuery::new(Term::from_field_text(f.category_exact, &key), IndexRecordOption::Basic)));
+    }
+    let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.min(MAX_LIMIT)))?;
+    let mut hits = Vec::with_capacity(top.len());
+    for (score, address) in top {
+        let d: TantivyDocument = searcher.doc(address)?;
+        let text = |field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
+        hits.push(Hit {
+            id: d.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or(0),
+            score,
+            name: text(f.name).unwrap_or_default(),
+            price: text(f.price_text),
+            url: text(f.url),
+            in_stock: d.get_first(f.in_stock).and_then(|v| v.as_bool()).unwrap_or(false),
+            image: text(f.image),
+        });
+    }
+    Ok(hits)
+}

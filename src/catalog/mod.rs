@@ -1,0 +1,23 @@
+//! Catalog normalization, hashing, NDJSON and search. Pure Rust: the PHP layer
+//! hands in a [`Value`] tree and gets plain Rust data back.
+mod batches;
+mod entities;
+mod error;
+mod hash;
+pub mod index;
+mod ndjson;
+mod number;
+mod product;
+mod store;
+pub mod text;
+mod time;
+mod value;
+
+pub use error::{CatalogError, ProductError, ProductId};
+pub use index::{Filters, Hit, SearchIndex};
+pub use product::{input_error, Document, Variation};
+pub use store::{Catalog, Diff, Options, Stats};
+pub use value::{InputError, Value, MAX_DEPTH, MAX_STRING_BYTES, MAX_VARIATIONS};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,85 @@
+use super::text::{html_to_text, truncate_words, Repairs};
+use super::*;
+
+fn text(html: &str) -> String {
+    html_to_text(html.as_bytes(), true, &mut Repairs::default())
+}
+
+fn product<'a>(pairs: &[(&str, Value<'a>)]) -> Value<'a> {
+    Value::Map(pairs.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.clone())).collect())
+}
+
+#[test]
+fn html_becomes_text() {
+    assert_eq!(text("<p>Soft <b>cotton</b></p><p>Blue&nbsp;&amp;&#32;red&#x1F600;</p>"), "Soft cotton\nBlue & red😀");
+    assert_eq!(text("a<script>var x = '<p>';</script>b<!-- note -->c<style>p{}</style>"), "abc");
+    assert_eq!(text("[gallery ids=\"1,2\"]Hi [caption]there[/caption] [M] [1]"), "Hi there [M] [1]");
+    assert_eq!(text("x < y &bogus; &#0; a<br/>b"), "x < y &bogus; \u{FFFD} a\nb");
+    assert_eq!(text("  lots \t of\r\n\n   space  "), "lots of\nspace");
+    let mut r = Repairs::default();
+    assert_eq!(html_to_text(b"ok\xFF\xE2\x82 end", false, &mut r), "ok\u{FFFD}\u{FFFD} end");
+    assert_eq!(r.utf8, 2);
+}
+
+#[test]
+fn truncates_at_words() {
+    let mut s = "alpha beta gamma".to_owned();
+    assert!(truncate_words(&mut s, 13));
+    assert_eq!(s, "alpha beta");
+    let mut s = "alpha beta".to_owned();
+    assert!(truncate_words(&mut s, 5));
+    assert_eq!(s, "alpha");
+    let mut s = "unbreakable".to_owned();
+    assert!(truncate_words(&mut s, 4));
+    assert_eq!(s, "unbr");
+    let mut s = "short".to_owned();
+    assert!(!truncate_words(&mut s, 5));
+}
+
+#[test]
+fn hash_ignores_key_order_and_sees_changes() {
+    let a = product(&[("id", Value::Int(7)), ("name", Value::Str(b"Mug")), ("price", Value::Str(b"9.5"))]);
+    let b = product(&[("price", Value::Float(9.5)), ("name", Value::Str(b"Mug")), ("id", Value::Str(b"7"))]);
+    let c = product(&[("id", Value::Int(7)), ("name", Value::Str(b"Mug")), ("price", Value::Str(b"9.51"))]);
+    let hash = |p: Value<'_>| {
+        let mut cat = Catalog::new(Options::default()).unwrap();
+        assert!(cat.add(Ok(p)));
+        let first = cat.hashes().next().unwrap().1;
+        first
+    };
+    assert_eq!(hash(a.clone()), hash(b));
+    assert_ne!(hash(a), hash(c));
+}
+
+#[test]
+fn rejects_with_reasons() {
+    let mut cat = Catalog::new(Options::default()).unwrap();
+    assert!(!cat.add(Ok(product(&[("name", Value::Str(b"x"))]))));
+    assert!(!cat.add(Ok(product(&[("id", Value::Int(1))]))));
+    assert!(!cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"x")), ("price", Value::List(vec![]))]))));
+    let errors: Vec<_> = cat.errors().map(|e| e.error.clone()).collect();
+    assert_eq!(errors[0], "missing id");
+    assert_eq!(errors[1], "missing name");
+    assert!(errors[2].contains("wrong type for 'price'"), "{}", errors[2]);
+}
+
+#[test]
+fn index_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat = Catalog::new(Options::default()).unwrap();
+    cat.add(Ok(product(&[("id", Value::Int(1)), ("name", Value::Str(b"Blue Cotton Shirt")), ("sku", Value::Str(b"SH-1")), ("price", Value::Str(b"20"))])));
+    cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str("قميص أزرق".as_bytes())), ("price", Value::Str(b"30")), ("stock_status", Value::Str(b"outofstock"))])));
+    cat.write_index(dir.path()).unwrap();
+    let idx = SearchIndex::open(dir.path()).unwrap();
+    let ids = |q: &str, f: &Filters| idx.search(q, 5, f).unwrap().into_iter().map(|h| h.id).collect::<Vec<_>>();
+    assert_eq!(ids("shirt", &Filters::default()), [1]);
+    assert_eq!(ids("sh-1", &Filters::default()), [1]);
+    assert_eq!(ids("cottn shirt", &Filters::default()), [1]);
+    assert_eq!(ids("cotton", &Filters::default()), [1]);
+    assert_eq!(ids("coton", &Filters::default()), [1]);
+    assert_eq!(ids("shrt", &Filters::default()), Vec::<i64>::new());
+    assert_eq!(ids("أزرق", &Filters::default()), [2]);
+    assert_eq!(ids("أزرق", &Filters { in_stock: Some(true), ..Filters::default() }), Vec::<i64>::new());
+    assert_eq!(ids("shirt", &Filters { price_min: Some(25.0), ..Filters::default() }), Vec::<i64>::new());
+    assert!(ids("", &Filters::default()).is_empty());
+}

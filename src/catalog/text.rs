@@ -1,0 +1,296 @@
+//! HTML → plain text. Each pass is a small scanner with the same semantics as
+//! one regular expression of the pure-PHP reference (tests/bench/catalog_reference.php),
+//! so both produce byte-identical text; change them together.
+use std::borrow::Cow;
+
+use super::entities;
+
+/// Repairs invalid UTF-8: each maximal invalid subsequence becomes one U+FFFD
+/// (the WHATWG / Unicode "maximal subpart" rule). Returns the text and how many
+/// replacements were made.
+pub fn repair_utf8(bytes: &[u8]) -> (Cow<'_, str>, usize) {
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return (Cow::Borrowed(s), 0);
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    let mut replaced = 0;
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            out.push('\u{FFFD}');
+            replaced += 1;
+        }
+    }
+    (Cow::Owned(out), replaced)
+}
+
+/// Block-level elements: they end a line of text.
+const BLOCK_TAGS: &[&str] = &[
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+];
+
+fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+}
+
+fn find_byte(hay: &[u8], from: usize, byte: u8) -> Option<usize> {
+    hay.get(from..)?.iter().position(|&b| b == byte).map(|p| p + from)
+}
+
+fn name_end(b: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < b.len() && b[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    i
+}
+
+/// Where the construct starting at `<` (index `lt`) ends and what replaces it;
+/// `None` when the `<` is plain text.
+fn classify_tag(b: &[u8], lt: usize) -> Option<(usize, &'static str)> {
+    if b[lt..].starts_with(b"<!--") {
+        return Some((find(b, lt + 4, b"-->").map_or(b.len(), |p| p + 3), ""));
+    }
+    match b.get(lt + 1)? {
+        b'!' | b'?' => find_byte(b, lt + 2, b'>').map(|gt| (gt + 1, "")),
+        b'/' => {
+            if !b.get(lt + 2)?.is_ascii_alphabetic() {
+                return None;
+            }
+            let end = name_end(b, lt + 2);
+            let gt = find_byte(b, end, b'>')?;
+            Some((gt + 1, separator(&b[lt + 2..end])))
+        }
+        c if c.is_ascii_alphabetic() => {
+            let end = name_end(b, lt + 1);
+            let name = &b[lt + 1..end];
+            let gt = find_byte(b, end, b'>')?;
+            if name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style") {
+                // Their content is code, not text: drop through the closing tag.
+                let mut from = gt + 1;
+                while let Some(p) = find(b, from, b"</") {
+                    let cand = b.get(p + 2..p + 2 + name.len());
+                    if cand.is_some_and(|c| c.eq_ignore_ascii_case(name)) {
+                        return Some((find_byte(b, p + 2, b'>').map_or(b.len(), |g| g + 1), ""));
+                    }
+                    from = p + 2;
+                }
+                return Some((b.len(), ""));
+            }
+            Some((gt + 1, separator(name)))
+        }
+        _ => None,
+    }
+}
+
+fn separator(name: &[u8]) -> &'static str {
+    if name.len() <= 10 && BLOCK_TAGS.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name)) {
+        "\n"
+    } else {
+        ""
+    }
+}
+
+/// Drops tags, comments and script/style content; block tags become "\n".
+pub fn strip_tags(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let Some(first) = find_byte(b, 0, b'<') else { return Cow::Borrowed(s) };
+    let mut out = String::with_capacity(s.len());
+    let (mut last, mut i) = (0, first);
+    while let Some(lt) = find_byte(b, i, b'<') {
+        match classify_tag(b, lt) {
+            Some((end, sep)) => {
+                out.push_str(&s[last..lt]);
+                out.push_str(sep);
+                last = end;
+                i = end;
+            }
+            None => i = lt + 1,
+        }
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
+/// PCRE's `\s` without the u flag.
+fn is_pcre_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+}
+
+/// End of a WordPress shortcode (`[gallery ids="1,2"]`, `[/caption]`) at `[`.
+/// Names are lowercase and at least two characters so `[M]` or `[1]` stay text.
+fn shortcode_end(b: &[u8], open: usize) -> Option<usize> {
+    let mut j = open + 1;
+    if b.get(j) == Some(&b'/') {
+        j += 1;
+    }
+    if !b.get(j)?.is_ascii_lowercase() {
+        return None;
+    }
+    let mut k = j + 1;
+    while k < b.len() && matches!(b[k], b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-') {
+        k += 1;
+    }
+    if k - j < 2 {
+        return None;
+    }
+    match b.get(k)? {
+        b']' => Some(k + 1),
+        &c if is_pcre_space(c) => find_byte(b, k + 1, b']').map(|p| p + 1),
+        _ => None,
+    }
+}
+
+/// Removes shortcode tags, keeping any text they enclose.
+pub fn strip_shortcodes(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let Some(first) = find_byte(b, 0, b'[') else { return Cow::Borrowed(s) };
+    let mut out = String::with_capacity(s.len());
+    let (mut last, mut i) = (0, first);
+    while let Some(open) = find_byte(b, i, b'[') {
+        match shortcode_end(b, open) {
+            Some(end) => {
+                out.push_str(&s[last..open]);
+                last = end;
+                i = end;
+            }
+            None => i = open + 1,
+        }
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
+/// The entity starting at `&`: its end and the character(s) it stands for.
+fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Cow<'static, str>)> {
+    let rest = &b[amp + 1..];
+    if rest.first() == Some(&b'#') {
+        let (digits, radix, start) = match rest.get(1) {
+            Some(b'x' | b'X') => (rest[2..].iter().take_while(|c| c.is_ascii_hexdigit()).count(), 16, 2),
+            _ => (rest[1..].iter().take_while(|c| c.is_ascii_digit()).count(), 10, 1),
+        };
+        let max = if radix == 16 { 6 } else { 7 };
+        if digits == 0 || digits > max || rest.get(start + digits) != Some(&b';') {
+            return None;
+        }
+        let text = std::str::from_utf8(&rest[start..start + digits]).ok()?;
+        let code = u32::from_str_radix(text, radix).ok()?;
+        let ch = if code == 0 { '\u{FFFD}' } else { char::from_u32(code).unwrap_or('\u{FFFD}') };
+        return Some((amp + 1 + start + digits + 1, Cow::Owned(ch.to_string())));
+    }
+    if !rest.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let len = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+    if !(2..=32).contains(&len) || rest.get(len) != Some(&b';') {
+        return None;
+    }
+    let decoded = entities::lookup(std::str::from_utf8(&rest[..len]).ok()?)?;
+    Some((amp + 1 + len + 1, Cow::Borrowed(decoded)))
+}
+
+/// Decodes named (see `entities`) and numeric character references.
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    let Some(first) = find_byte(b, 0, b'&') else { return Cow::Borrowed(s) };
+    let mut out = String::with_capacity(s.len());
+    let (mut last, mut i) = (0, first);
+    while let Some(amp) = find_byte(b, i, b'&') {
+        match entity_at(b, amp) {
+            Some((end, text)) => {
+                out.push_str(&s[last..amp]);
+                out.push_str(&text);
+                last = end;
+                i = end;
+            }
+            None => i = amp + 1,
+        }
+    }
+    out.push_str(&s[last..]);
+    Cow::Owned(out)
+}
+
+/// Control characters and Unicode spaces (incl. NBSP, zero-width space, BOM).
+#[inline]
+pub fn is_space(c: char) -> bool {
+    if c < '\u{7F}' {
+        return c <= ' ';
+    }
+    matches!(
+        c,
+        '\u{7F}' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200B}' | '\u{2028}' | '\u{2029}' | '\u{202F}'
+            | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
+    )
+}
+
+/// Collapses whitespace runs to one space, trims, and (multiline) keeps a
+/// single "\n" wherever a run contained a line break, dropping empty lines.
+pub fn collapse_whitespace(s: &str, multiline: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let (mut space, mut newline) = (false, false);
+    let mut word: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        if is_space(c) {
+            if let Some(start) = word.take() {
+                out.push_str(&s[start..i]);
+            }
+            if multiline && c == '\n' {
+                newline = true;
+            } else {
+                space = true;
+            }
+        } else if word.is_none() {
+            if !out.is_empty() {
+                if newline {
+                    out.push('\n');
+                } else if space {
+                    out.push(' ');
+                }
+            }
+            space = false;
+            newline = false;
+            word = Some(i);
+        }
+    }
+    if let Some(start) = word {
+        out.push_str(&s[start..]);
+    }
+    out
+}
+
+/// Cuts to at most `max` characters, at the last space or line break when the
+/// cut would split a word. Returns whether anything was cut.
+pub fn truncate_words(s: &mut String, max: usize) -> bool {
+    let Some((cut, _)) = s.char_indices().nth(max) else { return false };
+    let next_is_break = matches!(s.as_bytes()[cut], b' ' | b'\n');
+    let mut end = cut;
+    if !next_is_break {
+        if let Some(p) = s[..cut].rfind([' ', '\n']) {
+            end = p;
+        }
+    }
+    s.truncate(end);
+    let trimmed = s.trim_end_matches([' ', '\n']).len();
+    s.truncate(trimmed);
+    true
+}
+
+/// Counts what normalization repaired, for `Catalog::stats()`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Repairs {
+    pub utf8: usize,
+}
+
+/// The full pipeline for one HTML fragment: UTF-8 repair, tags, shortcodes,
+/// entities, whitespace. `multiline` keeps line breaks (descriptions);
+/// otherwise the result is one line (names, terms).
+pub fn html_to_text(raw: &[u8], multiline: bool, repairs: &mut Repairs) -> String {
+    let (repaired, n) = repair_utf8(raw);
+    repairs.utf8 += n;
+    let untagged = strip_tags(&repaired);
+    let plain = strip_shortcodes(&untagged);
+    let decoded = decode_entities(&plain);
+    collapse_whitespace(&decoded, multiline)
+}

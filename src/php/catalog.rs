@@ -1,0 +1,260 @@
+//! `Aisle\Catalog`: zvals → `Value` trees in, PHP arrays out; the logic is in `crate::catalog`.
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::convert::IntoZval;
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::flags::DataType;
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::array::Iter;
+use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
+
+use super::errors::{exception, CatalogException, CATALOG_REASONS};
+use crate::catalog::{
+    input_error, Catalog, CatalogError, InputError, Options, ProductId, Value, MAX_DEPTH, MAX_STRING_BYTES,
+};
+
+impl From<CatalogError> for PhpException {
+    fn from(err: CatalogError) -> Self {
+        exception::<CatalogException>(CATALOG_REASONS, err.reason(), err.to_string())
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> PhpException {
+    CatalogError::InvalidArgument(msg.into()).into()
+}
+
+/// Array key as bytes: PHP turns numeric string keys into integers.
+fn key_bytes(key: &Zval) -> Vec<u8> {
+    match (key.long(), key.zend_str()) {
+        (Some(i), _) => i.to_string().into_bytes(),
+        (None, Some(s)) => s.as_bytes().to_vec(),
+        _ => Vec::new(),
+    }
+}
+
+/// Builds the input tree, borrowing PHP's string bytes; `depth` is the nesting
+/// level of `z` (a product array is level 1).
+pub fn to_value(z: &Zval, depth: usize) -> Result<Value<'_>, InputError> {
+    let z = z.dereference();
+    if z.is_null() {
+        return Ok(Value::Null);
+    }
+    if let Some(b) = z.bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(i) = z.long() {
+        return Ok(Value::Int(i));
+    }
+    if let Some(f) = z.double() {
+        return Ok(Value::Float(f));
+    }
+    if let Some(s) = z.zend_str() {
+        let bytes = s.as_bytes();
+        if bytes.len() > MAX_STRING_BYTES {
+            return Err(InputError::StringTooLong(bytes.len()));
+        }
+        return Ok(Value::Str(bytes));
+    }
+    if let Some(ht) = z.array() {
+        if depth > MAX_DEPTH {
+            return Err(InputError::TooDeep);
+        }
+        return array_value(ht, depth);
+    }
+    Err(InputError::Unsupported(if z.is_object() { "object" } else { "resource" }))
+}
+
+fn array_value(ht: &ZendHashTable, depth: usize) -> Result<Value<'_>, InputError> {
+    let mut entries = Vec::with_capacity(ht.len());
+    let mut sequential = true;
+    let mut iter = Iter::new(ht);
+    while let Some((key, val)) = iter.next_zval() {
+        if key.long() != Some(entries.len() as i64) {
+            sequential = false;
+        }
+        entries.push((key_bytes(&key), to_value(val, depth + 1)?));
+    }
+    Ok(if sequential {
+        Value::List(entries.into_iter().map(|(_, v)| v).collect())
+    } else {
+        Value::Map(entries)
+    })
+}
+
+fn options(ht: Option<&ZendHashTable>) -> PhpResult<Options> {
+    let mut opts = Options::default();
+    let Some(ht) = ht else { return Ok(opts) };
+    let mut iter = Iter::new(ht);
+    while let Some((key, val)) = iter.next_zval() {
+        let key = String::from_utf8_lossy(&key_bytes(&key)).into_owned();
+        let count = |v: &Zval| {
+            v.long().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| invalid(format!("option '{key}' must be a non-negative int")))
+        };
+        match key.as_str() {
+            "max_description_chars" => opts.max_description_chars = count(val)?,
+            "price_decimals" => opts.price_decimals = count(val)?,
+            "currency" => {
+                opts.currency = val.str().ok_or_else(|| invalid("option 'currency' must be a string"))?.to_owned();
+            }
+            other => return Err(invalid(format!("unknown option '{other}' (known: max_description_chars, currency, price_decimals)"))),
+        }
+    }
+    Ok(opts)
+}
+
+fn id_zval(id: &ProductId) -> Zval {
+    let mut z = Zval::new();
+    match id {
+        ProductId::Int(i) => z.set_long(*i),
+        ProductId::Text(s) => {
+            let _ = z.set_string(s, false);
+        }
+        ProductId::Unknown => z.set_null(),
+    }
+    z
+}
+
+#[php_class]
+#[php(name = "Aisle\\Catalog")]
+#[php(flags = ClassFlags::Final)]
+pub struct PhpCatalog {
+    inner: Catalog,
+}
+
+#[php_impl]
+impl PhpCatalog {
+    #[php(optional = options)]
+    pub fn __construct(options: Option<&ZendHashTable>) -> PhpResult<Self> {
+        Ok(Self { inner: Catalog::new(self::options(options)?)? })
+    }
+
+    /// Adds (or replaces, by id) products; returns how many were accepted.
+    pub fn add_many(&mut self, products: &ZendHashTable) -> i64 {
+        let mut accepted = 0;
+        for product in products.values() {
+            let value = match to_value(product, 1) {
+                Ok(v) => Ok(v),
+                Err(e) => {
+                    let id = product.dereference().array().and_then(|ht| ht.get("id")).and_then(|z| to_value(z, 2).ok());
+                    Err(input_error(id, &e))
+                }
+            };
+            if self.inner.add(value) {
+                accepted += 1;
+            }
+        }
+        accepted
+    }
+
+    pub fn errors(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let mut list = ZendHashTable::new();
+        for e in self.inner.errors() {
+            let mut row = ZendHashTable::new();
+            row.insert("id", id_zval(&e.id))?;
+            row.insert("error", e.error.as_str())?;
+            list.push(row)?;
+        }
+        Ok(list)
+    }
+
+    pub fn count(&self) -> i64 {
+        self.inner.len() as i64
+    }
+
+    /// Counters: products, rejected, utf8_repairs, truncated.
+    pub fn stats(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let s = self.inner.stats();
+        let mut ht = ZendHashTable::new();
+        ht.insert("products", s.products as i64)?;
+        ht.insert("rejected", s.rejected as i64)?;
+        ht.insert("utf8_repairs", s.utf8_repairs as i64)?;
+        ht.insert("truncated", s.truncated as i64)?;
+        Ok(ht)
+    }
+
+    pub fn hashes(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let mut ht = ZendHashTable::with_capacity(u32::try_from(self.inner.len()).unwrap_or(u32::MAX));
+        for (id, hash) in self.inner.hashes() {
+            ht.insert(id, hash)?;
+        }
+        Ok(ht)
+    }
+
+    pub fn diff(&self, previousHashes: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+        let mut previous = Vec::with_capacity(previousHashes.len());
+        let mut iter = Iter::new(previousHashes);
+        while let Some((key, val)) = iter.next_zval() {
+            let id = key.long().ok_or_else(|| invalid("previousHashes must map product ids (int) to hashes"))?;
+            let hash = val.str().ok_or_else(|| invalid(format!("previousHashes[{id}] must be a hex string")))?;
+            previous.push((id, hash.to_owned()));
+        }
+        let diff = self.inner.diff(&previous);
+        let mut ht = ZendHashTable::new();
+        ht.insert("changed", diff.changed)?;
+        ht.insert("deleted", diff.deleted)?;
+        ht.insert("unchanged", diff.unchanged as i64)?;
+        Ok(ht)
+    }
+
+    pub fn to_ndjson(&self) -> EngineString {
+        let len = self.inner.ndjson_len();
+        engine_string(len, |buf| {
+            self.inner.write_ndjson(buf);
+        })
+    }
+
+    pub fn batches(&mut self, maxBytes: i64) -> PhpResult<Vec<String>> {
+        let max = usize::try_from(maxBytes).map_err(|_| invalid("maxBytes must be at least 1"))?;
+        Ok(self.inner.batches(max)?.into_iter().map(ndjson_string).collect())
+    }
+
+    pub fn write_index(&self, dir: &str) -> PhpResult<()> {
+        if dir.is_empty() {
+            return Err(invalid("dir must not be empty"));
+        }
+        Ok(self.inner.write_index(std::path::Path::new(dir))?)
+    }
+}
+
+/// serde_json only writes UTF-8; the fallback keeps this free of panics.
+fn ndjson_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// A PHP string written in place. A full catalog's NDJSON is hundreds of MB:
+/// filling the engine's buffer directly saves a Rust buffer of the same size
+/// and the copy between them.
+pub struct EngineString(ZBox<ZendStr>);
+
+impl IntoZval for EngineString {
+    const TYPE: DataType = DataType::String;
+    const NULLABLE: bool = false;
+
+    fn set_zval(self, zv: &mut Zval, _persistent: bool) -> ext_php_rs::error::Result<()> {
+        zv.set_zend_string(self.0);
+        Ok(())
+    }
+}
+
+/// `GC_STRING` of zend_types.h: IS_STRING | GC_NOT_COLLECTABLE << GC_FLAGS_SHIFT.
+const GC_STRING: u32 = 6 | (1 << 4);
+
+fn engine_string(len: usize, fill: impl FnOnce(&mut [u8])) -> EngineString {
+    let size = std::mem::offset_of!(ZendStr, val) + len + 1;
+    // SAFETY: _emalloc returns `size` writable bytes (or bails out of the request
+    // on memory_limit, before anything here is observable). The header is
+    // initialized as zend_string_alloc() does for a non-persistent string, the
+    // payload is zeroed before a slice is made over it, and ZBox takes the only
+    // reference (refcount 1).
+    unsafe {
+        let ptr = ext_php_rs::ffi::_emalloc(size).cast::<ZendStr>();
+        (*ptr).gc.refcount = 1;
+        (*ptr).gc.u.type_info = GC_STRING;
+        (*ptr).h = 0;
+        (*ptr).len = len;
+        let val = (*ptr).val.as_mut_ptr().cast::<u8>();
+        std::ptr::write_bytes(val, 0, len + 1);
+        fill(std::slice::from_raw_parts_mut(val, len));
+        EngineString(ZBox::from_raw(ptr))
+    }
+}
