@@ -30,7 +30,11 @@ final class CatalogSync {
 	/** @var int[] Product ids changed during this request; queued once, at shutdown. */
 	private array $changed = array();
 
-	public function __construct( private WooAdapter $adapter, private Settings $settings, private StoreFacts $facts ) {}
+	private RemoteSync $remote;
+
+	public function __construct( private WooAdapter $adapter, private Settings $settings, private StoreFacts $facts, ?RemoteSync $remote = null ) {
+		$this->remote = $remote ?? new RemoteSync( $settings, new Secrets() );
+	}
 
 	public static function available(): bool {
 		return class_exists( \Aisle\Catalog::class ) && function_exists( 'as_enqueue_async_action' );
@@ -40,6 +44,7 @@ final class CatalogSync {
 		add_action( 'aisle_sync_batch', array( $this, 'run_batch' ) );
 		add_action( 'aisle_sync_finish', array( $this, 'run_finish' ) );
 		add_action( 'aisle_sync_delta', array( $this, 'run_delta' ) );
+		$this->remote->register();
 
 		// WooCommerce's product hooks (data store) plus core post hooks for trash/delete.
 		foreach ( array( 'woocommerce_new_product', 'woocommerce_update_product', 'woocommerce_delete_product', 'woocommerce_trash_product' ) as $hook ) {
@@ -143,6 +148,7 @@ final class CatalogSync {
 			'last_delta'  => $s['last_delta'] ?? null,
 			'pending'     => count( (array) get_option( self::PENDING_OPTION, array() ) ),
 			'facts'       => null !== $this->facts->get(),
+			'remote'      => $this->remote->progress(),
 		);
 	}
 
@@ -365,6 +371,9 @@ final class CatalogSync {
 			$previous[ (string) $r[0] ] = $r[1];
 		}
 		$diff = $catalog->diff( $previous );
+		unset( $previous );
+		// The optional hosted backend gets the same changes (queued as files, pushed by its own jobs).
+		$this->remote->enqueue( $file, $diff['changed'] ?? array(), $diff['deleted'] ?? array(), get_woocommerce_currency() );
 
 		$dir = self::index_dir();
 		$new = $dir . '.new';
