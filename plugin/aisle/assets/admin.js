@@ -153,6 +153,14 @@
 			box.append( p );
 		} );
 		renderSecrets( { license_key: l.license_key } );
+		const note = $( 'aisle-ai-license-note' );
+		if ( note ) {
+			const usable = l.license && ( 'active' === l.license.status || 'grace' === l.license.status );
+			const hasAi = usable && ( l.license.features || [] ).includes( 'ai' );
+			note.textContent = hasAi
+				? __( 'Your license includes AI providers.', 'aisle' )
+				: __( 'AI providers (OpenAI-compatible, Anthropic) need an active license with the "ai" feature. Until then the built-in answerer replies.', 'aisle' );
+		}
 	}
 
 	let polling = null;

@@ -57,8 +57,16 @@ final class CatalogSync {
 		add_action( 'woocommerce_variation_set_stock', array( $this, 'product_object_changed' ) );
 		add_action( 'woocommerce_product_set_stock_status', array( $this, 'product_changed' ) );
 		add_action( 'woocommerce_variation_set_stock_status', array( $this, 'variation_changed' ) );
-		foreach ( array( 'trashed_post', 'untrashed_post', 'deleted_post' ) as $hook ) {
+		// Core post hooks catch what bypasses WooCommerce's data store (wp_trash_post(),
+		// wp_delete_post() from other plugins or WP-CLI). before_delete_post, not deleted_post:
+		// afterwards the post type, needed to tell products apart, can no longer be read.
+		foreach ( array( 'wp_trash_post', 'trashed_post', 'untrashed_post', 'before_delete_post' ) as $hook ) {
 			add_action( $hook, array( $this, 'post_changed' ) );
+		}
+		// Price and stock written straight to post meta (importers, bulk editors, scheduled sales
+		// in older WooCommerce) fire no product hook.
+		foreach ( array( 'added_post_meta', 'updated_post_meta', 'deleted_post_meta' ) as $hook ) {
+			add_action( $hook, array( $this, 'meta_changed' ), 10, 3 );
 		}
 	}
 
@@ -85,6 +93,12 @@ final class CatalogSync {
 			$this->queue( (int) $post_id );
 		} elseif ( 'product_variation' === $type ) {
 			$this->variation_changed( $post_id );
+		}
+	}
+
+	public function meta_changed( $meta_ids, $object_id, $meta_key ): void {
+		if ( in_array( $meta_key, array( '_price', '_regular_price', '_sale_price', '_stock', '_stock_status' ), true ) ) {
+			$this->post_changed( $object_id );
 		}
 	}
 
