@@ -125,6 +125,6 @@ if (!$realWc) {
     if ($sync) {
         printf("    aisle full sync here vs those: %.0fx the REST crawl (goal 50x), %.0fx the wc_get_products path (goal 10x).\n", $rate($sync) / 200, $rate($sync) / 900);
     }
-    echo "  The stand-in's per-product and REST paths are far cheaper than WooCommerce's, so the ratios\n";
-    echo "  against them above understate what a real store gains; only real WooCommerce settles the goals.\n";
+    echo "  The stand-in's per-product and REST paths do less work than WooCommerce's (no WC_Product, no\n";
+    echo "  extension filters), yet run on this run's machine load; only real WooCommerce settles the goals.\n";
 }
