@@ -14,6 +14,18 @@ require_once __DIR__ . '/includes/Storage.php';
 
 global $wpdb;
 
+// Free this site's license seat first (it needs the stored key). Only with the extension and an
+// activation server; a failure must not stop the clean-up below.
+if ( class_exists( \Aisle\License::class ) && class_exists( \Aisle\Vault::class ) ) {
+	require_once __DIR__ . '/includes/Secrets.php';
+	require_once __DIR__ . '/includes/LicenseManager.php';
+	try {
+		( new \Aisle\Plugin\LicenseManager( new \Aisle\Plugin\Secrets() ) )->release_seat( 3000 );
+	} catch ( \Throwable $aisle_e ) {
+		unset( $aisle_e ); // Nothing to report to: the plugin is being deleted.
+	}
+}
+
 // Scheduled actions (Action Scheduler is WooCommerce's; only when it is loaded).
 if ( function_exists( 'as_unschedule_all_actions' ) ) {
 	foreach ( \Aisle\Plugin\Installer::HOOKS as $aisle_hook ) {

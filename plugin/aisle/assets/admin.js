@@ -123,6 +123,21 @@
 					lines.push( __( 'Development license: for staging and local copies only.', 'aisle' ) );
 				}
 			}
+			if ( 'grace' === l.license.status && l.license.grace_ends_at ) {
+				/* translators: %s: date */
+				lines.push( sprintf( __( 'The license has expired; Aisle keeps working until %s. Renew it, then press Activate.', 'aisle' ), new Date( l.license.grace_ends_at * 1000 ).toLocaleDateString() ) );
+			}
+			if ( 'expired' === l.license.status ) {
+				lines.push( __( 'The license has expired: AI answers and lead capture are off until it is renewed. The built-in answerer keeps working.', 'aisle' ) );
+			}
+			if ( l.license.refresh ) {
+				const when = new Date( l.license.refresh.at * 1000 ).toLocaleString();
+				lines.push( 'refreshed' === l.license.refresh.result
+					/* translators: %s: date and time */
+					? sprintf( __( 'License renewed automatically on %s.', 'aisle' ), when )
+					/* translators: 1: date and time, 2: reason */
+					: sprintf( __( 'Automatic renewal on %1$s did not succeed: %2$s The current license stays in use.', 'aisle' ), when, l.license.refresh.message || l.license.refresh.reason ) );
+			}
 			if ( l.license.reason ) {
 				lines.push( sprintf( __( 'The saved license is no longer valid (%s). Activate again.', 'aisle' ), l.license.reason ) );
 			}
@@ -138,6 +153,14 @@
 			box.append( p );
 		} );
 		renderSecrets( { license_key: l.license_key } );
+		const note = $( 'aisle-ai-license-note' );
+		if ( note ) {
+			const usable = l.license && ( 'active' === l.license.status || 'grace' === l.license.status );
+			const hasAi = usable && ( l.license.features || [] ).includes( 'ai' );
+			note.textContent = hasAi
+				? __( 'Your license includes AI providers.', 'aisle' )
+				: __( 'AI providers (OpenAI-compatible, Anthropic) need an active license with the "ai" feature. Until then the built-in answerer replies.', 'aisle' );
+		}
 	}
 
 	let polling = null;
@@ -171,6 +194,17 @@
 		}
 		if ( s.error_count ) {
 			t += ' ' + sprintf( __( '%d errors, e.g. %s', 'aisle' ), s.error_count, s.errors.map( ( e ) => '#' + e.id + ': ' + e.error ).join( '; ' ) );
+		}
+		if ( s.remote && s.remote.configured ) {
+			/* translators: 1: state, 2: batches sent, 3: products sent, 4: deletions sent, 5: batches waiting */
+			t += ' ' + sprintf( __( 'Remote sync: %1$s — %2$d batches sent (%3$d products, %4$d deletions), %5$d waiting.', 'aisle' ), s.remote.state, s.remote.sent, s.remote.products_sent, s.remote.deleted_sent, s.remote.pending );
+			if ( s.remote.last_error ) {
+				t += ' ' + s.remote.last_error;
+			}
+			if ( s.remote.next_retry_at ) {
+				/* translators: %s: time */
+				t += ' ' + sprintf( __( 'Next try at %s.', 'aisle' ), new Date( s.remote.next_retry_at * 1000 ).toLocaleTimeString() );
+			}
 		}
 		text.textContent = t;
 		if ( s.busy && ! polling ) {

@@ -91,6 +91,8 @@ final class AdminPage {
 		$this->field( 'ai_model', __( 'Model', 'aisle' ) );
 		$this->secret( 'ai_api_key', __( 'API key', 'aisle' ) );
 		echo '</table>';
+		// Filled by admin.js from the license status: which features the license covers.
+		echo '<p class="description" id="aisle-ai-license-note" aria-live="polite"></p>';
 
 		$this->section( 'license', __( 'License', 'aisle' ), __( 'Activate with your license key, or paste the license token you received. Features that need a license say so.', 'aisle' ) );
 		$this->secret( 'license_key', __( 'License key', 'aisle' ) );

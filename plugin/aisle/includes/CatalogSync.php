@@ -30,7 +30,11 @@ final class CatalogSync {
 	/** @var int[] Product ids changed during this request; queued once, at shutdown. */
 	private array $changed = array();
 
-	public function __construct( private WooAdapter $adapter, private Settings $settings, private StoreFacts $facts ) {}
+	private RemoteSync $remote;
+
+	public function __construct( private WooAdapter $adapter, private Settings $settings, private StoreFacts $facts, ?RemoteSync $remote = null ) {
+		$this->remote = $remote ?? new RemoteSync( $settings, new Secrets() );
+	}
 
 	public static function available(): bool {
 		return class_exists( \Aisle\Catalog::class ) && function_exists( 'as_enqueue_async_action' );
@@ -40,6 +44,7 @@ final class CatalogSync {
 		add_action( 'aisle_sync_batch', array( $this, 'run_batch' ) );
 		add_action( 'aisle_sync_finish', array( $this, 'run_finish' ) );
 		add_action( 'aisle_sync_delta', array( $this, 'run_delta' ) );
+		$this->remote->register();
 
 		// WooCommerce's product hooks (data store) plus core post hooks for trash/delete.
 		foreach ( array( 'woocommerce_new_product', 'woocommerce_update_product', 'woocommerce_delete_product', 'woocommerce_trash_product' ) as $hook ) {
@@ -52,8 +57,16 @@ final class CatalogSync {
 		add_action( 'woocommerce_variation_set_stock', array( $this, 'product_object_changed' ) );
 		add_action( 'woocommerce_product_set_stock_status', array( $this, 'product_changed' ) );
 		add_action( 'woocommerce_variation_set_stock_status', array( $this, 'variation_changed' ) );
-		foreach ( array( 'trashed_post', 'untrashed_post', 'deleted_post' ) as $hook ) {
+		// Core post hooks catch what bypasses WooCommerce's data store (wp_trash_post(),
+		// wp_delete_post() from other plugins or WP-CLI). before_delete_post, not deleted_post:
+		// afterwards the post type, needed to tell products apart, can no longer be read.
+		foreach ( array( 'wp_trash_post', 'trashed_post', 'untrashed_post', 'before_delete_post' ) as $hook ) {
 			add_action( $hook, array( $this, 'post_changed' ) );
+		}
+		// Price and stock written straight to post meta (importers, bulk editors, scheduled sales
+		// in older WooCommerce) fire no product hook.
+		foreach ( array( 'added_post_meta', 'updated_post_meta', 'deleted_post_meta' ) as $hook ) {
+			add_action( $hook, array( $this, 'meta_changed' ), 10, 3 );
 		}
 	}
 
@@ -80,6 +93,12 @@ final class CatalogSync {
 			$this->queue( (int) $post_id );
 		} elseif ( 'product_variation' === $type ) {
 			$this->variation_changed( $post_id );
+		}
+	}
+
+	public function meta_changed( $meta_ids, $object_id, $meta_key ): void {
+		if ( in_array( $meta_key, array( '_price', '_regular_price', '_sale_price', '_stock', '_stock_status' ), true ) ) {
+			$this->post_changed( $object_id );
 		}
 	}
 
@@ -143,6 +162,7 @@ final class CatalogSync {
 			'last_delta'  => $s['last_delta'] ?? null,
 			'pending'     => count( (array) get_option( self::PENDING_OPTION, array() ) ),
 			'facts'       => null !== $this->facts->get(),
+			'remote'      => $this->remote->progress(),
 		);
 	}
 
@@ -365,6 +385,9 @@ final class CatalogSync {
 			$previous[ (string) $r[0] ] = $r[1];
 		}
 		$diff = $catalog->diff( $previous );
+		unset( $previous );
+		// The optional hosted backend gets the same changes (queued as files, pushed by its own jobs).
+		$this->remote->enqueue( $file, $diff['changed'] ?? array(), $diff['deleted'] ?? array(), get_woocommerce_currency() );
 
 		$dir = self::index_dir();
 		$new = $dir . '.new';

@@ -84,21 +84,101 @@ final class LicenseManager {
 		return $this->store_status( $license );
 	}
 
-	/** Daily job: verifies the stored token offline again (expiry, grace) and records the result. */
+	/**
+	 * Daily job: verifies the stored token offline again (expiry, grace) and, when it nears its
+	 * expiry, is in grace or has expired, refreshes it by re-activating with the stored key (the
+	 * same site takes no new seat). Server tokens live at most 30 days, so this is how renewals
+	 * and revocations reach the site. A failed refresh keeps the old token: grace covers a
+	 * license server that is down. The outcome is recorded for the settings page.
+	 */
 	public function check(): void {
 		$token = get_option( self::TOKEN_OPTION );
 		if ( ! self::available() || ! is_string( $token ) ) {
 			return;
 		}
 		try {
-			$this->store_status( \Aisle\License::verify( $token, home_url(), self::public_key() ) );
+			$license = \Aisle\License::verify( $token, home_url(), self::public_key() );
 		} catch ( \Aisle\Exception $e ) {
 			update_option( self::STATUS_OPTION, array( 'status' => 'invalid', 'reason' => $e->reason(), 'checked_at' => time() ), false );
+			return;
 		}
+		$refresh = null;
+		if ( $this->needs_refresh( $license ) ) {
+			$refresh = $this->refresh();
+			if ( 'refreshed' === $refresh['result'] ) {
+				$license = \Aisle\License::verify( (string) get_option( self::TOKEN_OPTION ), home_url(), self::public_key() );
+			}
+		}
+		$this->store_status( $license, $refresh );
 	}
 
-	private function store_status( \Aisle\License $license ): array {
-		$status = array(
+	/** Refresh this many seconds before expiry: several daily attempts before grace even starts. */
+	public static function refresh_window(): int {
+		return (int) apply_filters( 'aisle_license_refresh_window', 7 * DAY_IN_SECONDS );
+	}
+
+	private function needs_refresh( \Aisle\License $license ): bool {
+		return 'active' !== $license->status() || $license->expiresAt() - time() <= self::refresh_window();
+	}
+
+	/**
+	 * Re-activates with the stored key. The key is decrypted only for the call.
+	 *
+	 * @return array{result: string, at: int, reason?: string, message?: string}
+	 */
+	private function refresh(): array {
+		$at     = time();
+		$server = self::server_url();
+		if ( '' === $server || ! $this->secrets->has( 'license_key' ) ) {
+			// A pasted token cannot be refreshed here: the vendor sends a new one.
+			return array( 'result' => 'skipped', 'at' => $at, 'reason' => '' === $server ? 'no_server' : 'no_key', 'message' => __( 'The license token nears its expiry and cannot be refreshed automatically: paste a new token, or enter the license key.', 'aisle' ) );
+		}
+		try {
+			$key   = (string) $this->secrets->reveal( 'license_key' );
+			$token = \Aisle\License::activate( $server, $key, home_url(), 10000, self::public_key() );
+			$key   = '';
+			// Verified by activate() already; verify() again only to read it.
+			\Aisle\License::verify( $token, home_url(), self::public_key() );
+		} catch ( \Aisle\VaultException $e ) {
+			return array( 'result' => 'failed', 'at' => $at, 'reason' => 'key_unreadable', 'message' => __( 'The saved license key cannot be decrypted (the encryption key changed). Enter it again.', 'aisle' ) );
+		} catch ( \Aisle\Exception $e ) {
+			// Old token kept: network trouble is bridged by grace; a refusal (revoked, expired)
+			// lets the current token run out, as the vendor intends.
+			return array( 'result' => 'failed', 'at' => $at, 'reason' => $e->reason(), 'message' => self::message( $e->reason() ) );
+		}
+		update_option( self::TOKEN_OPTION, $token, false );
+		return array( 'result' => 'refreshed', 'at' => $at );
+	}
+
+	/**
+	 * Frees this site's seat on the activation server (uninstall, or the store moves). Needs
+	 * the stored key and a configured server; returns whether a seat was freed, or an error.
+	 *
+	 * @return bool|\WP_Error
+	 */
+	public function release_seat( int $timeout_ms = 5000 ) {
+		if ( ! self::available() || ! method_exists( \Aisle\License::class, 'deactivate' ) ) {
+			return self::unavailable();
+		}
+		$server = self::server_url();
+		if ( '' === $server || ! $this->secrets->has( 'license_key' ) ) {
+			return false;
+		}
+		try {
+			$key   = (string) $this->secrets->reveal( 'license_key' );
+			$freed = \Aisle\License::deactivate( $server, $key, home_url(), $timeout_ms );
+			$key   = '';
+		} catch ( \Aisle\Exception $e ) {
+			return new \WP_Error( 'aisle_license_' . $e->reason(), self::message( $e->reason() ), array( 'status' => 400 ) );
+		}
+		delete_option( self::TOKEN_OPTION );
+		delete_option( self::STATUS_OPTION );
+		return $freed;
+	}
+
+	private function store_status( \Aisle\License $license, ?array $refresh = null ): array {
+		$previous = get_option( self::STATUS_OPTION );
+		$status   = array(
 			'status'     => $license->status(),
 			'license_id' => $license->licenseId(),
 			'plan'       => $license->plan(),
@@ -113,6 +193,12 @@ final class LicenseManager {
 		}
 		if ( method_exists( $license, 'graceEndsAt' ) ) {
 			$status['grace_ends_at'] = $license->graceEndsAt();
+		}
+		// The last refresh attempt stays visible until the next one.
+		if ( null !== $refresh ) {
+			$status['refresh'] = $refresh;
+		} elseif ( is_array( $previous ) && isset( $previous['refresh'] ) ) {
+			$status['refresh'] = $previous['refresh'];
 		}
 		update_option( self::STATUS_OPTION, $status, false );
 		return $this->status();

@@ -311,7 +311,7 @@ final class WooAdapter {
 			'refund'   => wc_get_page_id( 'refund_returns' ),
 			'terms'    => wc_get_page_id( 'terms' ),
 			'privacy'  => (int) get_option( 'wp_page_for_privacy_policy' ),
-			'shipping' => (int) apply_filters( 'aisle_shipping_policy_page_id', 0 ),
+			'shipping' => (int) apply_filters( 'aisle_shipping_policy_page_id', self::shipping_page_id() ),
 		);
 		$policies = array();
 		foreach ( $pages as $kind => $page_id ) {
@@ -332,5 +332,19 @@ final class WooAdapter {
 			'coupons'          => $coupons,
 			'policies'         => $policies,
 		);
+	}
+
+	/**
+	 * WooCommerce has no shipping-policy page setting; stores usually publish one under a
+	 * conventional slug, so look for that (the filter above overrides it).
+	 */
+	private static function shipping_page_id(): int {
+		foreach ( array( 'shipping-policy', 'shipping-and-delivery', 'shipping', 'delivery' ) as $slug ) {
+			$page = get_page_by_path( $slug );
+			if ( $page && 'publish' === $page->post_status ) {
+				return (int) $page->ID;
+			}
+		}
+		return 0;
 	}
 }

@@ -25,6 +25,7 @@ require __DIR__ . '/includes/action-scheduler.php';
 require __DIR__ . '/includes/products.php';
 require __DIR__ . '/includes/store.php';
 require __DIR__ . '/includes/orders.php';
+require __DIR__ . '/includes/rest.php';
 
 register_activation_hook( __FILE__, 'standin_install' );
 
