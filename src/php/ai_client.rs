@@ -26,7 +26,7 @@ pub struct PhpAiClient {
 #[php_impl]
 impl PhpAiClient {
     pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
-        let options = Options::from_json(&table_to_json(options, 0).map_err(to_php)?).map_err(to_php)?;
+        let options = Options::from_json(&table_to_json(options, 0, false).map_err(to_php)?).map_err(to_php)?;
         // Built here, in the worker (objects never exist before PHP-FPM forks).
         let client = ai::http_client(&options).map_err(to_php)?;
         Ok(Self { options, client })
@@ -43,9 +43,9 @@ impl PhpAiClient {
         tools: Option<&ZendHashTable>,
         onDelta: Option<ZendCallable>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        let messages = ai::parse_messages(&table_to_json(messages, 0).map_err(to_php)?).map_err(to_php)?;
+        let messages = ai::parse_messages(&table_to_json(messages, 0, false).map_err(to_php)?).map_err(to_php)?;
         let tools = match tools {
-            Some(t) => ai::parse_tools(&table_to_json(t, 0).map_err(to_php)?).map_err(to_php)?,
+            Some(t) => ai::parse_tools(&table_to_json(t, 0, false).map_err(to_php)?).map_err(to_php)?,
             None => Vec::new(),
         };
         if keyEnvelope.trim().is_empty() {
@@ -108,17 +108,29 @@ fn zval_to_json(z: &Zval, depth: usize) -> Result<Value, AiError> {
             .map_err(|_| AiError::BadRequest("strings must be valid UTF-8".into()));
     }
     if let Some(t) = z.array() {
-        return table_to_json(t, depth + 1);
+        return table_to_json(t, depth + 1, false);
     }
-    Err(AiError::BadRequest("only null, bool, int, float, string and array values are accepted".into()))
+    // A stdClass is how PHP code spells a JSON object that must stay an object
+    // even when empty, e.g. a tool schema's `"properties": {}`.
+    if let Some(obj) = z.object() {
+        if std::ptr::eq(obj.get_class_entry(), ext_php_rs::zend::ce::stdclass()) {
+            let props = obj
+                .get_properties()
+                .map_err(|_| AiError::BadRequest("cannot read the properties of a stdClass".into()))?;
+            return table_to_json(props, depth + 1, true);
+        }
+    }
+    Err(AiError::BadRequest(
+        "only null, bool, int, float, string, array and stdClass values are accepted".into(),
+    ))
 }
 
-/// A list (keys 0..n-1) becomes a JSON array, anything else an object.
-fn table_to_json(t: &ZendHashTable, depth: usize) -> Result<Value, AiError> {
+/// A list (keys 0..n-1) becomes a JSON array, anything else (or a stdClass) an object.
+fn table_to_json(t: &ZendHashTable, depth: usize, as_object: bool) -> Result<Value, AiError> {
     if depth > MAX_DEPTH {
         return Err(AiError::BadRequest(format!("arrays nested deeper than {MAX_DEPTH} levels")));
     }
-    if t.has_sequential_keys() {
+    if !as_object && t.has_sequential_keys() {
         return t.values().map(|v| zval_to_json(v, depth)).collect::<Result<Vec<_>, _>>().map(Value::Array);
     }
     let mut m = Map::new();

@@ -155,6 +155,23 @@ final class AiClientTest extends TestCase
         return ['openai json' => ['openai', false], 'openai sse' => ['openai', true], 'anthropic json' => ['anthropic', false], 'anthropic sse' => ['anthropic', true]];
     }
 
+    public function testStdClassIsSentAsAJsonObject(): void
+    {
+        $tools = [['name' => 'capture_lead', 'description' => 'Offer the lead form', 'parameters' => (object) [
+            'type' => 'object', 'properties' => new \stdClass(), 'examples' => [(object) []],
+        ]]];
+        $this->client('openai')->chat($this->vault, $this->envelope, self::CTX, [['role' => 'user', 'content' => 'hi']], $tools);
+        $body = $this->requests()[0]['body'];
+        $this->assertStringContainsString('"properties":{}', $body);
+        $this->assertStringContainsString('"examples":[{}]', $body);
+        try {
+            $this->client('openai')->chat($this->vault, $this->envelope, self::CTX, [['role' => 'user', 'content' => new \ArrayObject()]]);
+            $this->fail('an object other than stdClass was accepted');
+        } catch (\Aisle\AiException $e) {
+            $this->assertSame('bad_request', $e->reason());
+        }
+    }
+
     /** @dataProvider toolCases */
     public function testToolCallsAndToolResults(string $provider, bool $stream): void
     {
