@@ -10,7 +10,7 @@ use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 
 use super::errors::{exception, CatalogException, CATALOG_REASONS};
 use crate::catalog::{
-    input_error, Catalog, CatalogError, InputError, Options, ProductId, Value, MAX_DEPTH, MAX_STRING_BYTES,
+    input_error, Catalog, CatalogError, FrozenLines, InputError, Options, ProductId, Value, MAX_DEPTH, MAX_STRING_BYTES,
 };
 
 impl From<CatalogError> for PhpException {
@@ -118,7 +118,7 @@ fn id_zval(id: &ProductId) -> Zval {
 #[php(name = "Aisle\\Catalog")]
 #[php(flags = ClassFlags::Final)]
 pub struct PhpCatalog {
-    inner: Catalog,
+    inner: Catalog<EngineLines>,
 }
 
 #[php_impl]
@@ -196,11 +196,10 @@ impl PhpCatalog {
         Ok(ht)
     }
 
-    pub fn to_ndjson(&self) -> EngineString {
-        let len = self.inner.ndjson_len();
-        engine_string(len, |buf| {
-            self.inner.write_ndjson(buf);
-        })
+    /// The catalog's own storage, shared with the caller (PHP strings are
+    /// immutable and refcounted), so the output is never held twice.
+    pub fn to_ndjson(&mut self) -> EngineString {
+        self.inner.freeze().share()
     }
 
     pub fn batches(&mut self, maxBytes: i64) -> PhpResult<Vec<String>> {
@@ -221,9 +220,7 @@ fn ndjson_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// A PHP string written in place. A full catalog's NDJSON is hundreds of MB:
-/// filling the engine's buffer directly saves a Rust buffer of the same size
-/// and the copy between them.
+/// A PHP string handed to the engine (refcount already taken).
 pub struct EngineString(ZBox<ZendStr>);
 
 impl IntoZval for EngineString {
@@ -239,22 +236,82 @@ impl IntoZval for EngineString {
 /// `GC_STRING` of zend_types.h: IS_STRING | GC_NOT_COLLECTABLE << GC_FLAGS_SHIFT.
 const GC_STRING: u32 = 6 | (1 << 4);
 
-fn engine_string(len: usize, fill: impl FnOnce(&mut [u8])) -> EngineString {
-    let size = std::mem::offset_of!(ZendStr, val) + len + 1;
-    // SAFETY: _emalloc returns `size` writable bytes (or bails out of the request
-    // on memory_limit, before anything here is observable). The header is
-    // initialized as zend_string_alloc() does for a non-persistent string, the
-    // payload is zeroed before a slice is made over it, and ZBox takes the only
-    // reference (refcount 1).
-    unsafe {
-        let ptr = ext_php_rs::ffi::_emalloc(size).cast::<ZendStr>();
-        (*ptr).gc.refcount = 1;
-        (*ptr).gc.u.type_info = GC_STRING;
-        (*ptr).h = 0;
-        (*ptr).len = len;
-        let val = (*ptr).val.as_mut_ptr().cast::<u8>();
-        std::ptr::write_bytes(val, 0, len + 1);
-        fill(std::slice::from_raw_parts_mut(val, len));
-        EngineString(ZBox::from_raw(ptr))
+/// The catalog's frozen NDJSON, kept in an engine string so `toNdjson()` can
+/// return it by reference. A full catalog's NDJSON is hundreds of MB: a
+/// separate Rust copy would double the peak memory. It is filled front to back
+/// without zeroing first, so pages are only touched as lines are moved in
+/// (while the catalog frees the chunks they came from).
+pub struct EngineLines {
+    /// Holds the reference: released (and freed when PHP holds none) on drop.
+    _owner: ZBox<ZendStr>,
+    /// The allocation as `_emalloc` returned it: writes go through this
+    /// pointer, not through a shared reference from `s`.
+    raw: *mut ZendStr,
+    filled: usize,
+}
+
+impl EngineLines {
+    fn payload(&self) -> *mut u8 {
+        // SAFETY: `raw` points at the live string owned by `s`; this only
+        // computes the address of its payload.
+        unsafe { std::ptr::addr_of_mut!((*self.raw).val).cast::<u8>() }
+    }
+
+    /// A new reference to the string for PHP.
+    fn share(&self) -> EngineString {
+        // SAFETY: reading the length field of the live string.
+        let len = unsafe { (*self.raw).len };
+        if self.filled < len {
+            // SAFETY: the payload has `len` bytes; the unwritten tail (only if
+            // the catalog pushed less than it announced) is zeroed so PHP never
+            // sees uninitialized memory.
+            unsafe { std::ptr::write_bytes(self.payload().add(self.filled), 0, len - self.filled) };
+        }
+        let ptr = self.raw;
+        // SAFETY: `ptr` is a live, non-interned engine string owned by `self._owner`;
+        // taking one more reference (GC_ADDREF) before wrapping it in a second
+        // ZBox keeps the count equal to the number of owners, each of which
+        // releases once. The bytes are never written again after sharing:
+        // `freeze` builds a new buffer rather than changing this one.
+        unsafe {
+            (*ptr).gc.refcount += 1;
+            EngineString(ZBox::from_raw(ptr))
+        }
+    }
+}
+
+impl FrozenLines for EngineLines {
+    fn with_len(len: usize) -> Self {
+        let size = std::mem::offset_of!(ZendStr, val) + len + 1;
+        // SAFETY: _emalloc returns `size` writable bytes (or bails out of the
+        // request on memory_limit, before the catalog has changed anything).
+        // The header is initialized as zend_string_alloc() does for a
+        // non-persistent string and the NUL terminator is written; payload
+        // bytes are only read once written (`as_bytes` covers `filled`), and
+        // ZBox takes the only reference (refcount 1).
+        unsafe {
+            let ptr = ext_php_rs::ffi::_emalloc(size).cast::<ZendStr>();
+            (*ptr).gc.refcount = 1;
+            (*ptr).gc.u.type_info = GC_STRING;
+            (*ptr).h = 0;
+            (*ptr).len = len;
+            *(*ptr).val.as_mut_ptr().cast::<u8>().add(len) = 0;
+            Self { _owner: ZBox::from_raw(ptr), raw: ptr, filled: 0 }
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        // SAFETY: reading the length field of the live string.
+        let len = unsafe { (*self.raw).len };
+        let n = bytes.len().min(len - self.filled);
+        // SAFETY: `filled + n <= len`, so the copy stays inside the payload; the
+        // string is not shared yet (sharing happens after the last push).
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.payload().add(self.filled), n) };
+        self.filled += n;
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        // SAFETY: the first `filled` bytes of the payload were written by `push`.
+        unsafe { std::slice::from_raw_parts(self.payload(), self.filled) }
     }
 }

@@ -160,6 +160,29 @@ final class CatalogTest extends TestCase
         $this->assertSame('New', json_decode($c->toNdjson(), true)['name']);
     }
 
+    /** toNdjson() returns the catalog's own storage by reference: check the sharing is safe. */
+    public function testNdjsonStringIsSharedSafely(): void
+    {
+        $c = new Catalog();
+        $this->assertSame('', $c->toNdjson());
+        $c->addMany([['id' => 1, 'name' => 'Mug'], ['id' => 2, 'name' => 'Cup']]);
+        $first = $c->toNdjson();
+        $this->assertSame($first, $c->toNdjson());
+        $copy = $first;
+        $copy[2] = 'X';            // the engine separates before writing
+        $copy .= "tail";
+        $this->assertSame($first, $c->toNdjson());
+        $c->addMany([['id' => 2, 'name' => 'Pot'], ['id' => 3, 'name' => 'Pan']]);
+        $second = $c->toNdjson();
+        $this->assertSame(['Mug', 'Pot', 'Pan'], array_map(fn ($l) => json_decode($l, true)['name'], explode("\n", trim($second))));
+        $this->assertSame(2, substr_count($first, "\n"));  // the earlier string is untouched
+        $this->assertSame($second, implode('', $c->batches(1 << 20)));
+        unset($c);                  // the caller's strings outlive the catalog
+        $this->assertSame(3, substr_count($second, "\n"));
+        $second .= "x";
+        $this->assertStringEndsWith("}\nx", $second);
+    }
+
     public function testBatches(): void
     {
         $c = new Catalog();
