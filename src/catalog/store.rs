@@ -293,7 +293,7 @@ impl<F: FrozenLines> Catalog<F> {
         self.frozen.get_or_insert_with(|| F::with_len(0))
     }
 
-    pub fn to_ndjson(&mut self) -> Vec<u8> {
+    pub fn to_ndjson(&self) -> Vec<u8> {
         self.lines().flatten().copied().collect()
     }
 

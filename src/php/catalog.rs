@@ -198,6 +198,8 @@ impl PhpCatalog {
 
     /// The catalog's own storage, shared with the caller (PHP strings are
     /// immutable and refcounted), so the output is never held twice.
+    // `toNdjson` is the PHP contract's name; it needs `&mut` to freeze the storage.
+    #[allow(clippy::wrong_self_convention)]
     pub fn to_ndjson(&mut self) -> EngineString {
         self.inner.freeze().share()
     }
