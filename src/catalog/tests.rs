@@ -6,7 +6,7 @@ fn text(html: &str) -> String {
 }
 
 fn product<'a>(pairs: &[(&str, Value<'a>)]) -> Value<'a> {
-    Value::Map(pairs.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.clone())).collect())
+    Value::Map(pairs.iter().map(|(k, v)| (std::borrow::Cow::Owned(k.as_bytes().to_vec()), v.clone())).collect())
 }
 
 #[test]
