@@ -252,6 +252,13 @@ pub fn collapse_whitespace(s: &str, multiline: bool) -> String {
             i += 1;
             continue;
         }
+        // The common case, one space between words, stays as it is. (At the
+        // top of the loop the previous byte is never whitespace: runs are
+        // consumed whole below.)
+        if byte == b' ' && i > 0 && b.get(i + 1).is_some_and(|&n| n > b' ' && n < 0x7F) {
+            i += 2;
+            continue;
+        }
         let Some(width) = space_at(s, b, i) else {
             i += 1;
             continue;
