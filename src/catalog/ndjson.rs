@@ -7,33 +7,18 @@ use super::product::Document;
 /// strings, integers, bools and maps into a Vec cannot fail.
 pub fn write_document(doc: &Document, out: &mut Vec<u8>) {
     if serde_json::to_writer(&mut *out, doc).is_err() {
+        out.clear();
         out.extend_from_slice(b"{}");
     }
 }
 
-/// Bytes `write_line` adds to a document's JSON.
-pub const HASH_SUFFIX_LEN: usize = ",\"hash\":\"\"}\n".len() + 32 - 1;
-
-/// One NDJSON line from the document's canonical JSON (as `write_document` wrote it).
-pub fn write_line(json: &[u8], hash: u128, out: &mut Vec<u8>) {
-    out.extend_from_slice(json.strip_suffix(b"}").unwrap_or(json)); // hash goes last
-    out.extend_from_slice(b",\"hash\":\"");
-    out.extend_from_slice(hex(hash).as_bytes());
-    out.extend_from_slice(b"\"}\n");
-}
-
-/// Writes the same bytes as `write_line` into a preallocated buffer (which
-/// must hold `json.len() + HASH_SUFFIX_LEN` bytes); returns how many.
-pub fn copy_line(json: &[u8], hash: u128, out: &mut [u8]) -> usize {
-    let hex = hex(hash);
-    let parts: [&[u8]; 4] = [json.strip_suffix(b"}").unwrap_or(json), b",\"hash\":\"", hex.as_bytes(), b"\"}\n"];
-    let mut at = 0;
-    for part in parts {
-        let end = at + part.len();
-        if let Some(dst) = out.get_mut(at..end) {
-            dst.copy_from_slice(part);
-        }
-        at = end;
+/// Turns the canonical JSON in `json` into its NDJSON line in place: the hash
+/// goes last, then "\n".
+pub fn append_hash(json: &mut Vec<u8>, hash: u128) {
+    if json.last() == Some(&b'}') {
+        json.pop();
     }
-    at
+    json.extend_from_slice(b",\"hash\":\"");
+    json.extend_from_slice(hex(hash).as_bytes());
+    json.extend_from_slice(b"\"}\n");
 }

@@ -85,7 +85,7 @@ pub fn id_of(product: &Value<'_>) -> ProductId {
 
 /// A product whose input tree could not be built; `id` is its `id` value, if readable.
 pub fn input_error(id: Option<Value<'_>>, err: &InputError) -> ProductError {
-    let id = id.map_or(ProductId::Unknown, |v| id_of(&Value::Map(vec![(b"id".to_vec(), v)])));
+    let id = id.map_or(ProductId::Unknown, |v| id_of(&Value::Map(vec![(Cow::Borrowed(&b"id"[..]), v)])));
     ProductError { id, error: err.to_string() }
 }
 

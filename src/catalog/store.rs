@@ -5,9 +5,9 @@ use std::path::Path;
 
 use super::batches;
 use super::error::{CatalogError, ProductError, ProductId};
-use super::hash::{content_hash, hex};
+use super::hash::{hash_json, hex};
 use super::index;
-use super::ndjson::{copy_line, write_line, HASH_SUFFIX_LEN};
+use super::ndjson;
 use super::product::{normalize, Document};
 use super::value::Value;
 
@@ -62,15 +62,48 @@ pub struct Diff {
     pub unchanged: usize,
 }
 
-/// A product is kept as its canonical JSON: compact, and NDJSON output is a copy.
+/// Where a product's NDJSON line lives: in `chunks[chunk]`, or in the frozen
+/// output when `chunk == FROZEN`.
 struct Entry {
     id: i64,
     hash: u128,
-    json: Box<[u8]>,
+    chunk: usize,
+    at: usize,
+    len: usize,
 }
 
-#[derive(Default)]
-pub struct Catalog {
+const FROZEN: usize = usize::MAX;
+
+/// Lines are appended to fixed-size chunks rather than one growing buffer or
+/// one allocation per product: no reallocation copies, and (being above the
+/// allocator's mmap threshold) each chunk goes back to the OS when freed, which
+/// is what lets `freeze` move the lines out without doubling the peak memory.
+const CHUNK: usize = 4 << 20;
+
+/// One contiguous buffer holding the whole NDJSON output, filled front to back.
+/// The PHP layer implements it over an engine string so `toNdjson()` can return
+/// the catalog's own storage instead of a copy.
+pub trait FrozenLines: Sized {
+    fn with_len(len: usize) -> Self;
+    /// Appends after what was written so far; never past `len` in total.
+    fn push(&mut self, bytes: &[u8]);
+    /// What was written so far.
+    fn as_bytes(&self) -> &[u8];
+}
+
+impl FrozenLines for Vec<u8> {
+    fn with_len(len: usize) -> Self {
+        Vec::with_capacity(len)
+    }
+    fn push(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    fn as_bytes(&self) -> &[u8] {
+        self
+    }
+}
+
+pub struct Catalog<F: FrozenLines = Vec<u8>> {
     options: Options,
     entries: Vec<Entry>,
     by_id: HashMap<i64, usize>,
@@ -78,9 +111,34 @@ pub struct Catalog {
     batch_errors: Vec<ProductError>,
     repairs: usize,
     truncated: usize,
+    chunks: Vec<Vec<u8>>,
+    /// The last `freeze` output; entries with `chunk == FROZEN` point into it.
+    frozen: Option<F>,
+    /// True when `frozen` is exactly the current NDJSON (nothing added since).
+    frozen_current: bool,
+    /// Reused per product for the canonical JSON.
+    scratch: Vec<u8>,
 }
 
-impl Catalog {
+impl<F: FrozenLines> Default for Catalog<F> {
+    fn default() -> Self {
+        Self {
+            options: Options::default(),
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            errors: Vec::new(),
+            batch_errors: Vec::new(),
+            repairs: 0,
+            truncated: 0,
+            chunks: Vec::new(),
+            frozen: None,
+            frozen_current: false,
+            scratch: Vec::new(),
+        }
+    }
+}
+
+impl<F: FrozenLines> Catalog<F> {
     pub fn new(options: Options) -> Result<Self, CatalogError> {
         Ok(Self { options: options.validate()?, ..Self::default() })
     }
@@ -97,8 +155,9 @@ impl Catalog {
             Ok((doc, outcome)) => {
                 self.repairs += outcome.repairs.utf8;
                 self.truncated += usize::from(outcome.truncated);
-                let (json, hash) = content_hash(&doc);
-                let entry = Entry { id: doc.id, hash, json: json.into_boxed_slice() };
+                let (hash, chunk, at, len) = self.store_line(&doc);
+                let entry = Entry { id: doc.id, hash, chunk, at, len };
+                self.frozen_current = false;
                 match self.by_id.get(&entry.id) {
                     Some(&i) => self.entries[i] = entry,
                     None => {
@@ -140,10 +199,43 @@ impl Catalog {
         }
     }
 
-    /// The normalized documents, parsed back from their JSON.
+    /// Serializes the document, hashes it, and appends its NDJSON line to the
+    /// current chunk; returns the hash and where the line is.
+    fn store_line(&mut self, doc: &Document) -> (u128, usize, usize, usize) {
+        self.scratch.clear();
+        ndjson::write_document(doc, &mut self.scratch);
+        let hash = hash_json(&self.scratch);
+        ndjson::append_hash(&mut self.scratch, hash);
+        let len = self.scratch.len();
+        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= len);
+        if !fits {
+            self.chunks.push(Vec::with_capacity(CHUNK.max(len)));
+        }
+        let chunk = self.chunks.len() - 1;
+        let buf = &mut self.chunks[chunk];
+        let at = buf.len();
+        buf.extend_from_slice(&self.scratch);
+        (hash, chunk, at, len)
+    }
+
+    fn line(&self, e: &Entry) -> &[u8] {
+        let buf = match e.chunk {
+            FROZEN => self.frozen.as_ref().map_or(&[][..], F::as_bytes),
+            i => self.chunks.get(i).map_or(&[][..], Vec::as_slice),
+        };
+        buf.get(e.at..e.at + e.len).unwrap_or_default()
+    }
+
+    /// The NDJSON lines in output order.
+    pub fn lines(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.entries.iter().map(|e| self.line(e))
+    }
+
+    /// The normalized documents, parsed back from their NDJSON lines (the
+    /// extra `hash` field is ignored).
     pub fn documents(&self) -> impl Iterator<Item = Result<Document, CatalogError>> + '_ {
         self.entries.iter().map(|e| {
-            serde_json::from_slice(&e.json).map_err(|err| CatalogError::Index(format!("product {}: {err}", e.id)))
+            serde_json::from_slice(self.line(e)).map_err(|err| CatalogError::Index(format!("product {}: {err}", e.id)))
         })
     }
 
@@ -165,25 +257,44 @@ impl Catalog {
         diff
     }
 
-    pub fn to_ndjson(&self) -> Vec<u8> {
-        let mut out = vec![0; self.ndjson_len()];
-        let written = self.write_ndjson(&mut out);
-        out.truncate(written);
-        out
-    }
-
-    /// Exact size of `to_ndjson()`, so a caller can allocate the output once.
-    pub fn ndjson_len(&self) -> usize {
-        self.entries.iter().map(|e| e.json.len() + HASH_SUFFIX_LEN).sum()
-    }
-
-    /// Writes the NDJSON into `out` (at least `ndjson_len()` bytes); returns the length.
-    pub fn write_ndjson(&self, out: &mut [u8]) -> usize {
-        let mut at = 0;
-        for e in &self.entries {
-            at += copy_line(&e.json, e.hash, out.get_mut(at..).unwrap_or_default());
+    /// The whole NDJSON as one buffer, which from then on is also the
+    /// catalog's storage: the lines are moved (not copied) into it, each chunk
+    /// freed once its last line is out, so the catalog never holds the output
+    /// twice. Calling it again without changes returns the same buffer.
+    pub fn freeze(&mut self) -> &F {
+        if !(self.frozen_current && self.frozen.is_some()) {
+            let total: usize = self.entries.iter().map(|e| e.len).sum();
+            let mut out = F::with_len(total);
+            let mut live = vec![0usize; self.chunks.len()];
+            for e in &self.entries {
+                if let Some(n) = live.get_mut(e.chunk) {
+                    *n += 1;
+                }
+            }
+            let mut entries = std::mem::take(&mut self.entries);
+            for e in &mut entries {
+                let at = out.as_bytes().len();
+                out.push(self.line(e));
+                if let Some(n) = live.get_mut(e.chunk) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.chunks[e.chunk] = Vec::new();
+                    }
+                }
+                e.chunk = FROZEN;
+                e.at = at;
+            }
+            self.entries = entries;
+            self.chunks = Vec::new();
+            self.frozen = Some(out);
+            self.frozen_current = true;
         }
-        at
+        // Always `Some` here: set above or already current.
+        self.frozen.get_or_insert_with(|| F::with_len(0))
+    }
+
+    pub fn to_ndjson(&self) -> Vec<u8> {
+        self.lines().flatten().copied().collect()
     }
 
     /// NDJSON payloads of at most `max_bytes`; products larger than that are
@@ -192,16 +303,7 @@ impl Catalog {
         if max_bytes == 0 {
             return Err(CatalogError::InvalidArgument("maxBytes must be at least 1".into()));
         }
-        let lines: Vec<Vec<u8>> = self
-            .entries
-            .iter()
-            .map(|e| {
-                let mut line = Vec::with_capacity(e.json.len() + HASH_SUFFIX_LEN);
-                write_line(&e.json, e.hash, &mut line);
-                line
-            })
-            .collect();
-        let (batches, oversized) = batches::pack(lines.iter().map(Vec::as_slice), max_bytes);
+        let (batches, oversized) = batches::pack(self.lines(), max_bytes);
         self.batch_errors = oversized
             .into_iter()
             .map(|(i, len)| ProductError {

@@ -6,7 +6,7 @@ fn text(html: &str) -> String {
 }
 
 fn product<'a>(pairs: &[(&str, Value<'a>)]) -> Value<'a> {
-    Value::Map(pairs.iter().map(|(k, v)| (k.as_bytes().to_vec(), v.clone())).collect())
+    Value::Map(pairs.iter().map(|(k, v)| (std::borrow::Cow::Owned(k.as_bytes().to_vec()), v.clone())).collect())
 }
 
 #[test]
@@ -42,7 +42,7 @@ fn hash_ignores_key_order_and_sees_changes() {
     let b = product(&[("price", Value::Float(9.5)), ("name", Value::Str(b"Mug")), ("id", Value::Str(b"7"))]);
     let c = product(&[("id", Value::Int(7)), ("name", Value::Str(b"Mug")), ("price", Value::Str(b"9.51"))]);
     let hash = |p: Value<'_>| {
-        let mut cat = Catalog::new(Options::default()).unwrap();
+        let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
         assert!(cat.add(Ok(p)));
         let first = cat.hashes().next().unwrap().1;
         first
@@ -53,7 +53,7 @@ fn hash_ignores_key_order_and_sees_changes() {
 
 #[test]
 fn rejects_with_reasons() {
-    let mut cat = Catalog::new(Options::default()).unwrap();
+    let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
     assert!(!cat.add(Ok(product(&[("name", Value::Str(b"x"))]))));
     assert!(!cat.add(Ok(product(&[("id", Value::Int(1))]))));
     assert!(!cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"x")), ("price", Value::List(vec![]))]))));
@@ -66,7 +66,7 @@ fn rejects_with_reasons() {
 #[test]
 fn index_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cat = Catalog::new(Options::default()).unwrap();
+    let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
     cat.add(Ok(product(&[("id", Value::Int(1)), ("name", Value::Str(b"Blue Cotton Shirt")), ("sku", Value::Str(b"SH-1")), ("price", Value::Str(b"20"))])));
     cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str("قميص أزرق".as_bytes())), ("price", Value::Str(b"30")), ("stock_status", Value::Str(b"outofstock"))])));
     cat.write_index(dir.path()).unwrap();
@@ -82,4 +82,25 @@ fn index_round_trip() {
     assert_eq!(ids("أزرق", &Filters { in_stock: Some(true), ..Filters::default() }), Vec::<i64>::new());
     assert_eq!(ids("shirt", &Filters { price_min: Some(25.0), ..Filters::default() }), Vec::<i64>::new());
     assert!(ids("", &Filters::default()).is_empty());
+}
+
+#[test]
+fn freeze_moves_lines_and_stays_in_step() {
+    let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
+    for id in 1..=3 {
+        assert!(cat.add(Ok(product(&[("id", Value::Int(id)), ("name", Value::Str(b"Mug"))]))));
+    }
+    let before = cat.to_ndjson();
+    assert_eq!(cat.freeze().as_slice(), before.as_slice());
+    assert_eq!(cat.freeze().as_slice(), before.as_slice()); // unchanged: same buffer
+    // Replace product 2 and add 4 after freezing: lines come from both the
+    // frozen buffer and new chunks, in first-seen order.
+    assert!(cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"Cup"))]))));
+    assert!(cat.add(Ok(product(&[("id", Value::Int(4)), ("name", Value::Str(b"Pot"))]))));
+    let after = cat.to_ndjson();
+    let names: Vec<String> = cat.documents().map(|d| d.unwrap().name).collect();
+    assert_eq!(names, ["Mug", "Cup", "Mug", "Pot"]);
+    assert_eq!(String::from_utf8(after.clone()).unwrap().lines().count(), 4);
+    assert_eq!(cat.freeze().as_slice(), after.as_slice());
+    assert_eq!(cat.batches(1 << 20).unwrap().concat(), after);
 }

@@ -32,11 +32,11 @@ const BLOCK_TAGS: &[&str] = &[
 ];
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    memchr::memmem::find(hay.get(from..)?, needle).map(|p| p + from)
 }
 
 fn find_byte(hay: &[u8], from: usize, byte: u8) -> Option<usize> {
-    hay.get(from..)?.iter().position(|&b| b == byte).map(|p| p + from)
+    memchr::memchr(byte, hay.get(from..)?).map(|p| p + from)
 }
 
 fn name_end(b: &[u8], start: usize) -> usize {
@@ -225,44 +225,77 @@ pub fn is_space(c: char) -> bool {
     )
 }
 
+/// The whitespace character at `i` and its width, if it is one.
+#[inline]
+fn space_at(s: &str, b: &[u8], i: usize) -> Option<usize> {
+    let byte = b[i];
+    if byte < 0x80 {
+        return (byte <= b' ' || byte == 0x7F).then_some(1);
+    }
+    let c = s.get(i..)?.chars().next()?;
+    is_space(c).then(|| c.len_utf8())
+}
+
 /// Collapses whitespace runs to one space, trims, and (multiline) keeps a
 /// single "\n" wherever a run contained a line break, dropping empty lines.
+/// Text between runs is copied in spans: a run that already is its
+/// replacement (the usual single space) costs nothing (this pass runs over
+/// every description).
 pub fn collapse_whitespace(s: &str, multiline: bool) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    let (mut space, mut newline) = (false, false);
-    let mut word: Option<usize> = None;
-    for (i, c) in s.char_indices() {
-        if is_space(c) {
-            if let Some(start) = word.take() {
-                out.push_str(&s[start..i]);
-            }
-            if multiline && c == '\n' {
-                newline = true;
-            } else {
-                space = true;
-            }
-        } else if word.is_none() {
-            if !out.is_empty() {
-                if newline {
-                    out.push('\n');
-                } else if space {
-                    out.push(' ');
-                }
-            }
-            space = false;
-            newline = false;
-            word = Some(i);
+    let mut last = 0; // start of the text not yet copied to `out`
+    let mut i = 0;
+    while i < b.len() {
+        let byte = b[i];
+        if byte > b' ' && byte < 0x7F {
+            i += 1;
+            continue;
+        }
+        // The common case, one space between words, stays as it is. (At the
+        // top of the loop the previous byte is never whitespace: runs are
+        // consumed whole below.)
+        if byte == b' ' && i > 0 && b.get(i + 1).is_some_and(|&n| n > b' ' && n < 0x7F) {
+            i += 2;
+            continue;
+        }
+        let Some(width) = space_at(s, b, i) else {
+            i += 1;
+            continue;
+        };
+        let start = i;
+        let mut newline = false;
+        i += width;
+        newline |= multiline && byte == b'\n';
+        while i < b.len() {
+            let Some(w) = space_at(s, b, i) else { break };
+            newline |= multiline && b[i] == b'\n';
+            i += w;
+        }
+        let replacement = if start == 0 || i == b.len() {
+            ""
+        } else if newline {
+            "\n"
+        } else {
+            " "
+        };
+        let unchanged = i - start == replacement.len() && replacement.bytes().next().is_none_or(|r| b[start] == r);
+        if !unchanged {
+            out.push_str(&s[last..start]);
+            out.push_str(replacement);
+            last = i;
         }
     }
-    if let Some(start) = word {
-        out.push_str(&s[start..]);
-    }
+    out.push_str(&s[last..]);
     out
 }
 
 /// Cuts to at most `max` characters, at the last space or line break when the
 /// cut would split a word. Returns whether anything was cut.
 pub fn truncate_words(s: &mut String, max: usize) -> bool {
+    if s.len() <= max {
+        return false; // no more characters than bytes
+    }
     let Some((cut, _)) = s.char_indices().nth(max) else { return false };
     let next_is_break = matches!(s.as_bytes()[cut], b' ' | b'\n');
     let mut end = cut;
@@ -293,4 +326,22 @@ pub fn html_to_text(raw: &[u8], multiline: bool, repairs: &mut Repairs) -> Strin
     let plain = strip_shortcodes(&untagged);
     let decoded = decode_entities(&plain);
     collapse_whitespace(&decoded, multiline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collapse_whitespace as c;
+
+    #[test]
+    fn collapses_runs_and_keeps_line_breaks_when_multiline() {
+        assert_eq!(c("", false), "");
+        assert_eq!(c(" \t\n ", true), "");
+        assert_eq!(c("a b", false), "a b");
+        assert_eq!(c("  a \t b  ", false), "a b");
+        assert_eq!(c("a \n\n b\nc", true), "a\nb\nc");
+        assert_eq!(c("a \n\n b\nc", false), "a b c");
+        assert_eq!(c("a\u{A0}\u{200B}b\u{3000}", false), "a b");
+        assert_eq!(c("قميص  أزرق\u{7F}耳机", false), "قميص أزرق 耳机");
+        assert_eq!(c("x\r\ny", true), "x\ny");
+    }
 }

@@ -19,8 +19,9 @@ pub enum Value<'a> {
     Float(f64),
     Str(&'a [u8]),
     List(Vec<Value<'a>>),
-    /// Keys in input order; integer keys arrive as their decimal text.
-    Map(Vec<(Vec<u8>, Value<'a>)>),
+    /// Keys in input order; integer keys arrive as their decimal text. String
+    /// keys borrow PHP's bytes like `Str` (no allocation per key).
+    Map(Vec<(std::borrow::Cow<'a, [u8]>, Value<'a>)>),
 }
 
 impl<'a> Value<'a> {
@@ -38,7 +39,7 @@ impl<'a> Value<'a> {
 
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         match self {
-            Self::Map(entries) => entries.iter().find(|(k, _)| k == key.as_bytes()).map(|(_, v)| v),
+            Self::Map(entries) => entries.iter().find(|(k, _)| k.as_ref() == key.as_bytes()).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -46,7 +47,7 @@ impl<'a> Value<'a> {
     /// Entries of a map or list; an empty PHP array is both.
     pub fn entries(&self) -> Option<Vec<Entry<'_, 'a>>> {
         match self {
-            Self::Map(entries) => Some(entries.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(k.as_slice()), v)).collect()),
+            Self::Map(entries) => Some(entries.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(k.as_ref()), v)).collect()),
             Self::List(items) => Some(
                 items.iter().enumerate().map(|(i, v)| (std::borrow::Cow::Owned(i.to_string().into_bytes()), v)).collect(),
             ),

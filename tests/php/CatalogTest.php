@@ -160,6 +160,54 @@ final class CatalogTest extends TestCase
         $this->assertSame('New', json_decode($c->toNdjson(), true)['name']);
     }
 
+    /** addMany reads PHP arrays' storage directly: holes, deleted keys, references and int keys. */
+    public function testArraysWithHolesReferencesAndIntKeys(): void
+    {
+        $cats = ['Shoes', 'Gone', 'Boots'];
+        unset($cats[1]);                                   // packed array with a hole
+        $attrs = ['Color' => ['Red'], 'Tmp' => ['x'], 'Size' => ['42']];
+        unset($attrs['Tmp']);                              // hash with a deleted slot
+        $color = 'Blue';
+        $attrs['Color'][] = &$color;                       // a reference
+        $tags = [10 => 'sale', 3 => 'new'];                // int keys, not a list
+        $product = ['id' => 5, 'name' => 'Boot', 'categories' => $cats, 'attributes' => $attrs, 'tags' => $tags];
+        $c = new Catalog();
+        $this->assertSame(1, $c->addMany([7 => $product]));
+        $doc = json_decode($c->toNdjson(), true);
+        $this->assertSame(['Shoes', 'Boots'], $doc['categories']);
+        $this->assertSame(['Color' => ['Red', 'Blue'], 'Size' => ['42']], $doc['attributes']);
+        $this->assertSame(['sale', 'new'], $doc['tags']);
+        $this->assertSame($c->hashes(), (function () use ($product) {
+            $d = new Catalog();
+            $d->addMany([['id' => 5, 'name' => 'Boot', 'categories' => ['Shoes', 'Boots'],
+                'attributes' => ['Color' => ['Red', 'Blue'], 'Size' => ['42']], 'tags' => ['sale', 'new']]]);
+            return $d->hashes();
+        })());
+    }
+
+    /** toNdjson() returns the catalog's own storage by reference: check the sharing is safe. */
+    public function testNdjsonStringIsSharedSafely(): void
+    {
+        $c = new Catalog();
+        $this->assertSame('', $c->toNdjson());
+        $c->addMany([['id' => 1, 'name' => 'Mug'], ['id' => 2, 'name' => 'Cup']]);
+        $first = $c->toNdjson();
+        $this->assertSame($first, $c->toNdjson());
+        $copy = $first;
+        $copy[2] = 'X';            // the engine separates before writing
+        $copy .= "tail";
+        $this->assertSame($first, $c->toNdjson());
+        $c->addMany([['id' => 2, 'name' => 'Pot'], ['id' => 3, 'name' => 'Pan']]);
+        $second = $c->toNdjson();
+        $this->assertSame(['Mug', 'Pot', 'Pan'], array_map(fn ($l) => json_decode($l, true)['name'], explode("\n", trim($second))));
+        $this->assertSame(2, substr_count($first, "\n"));  // the earlier string is untouched
+        $this->assertSame($second, implode('', $c->batches(1 << 20)));
+        unset($c);                  // the caller's strings outlive the catalog
+        $this->assertSame(3, substr_count($second, "\n"));
+        $second .= "x";
+        $this->assertStringEndsWith("}\nx", $second);
+    }
+
     public function testBatches(): void
     {
         $c = new Catalog();
