@@ -2,10 +2,11 @@
 mod envelope;
 mod error;
 mod key;
+mod nonce;
 mod sources;
 
 use aes_gcm::aead::{Aead, AeadInPlace, Payload};
-use aes_gcm::{AeadCore, Aes256Gcm, Nonce};
+use aes_gcm::Nonce;
 use rand::rngs::OsRng;
 use zeroize::Zeroizing;
 
@@ -72,12 +73,13 @@ impl Vault {
         let active = &self.keys[0];
         // One buffer, sealed in place: nonce || ciphertext || tag.
         let mut sealed = Zeroizing::new(Vec::with_capacity(envelope::NONCE_LEN + plaintext.len() + envelope::TAG_LEN));
-        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
-        sealed.extend_from_slice(&nonce);
+        let nonce_bytes = nonce::fresh();
+        let nonce = Nonce::from_slice(&nonce_bytes);
+        sealed.extend_from_slice(&nonce_bytes);
         sealed.extend_from_slice(plaintext);
         let tag = active
             .cipher
-            .encrypt_in_place_detached(&nonce, context, &mut sealed[envelope::NONCE_LEN..])
+            .encrypt_in_place_detached(nonce, context, &mut sealed[envelope::NONCE_LEN..])
             .map_err(|_| VaultError::BadKey("plaintext too large for AES-GCM".into()))?;
         sealed.extend_from_slice(&tag);
         Ok(envelope::format(&active.id, &sealed))

@@ -66,6 +66,43 @@ final class VaultTest extends TestCase
         }
     }
 
+    /** PHP-FPM forks workers: a child must never reuse nonces its parent also uses. */
+    public function testForkedChildrenNeverReuseNonces(): void
+    {
+        $v = $this->vault();
+        $nonce = static function (string $env): string {
+            return bin2hex(substr(base64_decode(strtr(substr($env, strlen('aisle:v1:k1:')), '-_', '+/')), 0, 12));
+        };
+        $nonces = [$nonce($v->encrypt('warm-up', 'c'))];
+        $dir = sys_get_temp_dir() . '/aisle-fork-' . getmypid();
+        @mkdir($dir);
+        $pids = [];
+        for ($i = 0; $i < 3; $i++) {
+            $pid = pcntl_fork();
+            $this->assertNotSame(-1, $pid, 'fork failed');
+            if ($pid === 0) {
+                $out = [];
+                for ($j = 0; $j < 20; $j++) {
+                    $out[] = $nonce($v->encrypt('child', 'c'));
+                }
+                file_put_contents("$dir/$i", implode("\n", $out));
+                posix_kill(posix_getpid(), SIGKILL); // skip PHPUnit's shutdown in the child
+            }
+            $pids[] = $pid;
+        }
+        for ($j = 0; $j < 20; $j++) {
+            $nonces[] = $nonce($v->encrypt('parent', 'c'));
+        }
+        foreach ($pids as $i => $pid) {
+            pcntl_waitpid($pid, $status);
+            $nonces = array_merge($nonces, explode("\n", (string) file_get_contents("$dir/$i")));
+            unlink("$dir/$i");
+        }
+        rmdir($dir);
+        $this->assertCount(81, $nonces);
+        $this->assertCount(81, array_unique($nonces), 'a nonce was used twice across fork');
+    }
+
     public function testWrongContext(): void
     {
         $v = $this->vault();
