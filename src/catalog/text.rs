@@ -24,7 +24,9 @@ pub fn repair_utf8(bytes: &[u8]) -> (Cow<'_, str>, usize) {
     (Cow::Owned(out), replaced)
 }
 
-/// Block-level elements: they end a line of text.
+/// Block-level elements: they end a line of text (`separator` matches the
+/// same names; a test keeps the two in step).
+#[cfg(test)]
 const BLOCK_TAGS: &[&str] = &[
     "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption",
     "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
@@ -85,8 +87,23 @@ fn classify_tag(b: &[u8], lt: usize) -> Option<(usize, &'static str)> {
     }
 }
 
+/// Lower-cases the name into a small buffer and matches it against the
+/// literal names at once (the compiler turns this into a few length and word
+/// compares instead of a case-insensitive scan of the whole list per tag).
 fn separator(name: &[u8]) -> &'static str {
-    if name.len() <= 10 && BLOCK_TAGS.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name)) {
+    let mut buf = [0u8; 10];
+    let Some(lower) = buf.get_mut(..name.len()) else { return "" };
+    for (d, s) in lower.iter_mut().zip(name) {
+        *d = s.to_ascii_lowercase();
+    }
+    let block = matches!(
+        &*lower,
+        b"address" | b"article" | b"aside" | b"blockquote" | b"br" | b"dd" | b"div" | b"dl" | b"dt" | b"fieldset"
+            | b"figcaption" | b"figure" | b"footer" | b"form" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6"
+            | b"header" | b"hr" | b"li" | b"main" | b"nav" | b"ol" | b"p" | b"pre" | b"section" | b"table"
+            | b"tbody" | b"td" | b"tfoot" | b"th" | b"thead" | b"tr" | b"ul"
+    );
+    if block {
         "\n"
     } else {
         ""
@@ -241,9 +258,12 @@ fn space_at(s: &str, b: &[u8], i: usize) -> Option<usize> {
 /// Text between runs is copied in spans: a run that already is its
 /// replacement (the usual single space) costs nothing (this pass runs over
 /// every description).
-pub fn collapse_whitespace(s: &str, multiline: bool) -> String {
+pub fn collapse_whitespace(input: Cow<'_, str>, multiline: bool) -> String {
+    let s: &str = &input;
     let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
+    // Allocated on the first change only: when nothing changes, an owned
+    // input (the output of an earlier pass) is returned as it is.
+    let mut out = String::new();
     let mut last = 0; // start of the text not yet copied to `out`
     let mut i = 0;
     while i < b.len() {
@@ -281,10 +301,16 @@ pub fn collapse_whitespace(s: &str, multiline: bool) -> String {
         };
         let unchanged = i - start == replacement.len() && replacement.bytes().next().is_none_or(|r| b[start] == r);
         if !unchanged {
+            if out.capacity() == 0 {
+                out.reserve(s.len());
+            }
             out.push_str(&s[last..start]);
             out.push_str(replacement);
             last = i;
         }
+    }
+    if last == 0 {
+        return input.into_owned();
     }
     out.push_str(&s[last..]);
     out
@@ -322,15 +348,62 @@ pub struct Repairs {
 pub fn html_to_text(raw: &[u8], multiline: bool, repairs: &mut Repairs) -> String {
     let (repaired, n) = repair_utf8(raw);
     repairs.utf8 += n;
-    let untagged = strip_tags(&repaired);
-    let plain = strip_shortcodes(&untagged);
-    let decoded = decode_entities(&plain);
-    collapse_whitespace(&decoded, multiline)
+    let untagged = then(repaired, strip_tags);
+    let plain = then(untagged, strip_shortcodes);
+    let decoded = then(plain, decode_entities);
+    collapse_whitespace(decoded, multiline)
+}
+
+/// Runs one pass; when it changes nothing the input goes on as it is, so a
+/// later pass can take over an owned string instead of copying it.
+fn then<'a>(input: Cow<'a, str>, pass: impl Fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    let changed = match pass(&input) {
+        Cow::Owned(s) => Some(s),
+        Cow::Borrowed(_) => None,
+    };
+    changed.map_or(input, Cow::Owned)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::collapse_whitespace as c;
+    use std::borrow::Cow;
+
+    fn c(s: &str, multiline: bool) -> String {
+        let borrowed = super::collapse_whitespace(Cow::Borrowed(s), multiline);
+        let owned = super::collapse_whitespace(Cow::Owned(s.to_owned()), multiline);
+        assert_eq!(borrowed, owned);
+        borrowed
+    }
+
+    #[test]
+    fn an_unchanged_owned_input_is_returned_without_a_copy() {
+        let input = String::from("a b\nc");
+        let ptr = input.as_ptr();
+        let out = super::collapse_whitespace(Cow::Owned(input), true);
+        assert_eq!(out, "a b\nc");
+        assert_eq!(out.as_ptr(), ptr);
+    }
+
+    #[test]
+    fn separator_knows_exactly_the_block_tags() {
+        for t in super::BLOCK_TAGS {
+            assert_eq!(super::separator(t.as_bytes()), "\n", "{t}");
+            assert_eq!(super::separator(t.to_ascii_uppercase().as_bytes()), "\n", "{t}");
+        }
+        for t in ["b", "span", "a", "img", "strong", "blockquotes", "h7", "", "figcaptionx", "tablex"] {
+            assert_eq!(super::separator(t.as_bytes()), "", "{t}");
+        }
+    }
+
+    #[test]
+    fn passes_chain_like_separate_calls() {
+        let mut r = super::Repairs::default();
+        let html = "<p>Caf&eacute;  [gallery ids=\"1\"]<b>mug</b></p>\n\n<script>x</script>&amp;  tea";
+        assert_eq!(super::html_to_text(html.as_bytes(), true, &mut r), "Café mug\n& tea");
+        assert_eq!(super::html_to_text(b"Blue shirt", false, &mut r), "Blue shirt");
+        assert_eq!(super::html_to_text(b"  x\xff  y ", false, &mut r), "x\u{FFFD} y");
+        assert_eq!(r.utf8, 1);
+    }
 
     #[test]
     fn collapses_runs_and_keeps_line_breaks_when_multiline() {
