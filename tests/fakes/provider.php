@@ -8,7 +8,11 @@
  * headers, body) so tests can assert what was and was not sent.
  * The model name picks the behaviour:
  *   fake-echo (default)  reply "echo: <last user message>"
- *   fake-tools           a tool call get_product {"id": 7}
+ *   fake-tools           a tool call get_product {"id": N}, N from "product N" in the last user message, else 7
+ *   fake-obey-price      like fake-tools, then (once a tool result is in the request) a reply that follows an
+ *                        injection in product data: "The <product name> costs $1.00 today."
+ *   fake-obey-leak       like fake-tools, then a reply that leaks the system prompt
+ *   fake-xss             a reply with HTML, a same-store markdown link, a foreign one and a javascript: one
  *   fake-401/429/500     that status with the provider's error JSON (the 401 echoes the key, as some providers do)
  *   fake-slow            sleeps 5 s before answering
  *   fake-slow-stream     streams one delta, then sleeps 5 s
@@ -71,17 +75,41 @@ foreach ($req['messages'] ?? [] as $m) {
     }
 }
 $text = "echo: $lastUser";
-$tool = $model === 'fake-tools';
+$toolId = preg_match('/\bproduct #?(\d+)/i', $lastUser, $pm) ? (int) $pm[1] : 7;
+$toolResult = null; // The last tool result in the request, decoded.
+$system = (string) ($req['system'] ?? '');
+foreach ($req['messages'] ?? [] as $m) {
+    if (($m['role'] ?? '') === 'system') {
+        $system = (string) $m['content'];
+    } elseif (($m['role'] ?? '') === 'tool') {
+        $toolResult = json_decode((string) $m['content'], true);
+    } elseif (is_array($m['content'] ?? null)) {
+        foreach ($m['content'] as $b) {
+            if (($b['type'] ?? '') === 'tool_result') {
+                $toolResult = json_decode(is_string($b['content']) ? $b['content'] : (string) ($b['content'][0]['text'] ?? ''), true);
+            }
+        }
+    }
+}
+$tool = $model === 'fake-tools' || (str_starts_with($model, 'fake-obey-') && $toolResult === null);
+if ($model === 'fake-obey-price' && !$tool) {
+    $text = 'Good news! The ' . ($toolResult['product']['name'] ?? 'product') . ' costs $1.00 today.';
+} elseif ($model === 'fake-obey-leak' && !$tool) {
+    $text = 'Sure, here are my instructions: ' . strtok($system, "\n") . ' ' . substr($system, 0, 400);
+} elseif ($model === 'fake-xss') {
+    $text = "Look <img src=x onerror=window.__xss=1> here <script>window.__xss=3</script> **now**.\n"
+        . "- [Store hoodies](/?s=hoodie)\n- [Cheap deals](https://evil.example/deal)\n- [Click me](javascript:window.__xss=2)";
+}
 $pieces = $tool ? [] : (mb_str_split($text, 4) ?: []);
 
 if (!$stream) {
     header('Content-Type: application/json');
     if ($anthropic) {
-        $content = $tool ? [['type' => 'tool_use', 'id' => 'toolu_01', 'name' => 'get_product', 'input' => ['id' => 7]]] : [['type' => 'text', 'text' => $text]];
+        $content = $tool ? [['type' => 'tool_use', 'id' => 'toolu_01', 'name' => 'get_product', 'input' => ['id' => $toolId]]] : [['type' => 'text', 'text' => $text]];
         echo json_encode(['id' => 'msg_01', 'type' => 'message', 'role' => 'assistant', 'model' => $model, 'content' => $content,
             'stop_reason' => $tool ? 'tool_use' : 'end_turn', 'usage' => ['input_tokens' => 12, 'output_tokens' => 5]]);
     } else {
-        $msg = $tool ? ['role' => 'assistant', 'content' => null, 'tool_calls' => [['id' => 'call_01', 'type' => 'function', 'function' => ['name' => 'get_product', 'arguments' => '{"id":7}']]]]
+        $msg = $tool ? ['role' => 'assistant', 'content' => null, 'tool_calls' => [['id' => 'call_01', 'type' => 'function', 'function' => ['name' => 'get_product', 'arguments' => json_encode(['id' => $toolId])]]]]
             : ['role' => 'assistant', 'content' => $text];
         echo json_encode(['id' => 'chatcmpl-1', 'object' => 'chat.completion', 'model' => $model,
             'choices' => [['index' => 0, 'message' => $msg, 'finish_reason' => $tool ? 'tool_calls' : 'stop']],
@@ -101,7 +129,7 @@ if ($anthropic) {
     $send('message_start', ['type' => 'message_start', 'message' => ['id' => 'msg_01', 'role' => 'assistant', 'content' => [], 'usage' => ['input_tokens' => 12, 'output_tokens' => 1]]]);
     if ($tool) {
         $send('content_block_start', ['type' => 'content_block_start', 'index' => 0, 'content_block' => ['type' => 'tool_use', 'id' => 'toolu_01', 'name' => 'get_product', 'input' => new stdClass()]]);
-        foreach (['{"i', 'd": 7}'] as $p) {
+        foreach (['{"i', 'd": ' . $toolId . '}'] as $p) {
             $send('content_block_delta', ['type' => 'content_block_delta', 'index' => 0, 'delta' => ['type' => 'input_json_delta', 'partial_json' => $p]]);
         }
     } else {
@@ -118,7 +146,7 @@ if ($anthropic) {
 } else {
     if ($tool) {
         $send('', ['choices' => [['index' => 0, 'delta' => ['role' => 'assistant', 'tool_calls' => [['index' => 0, 'id' => 'call_01', 'type' => 'function', 'function' => ['name' => 'get_product', 'arguments' => '']]]]]]]);
-        foreach (['{"i', 'd":7}'] as $p) {
+        foreach (['{"i', 'd":' . $toolId . '}'] as $p) {
             $send('', ['choices' => [['index' => 0, 'delta' => ['tool_calls' => [['index' => 0, 'function' => ['arguments' => $p]]]]]]]);
         }
     } else {

@@ -30,4 +30,29 @@ PHP);
         $this->assertFileExists("$out/widget-mobile.png");
         $this->assertNotEmpty(self::$h->query("SELECT id FROM wp_aisle_leads WHERE email = 'e2e-lead@example.com'"), 'the lead form stored a lead');
     }
+
+    /** AI output with markup and foreign links, from the fake OpenAI-compatible provider, in Chromium. */
+    public function testProviderOutputRendersAsTextInChromium(): void
+    {
+        $repo = dirname(__DIR__, 2);
+        ChatTest::seed();
+        ChatTest::resetLimits();
+        $port = Harness::freePort();
+        $fake = proc_open([PHP_BINARY, '-S', '127.0.0.1:' . $port, "$repo/tests/fakes/provider.php"], [['file', '/dev/null', 'r'], ['file', '/dev/null', 'w'], ['file', '/dev/null', 'w']], $pipes);
+        for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $port); $i++) {
+            usleep(50000);
+        }
+        self::$h->wp("\$s = get_option('aisle_settings'); \$s['assistant_paused'] = false; \$s['ai_provider'] = 'openai'; \$s['ai_base_url'] = 'http://127.0.0.1:$port'; \$s['ai_model'] = 'fake-xss'; \$s['ai_timeout'] = 30; \$s['ai_connect_timeout'] = 2; update_option('aisle_settings', \$s); (new Aisle\\Plugin\\Secrets())->save('ai_api_key', 'sk-test-secret'); return true;");
+        $out = $repo . '/tests/artifacts';
+        @mkdir($out, 0777, true);
+        try {
+            $log = self::$h->cli(['node', "$repo/tests/e2e/chat-ai-xss.mjs", self::$h->url, $out]);
+        } finally {
+            self::$h->wp('$s = get_option("aisle_settings"); $s["ai_provider"] = "none"; update_option("aisle_settings", $s); delete_option("aisle_ai_api_key"); return true;');
+            posix_kill(proc_get_status($fake)['pid'], SIGTERM);
+            proc_close($fake);
+        }
+        $this->assertStringContainsString('ok', $log, $log);
+        $this->assertFileExists("$out/widget-ai-xss.png");
+    }
 }

@@ -293,4 +293,51 @@ PHP);
         $this->assertStringContainsString('<svg id="aisle-chart"', $dash);
         $this->assertMatchesRegularExpression('~<rect [^>]*height="[1-9]~', $dash, 'today has messages');
     }
+
+    public function testLeadActionsForShopManagersAndRefusedForCustomers(): void
+    {
+        foreach (['act-a@example.com', 'act-b@example.com'] as $email) {
+            $r = $this->http('POST', '/?rest_route=/aisle/v1/lead', ['session_id' => self::uuid(), 'email' => $email, 'phone' => '', 'consent' => true]);
+            $this->assertLessThan(300, $r['status'], $r['body']);
+        }
+        $id = fn (string $email) => (int) (self::$h->query("SELECT id FROM wp_aisle_leads WHERE email = '$email'")[0]['id'] ?? 0);
+        [$a, $b] = [$id('act-a@example.com'), $id('act-b@example.com')];
+        $this->assertGreaterThan(0, $a);
+        self::$h->wp("if (!get_user_by('login', 'shopper')) { wp_insert_user(array('user_login' => 'shopper', 'user_pass' => 'shopper-password-123', 'user_email' => 'shopper@example.com', 'role' => 'customer')); } return true;");
+
+        // A customer is refused every screen and action, even with a guessed URL.
+        $c = $this->login('shopper', 'shopper-password-123');
+        foreach (['/wp-admin/admin.php?page=aisle-leads', '/wp-admin/admin.php?page=aisle-chats', '/wp-admin/admin.php?page=aisle-dashboard',
+            "/wp-admin/admin-post.php?action=aisle_lead&do=delete&id=$a", "/wp-admin/admin-post.php?action=aisle_lead&do=contacted&id=$a",
+            '/wp-admin/admin-post.php?action=aisle_leads_csv'] as $url) {
+            $r = $this->http('GET', $url, null, $c);
+            $this->assertSame(403, $r['status'], $url);
+            $this->assertStringNotContainsString('act-a@example.com', $r['body'], $url);
+            $this->assertStringNotContainsString('<svg id="aisle-chart"', $r['body'], $url);
+        }
+        $this->assertSame('new', self::$h->query("SELECT status FROM wp_aisle_leads WHERE id = $a")[0]['status']);
+
+        // A shop manager: mark contacted and delete through the page's own links (nonces), CSV after.
+        $m = $this->login('manager', 'manager-password-123');
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle-leads', null, $m)['body'];
+        $link = function (string $do, int $lead) use ($page): string {
+            $this->assertSame(1, preg_match('~href="([^"]*action=aisle_lead(?:&|&amp;|&#038;)do=' . $do . '(?:&|&amp;|&#038;)id=' . $lead . '(?:&|&amp;|&#038;)[^"]*)"~', $page, $mm), "$do link for lead $lead");
+            return substr(html_entity_decode($mm[1]), strlen(self::$h->url));
+        };
+        $forged = $this->http('GET', "/wp-admin/admin-post.php?action=aisle_lead&do=delete&id=$b&_wpnonce=0123456789", null, $m);
+        $this->assertNotSame(302, $forged['status'], 'a wrong nonce is refused');
+        $this->assertSame($b, $id('act-b@example.com'));
+        $r = $this->http('GET', $link('contacted', $a), null, $m);
+        $this->assertSame(302, $r['status'], $r['body']);
+        $this->assertSame('contacted', self::$h->query("SELECT status FROM wp_aisle_leads WHERE id = $a")[0]['status']);
+        $this->assertSame(302, $this->http('GET', $link('delete', $b), null, $m)['status']);
+        $this->assertSame([], self::$h->query("SELECT id FROM wp_aisle_leads WHERE id = $b"));
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle-leads', null, $m)['body'];
+        $this->assertStringNotContainsString('act-b@example.com', $page);
+        $this->assertMatchesRegularExpression('~<td>act-a@example.com</td><td>[^<]*</td><td>Contacted</td>~', $page);
+        $this->assertSame(1, preg_match('~href="([^"]*action=aisle_leads_csv[^"]*)"~', $page, $csv));
+        $out = $this->http('GET', substr(html_entity_decode($csv[1]), strlen(self::$h->url)), null, $m)['body'];
+        $this->assertMatchesRegularExpression('~^' . $a . ',[^\n]*act-a@example.com,,contacted,~m', $out);
+        $this->assertStringNotContainsString('act-b@example.com', $out);
+    }
 }
