@@ -27,9 +27,17 @@ final class Attribution {
 		if ( '' === $id || ! preg_match( '/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/', $id ) ) {
 			return;
 		}
-		if ( function_exists( 'WC' ) && isset( WC()->session ) && WC()->session ) {
-			WC()->session->set( 'aisle_session', $id );
+		if ( ! function_exists( 'WC' ) || ! isset( WC()->session ) || ! WC()->session ) {
+			return;
 		}
+		$session = WC()->session;
+		// WooCommerce keeps a guest's session data only once its own session cookie exists, which
+		// normally happens at the first cart action. A visitor who followed a product link from the
+		// chat has no cart yet: start WooCommerce's session now, or the attribution is lost.
+		if ( method_exists( $session, 'has_session' ) && ! $session->has_session() && method_exists( $session, 'set_customer_session_cookie' ) ) {
+			$session->set_customer_session_cookie( true );
+		}
+		$session->set( 'aisle_session', $id );
 	}
 
 	public function tag( $order ): void {
