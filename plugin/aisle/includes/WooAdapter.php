@@ -123,9 +123,11 @@ final class WooAdapter {
 			$meta[ (int) $m[0] ][ $m[1] ] = $m[2];
 		}
 
-		// 4. Terms: categories, tags, type, visibility and global attributes (pa_*).
+		// 4. Terms: categories, tags, type, visibility and global attributes (pa_*). STRAIGHT_JOIN
+		// keeps the read on term_relationships' primary key (object_id first): otherwise MySQL
+		// may start from the few product taxonomies and walk every product's relationships.
 		$terms = array();
-		foreach ( self::rows( "SELECT tr.object_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_relationships} tr JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in) AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
+		foreach ( self::rows( "SELECT tr.object_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_relationships} tr STRAIGHT_JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id STRAIGHT_JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in) AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
 			$terms[ (int) $t[0] ][ $t[1] ][ $t[3] ] = $t[2];
 		}
 
