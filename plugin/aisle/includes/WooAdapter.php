@@ -40,7 +40,9 @@ final class WooAdapter {
 	/** @return int[] The next $limit product ids after $after_id, in id order (the resume cursor). */
 	public function product_ids_after( int $after_id, int $limit, array $opts ): array {
 		global $wpdb;
-		$sql = "SELECT p.ID FROM {$wpdb->posts} p WHERE " . $this->filter_sql( $opts ) . ' AND p.ID > %d ORDER BY p.ID ASC LIMIT %d';
+		// The primary key, walked from the cursor: left to itself MySQL picks type_status_date,
+		// reads every product row and sorts them, once per batch (quadratic over a full sync).
+		$sql = "SELECT p.ID FROM {$wpdb->posts} p FORCE INDEX (PRIMARY) WHERE " . $this->filter_sql( $opts ) . ' AND p.ID > %d ORDER BY p.ID ASC LIMIT %d';
 		return array_map( 'intval', $wpdb->get_col( $wpdb->prepare( $sql, $after_id, $limit ) ) ); // phpcs:ignore WordPress.DB
 	}
 
@@ -67,30 +69,66 @@ final class WooAdapter {
 		}
 		$in = implode( ',', array_map( 'intval', $ids ) );
 
-		// 1. Posts: the products and their published variations, in one query.
-		$posts = $wpdb->get_results( "SELECT * FROM {$wpdb->posts} WHERE ID IN ($in) OR (post_parent IN ($in) AND post_type = 'product_variation' AND post_status = 'publish') ORDER BY menu_order ASC, ID ASC" ); // phpcs:ignore WordPress.DB
-		$all   = array_map( static fn ( $p ) => (int) $p->ID, $posts );
+		// 1. Posts: the products (whole rows: they seed the post cache get_permalink() reads), then
+		// their published variations (only the columns used). Two queries, because an OR across ID
+		// and post_parent keeps MySQL from using either index and scans the whole posts table.
+		$posts  = array();
+		$var    = array();
+		$direct = false;
+		foreach ( self::objects( "SELECT * FROM {$wpdb->posts} WHERE ID IN ($in) ORDER BY menu_order ASC, ID ASC" ) as $p ) { // phpcs:ignore WordPress.DB
+			if ( 'product_variation' === $p->post_type ) {
+				$var[ (int) $p->ID ] = array( (int) $p->ID, (int) $p->post_parent, (int) $p->menu_order );
+				$direct              = true;
+			}
+			$posts[] = $p;
+		}
+		foreach ( self::rows( "SELECT ID, post_parent, menu_order FROM {$wpdb->posts} WHERE post_parent IN ($in) AND post_type = 'product_variation' AND post_status = 'publish' ORDER BY menu_order ASC, ID ASC" ) as $r ) { // phpcs:ignore WordPress.DB
+			$var[ (int) $r[0] ] = array( (int) $r[0], (int) $r[1], (int) $r[2] );
+		}
+		if ( $direct ) {
+			// Only when a variation id was passed in directly: restore the one (menu_order, ID) order.
+			uasort( $var, static fn ( $a, $b ) => array( $a[2], $a[0] ) <=> array( $b[2], $b[0] ) );
+		}
+		$var_ids = array_keys( $var );
+		$all     = array_merge( array_map( static fn ( $p ) => (int) $p->ID, $posts ), $var_ids );
 		// get_permalink() looks posts up in the object cache: seed it from this query rather than
 		// letting it run one query per product; dropped again below to keep memory flat.
 		update_post_cache( $posts );
-		$all_in = implode( ',', $all ?: array( 0 ) );
+		$all_in = implode( ',', array_unique( $all ) ?: array( 0 ) );
 
-		// 2. The lookup table WooCommerce keeps for exactly this kind of read.
+		// 2. The lookup table WooCommerce keeps for exactly this kind of read (primary key).
+		// Columns by position: product_id, sku, min_price, stock_quantity, stock_status, rating_count, average_rating, total_sales.
 		$lookup = array();
-		foreach ( $wpdb->get_results( "SELECT * FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id IN ($all_in)", ARRAY_A ) as $row ) { // phpcs:ignore WordPress.DB
-			$lookup[ (int) $row['product_id'] ] = $row;
+		foreach ( self::rows( "SELECT product_id, sku, min_price, stock_quantity, stock_status, rating_count, average_rating, total_sales FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id IN ($all_in)" ) as $row ) { // phpcs:ignore WordPress.DB
+			$lookup[ (int) $row[0] ] = array(
+				'sku'            => $row[1],
+				'min_price'      => $row[2],
+				'stock_quantity' => $row[3],
+				'stock_status'   => $row[4],
+				'rating_count'   => $row[5],
+				'average_rating' => $row[6],
+				'total_sales'    => $row[7],
+			);
 		}
 
-		// 3. The meta the lookup table does not carry.
-		$meta = array();
-		foreach ( $wpdb->get_results( "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($all_in) AND (meta_key IN ('_price', '_regular_price', '_sale_price', '_thumbnail_id', '_product_attributes') OR meta_key LIKE 'attribute\\_%')" ) as $m ) { // phpcs:ignore WordPress.DB
-			$meta[ (int) $m->post_id ][ $m->meta_key ] = $m->meta_value;
+		// 3. The meta the lookup table does not carry, by post_id (its index) with a fixed key list;
+		// variation attributes (attribute_*) are only read for variations.
+		$meta     = array();
+		$keys     = "'_price', '_regular_price', '_sale_price', '_thumbnail_id', '_product_attributes'";
+		$meta_sql = "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($in) AND meta_key IN ($keys)";
+		if ( $var_ids ) {
+			$meta_sql .= " UNION ALL SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN (" . implode( ',', $var_ids ) . ") AND (meta_key IN ($keys) OR meta_key LIKE 'attribute\\_%')";
+		}
+		foreach ( self::rows( $meta_sql ) as $m ) { // phpcs:ignore WordPress.DB
+			$meta[ (int) $m[0] ][ $m[1] ] = $m[2];
 		}
 
-		// 4. Terms: categories, tags, type, visibility and global attributes (pa_*).
+		// 4. Terms: categories, tags, type, visibility and global attributes (pa_*). STRAIGHT_JOIN
+		// keeps the read on term_relationships' primary key (object_id first): otherwise MySQL
+		// may start from the few product taxonomies and walk every product's relationships.
 		$terms = array();
-		foreach ( $wpdb->get_results( "SELECT tr.object_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_relationships} tr JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in) AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
-			$terms[ (int) $t->object_id ][ $t->taxonomy ][ $t->slug ] = $t->name;
+		foreach ( self::rows( "SELECT tr.object_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_relationships} tr STRAIGHT_JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id STRAIGHT_JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in) AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
+			$terms[ (int) $t[0] ][ $t[1] ][ $t[3] ] = $t[2];
 		}
 
 		// 5. Attribute labels, and the names of the terms variations point at by slug.
@@ -104,18 +142,16 @@ final class WooAdapter {
 		$images    = array();
 		if ( $thumb_ids ) {
 			$base = trailingslashit( wp_upload_dir( null, false )['baseurl'] );
-			foreach ( $wpdb->get_results( 'SELECT post_id, meta_value FROM ' . $wpdb->postmeta . " WHERE meta_key = '_wp_attached_file' AND post_id IN (" . implode( ',', $thumb_ids ) . ')' ) as $f ) { // phpcs:ignore WordPress.DB
-				$images[ (int) $f->post_id ] = $base . ltrim( $f->meta_value, '/' );
+			foreach ( self::rows( 'SELECT post_id, meta_value FROM ' . $wpdb->postmeta . " WHERE meta_key = '_wp_attached_file' AND post_id IN (" . implode( ',', array_unique( $thumb_ids ) ) . ')' ) as $f ) { // phpcs:ignore WordPress.DB
+				$images[ (int) $f[0] ] = $base . ltrim( $f[1], '/' );
 			}
 		}
 
 		$currency   = get_woocommerce_currency();
 		$variations = array();
 		$products   = array();
-		foreach ( $posts as $post ) {
-			if ( 'product_variation' === $post->post_type ) {
-				$variations[ (int) $post->post_parent ][] = $post;
-			}
+		foreach ( $var as $v ) {
+			$variations[ $v[1] ][] = $v[0];
 		}
 		foreach ( $posts as $post ) {
 			if ( 'product' !== $post->post_type ) {
@@ -167,8 +203,7 @@ final class WooAdapter {
 			if ( isset( $images[ (int) ( $m['_thumbnail_id'] ?? 0 ) ] ) ) {
 				$product['image'] = $images[ (int) $m['_thumbnail_id'] ];
 			}
-			foreach ( $variations[ $id ] ?? array() as $v ) {
-				$vid  = (int) $v->ID;
+			foreach ( $variations[ $id ] ?? array() as $vid ) {
 				$vl   = $lookup[ $vid ] ?? array();
 				$vm   = $meta[ $vid ] ?? array();
 				$vatt = array();
@@ -222,6 +257,58 @@ final class WooAdapter {
 	}
 
 	/** @return string[] Product category names (the built-in answerer's category words). */
+	/**
+	 * Rows of a bulk read as numeric arrays. With core's wpdb on mysqli the result is fetched
+	 * straight from its connection (no per-row objects, no last_result copy); a database drop-in
+	 * (HyperDB, LudicrousDB, Query Monitor's logger ...) or a failed query goes through wpdb.
+	 */
+	private static function rows( string $sql ): array {
+		global $wpdb;
+		$res = self::direct( $sql );
+		if ( null === $res ) {
+			return $wpdb->get_results( $sql, ARRAY_N ) ?: array(); // phpcs:ignore WordPress.DB
+		}
+		$rows = $res->fetch_all( MYSQLI_NUM );
+		$res->free();
+		return $rows;
+	}
+
+	/** Rows as the stdClass objects wpdb returns (what update_post_cache() expects). */
+	private static function objects( string $sql ): array {
+		global $wpdb;
+		$res = self::direct( $sql );
+		if ( null === $res ) {
+			return $wpdb->get_results( $sql ) ?: array(); // phpcs:ignore WordPress.DB
+		}
+		$rows = array();
+		while ( $o = $res->fetch_object() ) { // phpcs:ignore
+			$rows[] = $o;
+		}
+		$res->free();
+		return $rows;
+	}
+
+	private static function direct( string $sql ): ?\mysqli_result {
+		global $wpdb;
+		if ( ! ( $wpdb instanceof \wpdb ) || 'wpdb' !== get_class( $wpdb ) || ( defined( 'SAVEQUERIES' ) && SAVEQUERIES ) ) {
+			return null;
+		}
+		$dbh = $wpdb->dbh;
+		if ( ! ( $dbh instanceof \mysqli ) ) {
+			return null;
+		}
+		try {
+			$res = mysqli_query( $dbh, $sql ); // phpcs:ignore WordPress.DB.RestrictedFunctions
+		} catch ( \mysqli_sql_exception $e ) {
+			$res = false;
+		}
+		if ( ! ( $res instanceof \mysqli_result ) ) {
+			return null; // wpdb runs it again and reports the error its usual way.
+		}
+		++$wpdb->num_queries;
+		return $res;
+	}
+
 	public function category_names(): array {
 		$terms = get_terms( array( 'taxonomy' => 'product_cat', 'hide_empty' => false, 'fields' => 'names', 'number' => 500 ) );
 		return is_array( $terms ) ? array_map( 'strval', $terms ) : array();
