@@ -49,8 +49,7 @@ PHP);
             $log = self::$h->cli(['node', "$repo/tests/e2e/chat-ai-xss.mjs", self::$h->url, $out]);
         } finally {
             self::$h->wp('$s = get_option("aisle_settings"); $s["ai_provider"] = "none"; update_option("aisle_settings", $s); delete_option("aisle_ai_api_key"); return true;');
-            posix_kill(proc_get_status($fake)['pid'], SIGTERM);
-            proc_close($fake);
+            Harness::endProcess($fake);
         }
         $this->assertStringContainsString('ok', $log, $log);
         $this->assertFileExists("$out/widget-ai-xss.png");

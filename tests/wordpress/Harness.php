@@ -233,6 +233,24 @@ PHP);
         @unlink("{$this->root}/$name.pid");
     }
 
+    /**
+     * Ends a helper process a test started with proc_open (a fake server, `aisle-license serve`):
+     * SIGTERM to it and its children, SIGKILL if they linger, then closes its pipes.
+     */
+    public static function endProcess($proc, array $pipes = []): void
+    {
+        if (!is_resource($proc)) {
+            return;
+        }
+        self::terminate(proc_get_status($proc)['pid']);
+        foreach ($pipes as $pipe) {
+            if (is_resource($pipe)) {
+                fclose($pipe);
+            }
+        }
+        proc_close($proc);
+    }
+
     /** PIDs whose parent is $pid (php -S forks its workers; they must go too). */
     private static function children(int $pid): array
     {

@@ -45,19 +45,7 @@ final class LicenseRefreshTest extends WpTestCase
     /** Stops only the server this test started, by its PID. */
     private function stopServer(): void
     {
-        if (!$this->proc) {
-            return;
-        }
-        $pid = proc_get_status($this->proc)['pid'];
-        posix_kill($pid, SIGTERM);
-        for ($i = 0; $i < 100 && proc_get_status($this->proc)['running']; $i++) {
-            usleep(50000);
-        }
-        if (proc_get_status($this->proc)['running']) {
-            posix_kill($pid, SIGKILL);
-        }
-        fclose($this->pipes[1]);
-        proc_close($this->proc);
+        Harness::endProcess($this->proc, $this->pipes);
         $this->proc = null;
     }
 

@@ -65,16 +65,7 @@ final class LicenseTest extends WpTestCase
             self::$h->wp('do_action("aisle_license_check"); return true;');
             $this->assertSame('active', $this->rest('GET', '/license', $this->admin())['json']['license']['status']);
         } finally {
-            $pid = proc_get_status($proc)['pid'];
-            posix_kill($pid, SIGTERM);
-            for ($i = 0; $i < 100 && proc_get_status($proc)['running']; $i++) {
-                usleep(50000);
-            }
-            if (proc_get_status($proc)['running']) {
-                posix_kill($pid, SIGKILL);
-            }
-            fclose($pipes[1]);
-            proc_close($proc);
+            Harness::endProcess($proc, $pipes);
             @unlink(self::$h->site . '/test-config.php');
         }
     }

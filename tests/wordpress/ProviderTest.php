@@ -31,11 +31,7 @@ final class ProviderTest extends WpTestCase
     public static function tearDownAfterClass(): void
     {
         self::$h->wp('$s = get_option("aisle_settings"); $s["ai_provider"] = "none"; update_option("aisle_settings", $s); delete_option("aisle_ai_api_key"); return true;');
-        if (self::$fake) {
-            $pid = proc_get_status(self::$fake)['pid'];
-            posix_kill($pid, SIGTERM);
-            proc_close(self::$fake);
-        }
+        Harness::endProcess(self::$fake);
     }
 
     private static function configure(string $model, int $timeout = 30): void

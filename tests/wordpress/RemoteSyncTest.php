@@ -29,18 +29,7 @@ final class RemoteSyncTest extends WpTestCase
 
     protected function tearDown(): void
     {
-        if ($this->proc) {
-            $pid = proc_get_status($this->proc)['pid'];
-            posix_kill($pid, SIGTERM);
-            for ($i = 0; $i < 100 && proc_get_status($this->proc)['running']; $i++) {
-                usleep(50000);
-            }
-            if (proc_get_status($this->proc)['running']) {
-                posix_kill($pid, SIGKILL);
-            }
-            fclose($this->pipes[1]);
-            proc_close($this->proc);
-        }
+        Harness::endProcess($this->proc, $this->pipes);
         @unlink($this->muPlugin);
         @unlink($this->batchPlugin);
         $this->rest('POST', '/settings', $this->admin(), ['remote_endpoint' => '', 'clear_secrets' => ['remote_consumer_key', 'remote_consumer_secret']]);
