@@ -10,6 +10,24 @@ use super::index;
 use super::ndjson;
 use super::product::{normalize, Document};
 use super::value::Value;
+use bumpalo::Bump;
+
+/// Normalizes `items` in order into `lines`, one arena reused for every product's input tree.
+fn run_all<T, R>(items: &[T], read: &R, options: &Options, lines: &mut Lines) -> Run
+where
+    R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError>,
+{
+    let mut run = Run { made: Vec::with_capacity(items.len()), ..Run::default() };
+    let mut arena = Bump::new();
+    for item in items {
+        match read(item, &arena) {
+            Ok(product) => run.normalize(&product, options, lines),
+            Err(e) => run.made.push(Err(e)),
+        }
+        arena.reset();
+    }
+    run
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -19,11 +37,13 @@ pub struct Options {
     pub currency: String,
     /// Decimals of every price (WooCommerce's "Number of decimals", 0–6).
     pub price_decimals: usize,
+    /// Threads `add_all` may use; 0 picks the machine's parallelism (at most 4).
+    pub threads: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { max_description_chars: 2000, currency: "USD".into(), price_decimals: 2 }
+        Self { max_description_chars: 2000, currency: "USD".into(), price_decimals: 2, threads: 0 }
     }
 }
 
@@ -42,7 +62,18 @@ impl Options {
         if self.max_description_chars > 1_000_000 {
             return Err(CatalogError::InvalidArgument("max_description_chars must be between 0 and 1000000".into()));
         }
+        if self.threads > 64 {
+            return Err(CatalogError::InvalidArgument("threads must be between 0 (automatic) and 64".into()));
+        }
         Ok(self)
+    }
+
+    /// The number of threads to use: `threads`, or the available parallelism.
+    pub fn threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+            n => n,
+        }
     }
 }
 
@@ -111,13 +142,11 @@ pub struct Catalog<F: FrozenLines = Vec<u8>> {
     batch_errors: Vec<ProductError>,
     repairs: usize,
     truncated: usize,
-    chunks: Vec<Vec<u8>>,
+    lines: Lines,
     /// The last `freeze` output; entries with `chunk == FROZEN` point into it.
     frozen: Option<F>,
     /// True when `frozen` is exactly the current NDJSON (nothing added since).
     frozen_current: bool,
-    /// Reused per product for the canonical JSON.
-    scratch: Vec<u8>,
 }
 
 impl<F: FrozenLines> Default for Catalog<F> {
@@ -130,13 +159,64 @@ impl<F: FrozenLines> Default for Catalog<F> {
             batch_errors: Vec::new(),
             repairs: 0,
             truncated: 0,
-            chunks: Vec::new(),
+            lines: Lines::default(),
             frozen: None,
             frozen_current: false,
-            scratch: Vec::new(),
         }
     }
 }
+
+/// NDJSON lines in fixed-size chunks, plus the per-product scratch buffer.
+#[derive(Default)]
+struct Lines {
+    chunks: Vec<Vec<u8>>,
+    /// Reused per product for the canonical JSON.
+    scratch: Vec<u8>,
+}
+
+impl Lines {
+    /// Serializes the document, hashes it, and appends its NDJSON line to the
+    /// current chunk.
+    fn store(&mut self, doc: &Document<'_>) -> Entry {
+        self.scratch.clear();
+        ndjson::write_document(doc, &mut self.scratch);
+        let hash = hash_json(&self.scratch);
+        ndjson::append_hash(&mut self.scratch, hash);
+        let len = self.scratch.len();
+        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= len);
+        if !fits {
+            self.chunks.push(Vec::with_capacity(CHUNK.max(len)));
+        }
+        let chunk = self.chunks.len() - 1;
+        let buf = &mut self.chunks[chunk];
+        let at = buf.len();
+        buf.extend_from_slice(&self.scratch);
+        Entry { id: doc.id, hash, chunk, at, len }
+    }
+}
+
+/// What normalizing a run of products made: a line or a rejection for each,
+/// in input order, and the counters.
+#[derive(Default)]
+struct Run {
+    made: Vec<Result<Entry, ProductError>>,
+    repairs: usize,
+    truncated: usize,
+}
+
+impl Run {
+    fn normalize(&mut self, product: &Value<'_>, options: &Options, lines: &mut Lines) {
+        let made = normalize(product, options).map(|(doc, outcome)| {
+            self.repairs += outcome.repairs.utf8;
+            self.truncated += usize::from(outcome.truncated);
+            lines.store(&doc)
+        });
+        self.made.push(made);
+    }
+}
+
+/// Fewest products worth a thread of their own.
+const MIN_PER_THREAD: usize = 64;
 
 impl<F: FrozenLines> Catalog<F> {
     pub fn new(options: Options) -> Result<Self, CatalogError> {
@@ -150,28 +230,88 @@ impl<F: FrozenLines> Catalog<F> {
     /// Adds one product (or replaces the one with the same id). `Err` carries a
     /// rejection the caller already knows about (e.g. nesting too deep).
     pub fn add(&mut self, product: Result<Value<'_>, ProductError>) -> bool {
-        let normalized = product.and_then(|p| normalize(&p, &self.options));
-        match normalized {
-            Ok((doc, outcome)) => {
-                self.repairs += outcome.repairs.utf8;
-                self.truncated += usize::from(outcome.truncated);
-                let (hash, chunk, at, len) = self.store_line(&doc);
-                let entry = Entry { id: doc.id, hash, chunk, at, len };
-                self.frozen_current = false;
-                match self.by_id.get(&entry.id) {
-                    Some(&i) => self.entries[i] = entry,
-                    None => {
-                        self.by_id.insert(entry.id, self.entries.len());
-                        self.entries.push(entry);
+        let mut run = Run::default();
+        match product {
+            Ok(p) => run.normalize(&p, &self.options, &mut self.lines),
+            Err(e) => run.made.push(Err(e)),
+        }
+        self.apply(run, 0) == 1
+    }
+
+    /// Adds (or replaces, by id) many products, read from the caller's data by
+    /// `read` into a per-thread arena; returns how many were accepted. Large
+    /// calls are split over `Options::threads` threads: normalization only
+    /// reads the input, and the results are applied in input order, so the
+    /// outcome is the same as adding them one by one.
+    pub fn add_all<T, R>(&mut self, items: &[T], read: R) -> usize
+    where
+        T: Sync,
+        R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError> + Sync,
+    {
+        let threads = self.options.threads().min(items.len() / MIN_PER_THREAD).max(1);
+        let per = items.len().div_ceil(threads);
+        let mut parts = items.chunks(per.max(1));
+        let Some(first) = parts.next() else { return 0 };
+        let options = &self.options;
+        let own = &mut self.lines;
+        let (first_run, others) = std::thread::scope(|scope| {
+            let workers: Vec<_> = parts
+                .map(|part| {
+                    let read = &read;
+                    scope.spawn(move || {
+                        let mut lines = Lines::default();
+                        let run = run_all(part, read, options, &mut lines);
+                        (run, lines)
+                    })
+                })
+                .collect();
+            let first_run = run_all(first, &read, options, own);
+            let others: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
+            (first_run, others)
+        });
+        let mut accepted = self.apply(first_run, 0);
+        for joined in others {
+            match joined {
+                Ok((run, lines)) => {
+                    let base = self.lines.chunks.len();
+                    let mut chunks = lines.chunks;
+                    // The worker's last chunk is mostly empty capacity: give it back.
+                    if let Some(last) = chunks.last_mut() {
+                        last.shrink_to_fit();
                     }
+                    self.lines.chunks.extend(chunks);
+                    accepted += self.apply(run, base);
                 }
-                true
-            }
-            Err(e) => {
-                self.errors.push(e);
-                false
+                // A panic is a bug, never input: rethrown as it was.
+                Err(panic) => std::panic::resume_unwind(panic),
             }
         }
+        accepted
+    }
+
+    /// Records a run's lines (their chunks offset by `base`) and rejections.
+    fn apply(&mut self, run: Run, base: usize) -> usize {
+        self.repairs += run.repairs;
+        self.truncated += run.truncated;
+        let mut accepted = 0;
+        for made in run.made {
+            match made {
+                Ok(mut entry) => {
+                    entry.chunk += base;
+                    accepted += 1;
+                    self.frozen_current = false;
+                    match self.by_id.get(&entry.id) {
+                        Some(&i) => self.entries[i] = entry,
+                        None => {
+                            self.by_id.insert(entry.id, self.entries.len());
+                            self.entries.push(entry);
+                        }
+                    }
+                }
+                Err(e) => self.errors.push(e),
+            }
+        }
+        accepted
     }
 
     pub fn reject(&mut self, error: ProductError) {
@@ -199,29 +339,10 @@ impl<F: FrozenLines> Catalog<F> {
         }
     }
 
-    /// Serializes the document, hashes it, and appends its NDJSON line to the
-    /// current chunk; returns the hash and where the line is.
-    fn store_line(&mut self, doc: &Document) -> (u128, usize, usize, usize) {
-        self.scratch.clear();
-        ndjson::write_document(doc, &mut self.scratch);
-        let hash = hash_json(&self.scratch);
-        ndjson::append_hash(&mut self.scratch, hash);
-        let len = self.scratch.len();
-        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= len);
-        if !fits {
-            self.chunks.push(Vec::with_capacity(CHUNK.max(len)));
-        }
-        let chunk = self.chunks.len() - 1;
-        let buf = &mut self.chunks[chunk];
-        let at = buf.len();
-        buf.extend_from_slice(&self.scratch);
-        (hash, chunk, at, len)
-    }
-
     fn line(&self, e: &Entry) -> &[u8] {
         let buf = match e.chunk {
             FROZEN => self.frozen.as_ref().map_or(&[][..], F::as_bytes),
-            i => self.chunks.get(i).map_or(&[][..], Vec::as_slice),
+            i => self.lines.chunks.get(i).map_or(&[][..], Vec::as_slice),
         };
         buf.get(e.at..e.at + e.len).unwrap_or_default()
     }
@@ -233,7 +354,7 @@ impl<F: FrozenLines> Catalog<F> {
 
     /// The normalized documents, parsed back from their NDJSON lines (the
     /// extra `hash` field is ignored).
-    pub fn documents(&self) -> impl Iterator<Item = Result<Document, CatalogError>> + '_ {
+    pub fn documents(&self) -> impl Iterator<Item = Result<Document<'static>, CatalogError>> + '_ {
         self.entries.iter().map(|e| {
             serde_json::from_slice(self.line(e)).map_err(|err| CatalogError::Index(format!("product {}: {err}", e.id)))
         })
@@ -265,7 +386,7 @@ impl<F: FrozenLines> Catalog<F> {
         if !(self.frozen_current && self.frozen.is_some()) {
             let total: usize = self.entries.iter().map(|e| e.len).sum();
             let mut out = F::with_len(total);
-            let mut live = vec![0usize; self.chunks.len()];
+            let mut live = vec![0usize; self.lines.chunks.len()];
             for e in &self.entries {
                 if let Some(n) = live.get_mut(e.chunk) {
                     *n += 1;
@@ -278,14 +399,14 @@ impl<F: FrozenLines> Catalog<F> {
                 if let Some(n) = live.get_mut(e.chunk) {
                     *n -= 1;
                     if *n == 0 {
-                        self.chunks[e.chunk] = Vec::new();
+                        self.lines.chunks[e.chunk] = Vec::new();
                     }
                 }
                 e.chunk = FROZEN;
                 e.at = at;
             }
             self.entries = entries;
-            self.chunks = Vec::new();
+            self.lines.chunks = Vec::new();
             self.frozen = Some(out);
             self.frozen_current = true;
         }

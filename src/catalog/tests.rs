@@ -1,12 +1,16 @@
 use super::text::{html_to_text, truncate_words, Repairs};
 use super::*;
 
+use std::borrow::Cow;
+
 fn text(html: &str) -> String {
-    html_to_text(html.as_bytes(), true, &mut Repairs::default())
+    html_to_text(html.as_bytes(), true, &mut Repairs::default()).into_owned()
 }
 
-fn product<'a>(pairs: &[(&str, Value<'a>)]) -> Value<'a> {
-    Value::Map(pairs.iter().map(|(k, v)| (std::borrow::Cow::Owned(k.as_bytes().to_vec()), v.clone())).collect())
+/// A product map; its entries are leaked (tests only) so the tree can be 'static.
+fn product(pairs: &[(&'static str, Value<'static>)]) -> Value<'static> {
+    let entries: Vec<_> = pairs.iter().map(|(k, v)| (Key::Str(k.as_bytes()), *v)).collect();
+    Value::Map(Box::leak(entries.into_boxed_slice()))
 }
 
 #[test]
@@ -23,16 +27,16 @@ fn html_becomes_text() {
 
 #[test]
 fn truncates_at_words() {
-    let mut s = "alpha beta gamma".to_owned();
+    let mut s = Cow::from("alpha beta gamma");
     assert!(truncate_words(&mut s, 13));
     assert_eq!(s, "alpha beta");
-    let mut s = "alpha beta".to_owned();
+    let mut s = Cow::from("alpha beta");
     assert!(truncate_words(&mut s, 5));
     assert_eq!(s, "alpha");
-    let mut s = "unbreakable".to_owned();
+    let mut s = Cow::from("unbreakable");
     assert!(truncate_words(&mut s, 4));
     assert_eq!(s, "unbr");
-    let mut s = "short".to_owned();
+    let mut s = Cow::from("short");
     assert!(!truncate_words(&mut s, 5));
 }
 
@@ -47,7 +51,7 @@ fn hash_ignores_key_order_and_sees_changes() {
         let first = cat.hashes().next().unwrap().1;
         first
     };
-    assert_eq!(hash(a.clone()), hash(b));
+    assert_eq!(hash(a), hash(b));
     assert_ne!(hash(a), hash(c));
 }
 
@@ -56,7 +60,7 @@ fn rejects_with_reasons() {
     let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
     assert!(!cat.add(Ok(product(&[("name", Value::Str(b"x"))]))));
     assert!(!cat.add(Ok(product(&[("id", Value::Int(1))]))));
-    assert!(!cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"x")), ("price", Value::List(vec![]))]))));
+    assert!(!cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"x")), ("price", Value::List(&[]))]))));
     let errors: Vec<_> = cat.errors().map(|e| e.error.clone()).collect();
     assert_eq!(errors[0], "missing id");
     assert_eq!(errors[1], "missing name");
@@ -98,9 +102,42 @@ fn freeze_moves_lines_and_stays_in_step() {
     assert!(cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"Cup"))]))));
     assert!(cat.add(Ok(product(&[("id", Value::Int(4)), ("name", Value::Str(b"Pot"))]))));
     let after = cat.to_ndjson();
-    let names: Vec<String> = cat.documents().map(|d| d.unwrap().name).collect();
+    let names: Vec<String> = cat.documents().map(|d| d.unwrap().name.into_owned()).collect();
     assert_eq!(names, ["Mug", "Cup", "Mug", "Pot"]);
     assert_eq!(String::from_utf8(after.clone()).unwrap().lines().count(), 4);
     assert_eq!(cat.freeze().as_slice(), after.as_slice());
     assert_eq!(cat.batches(1 << 20).unwrap().concat(), after);
+}
+
+/// Products 1..=n with some duplicates (ids repeat every 97) and some rejects.
+fn mixed_products(n: i64) -> Vec<Value<'static>> {
+    (1..=n)
+        .map(|i| {
+            let name: &'static str = Box::leak(format!("Mug <b>{i}</b> &amp; tea").into_boxed_str());
+            match i % 13 {
+                0 => product(&[("id", Value::Int(i % 97 + 1)), ("name", Value::Str(name.as_bytes())), ("price", Value::Int(i))]),
+                5 => product(&[("id", Value::Int(i)), ("price", Value::Str(b"x"))]),
+                _ => product(&[("id", Value::Int(i)), ("name", Value::Str(name.as_bytes())), ("sku", Value::Str(b" S-1 "))]),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn threads_change_nothing_but_speed() {
+    let products = mixed_products(2000);
+    let run = |threads: usize| {
+        let mut cat: Catalog = Catalog::new(Options { threads, ..Options::default() }).unwrap();
+        let accepted = cat.add_all(&products, |p, _| Ok(*p));
+        // A second call appends after (and replaces into) the first one's lines.
+        let accepted = accepted + cat.add_all(&products[..500], |p, _| Ok(*p));
+        let errors: Vec<String> = cat.errors().map(|e| format!("{:?} {}", e.id, e.error)).collect();
+        (accepted, cat.to_ndjson(), errors, cat.stats())
+    };
+    let one = run(1);
+    assert_eq!(one.1.iter().filter(|&&b| b == b'\n').count(), one.3.products);
+    assert!(one.2.len() > 100, "{}", one.2.len());
+    for threads in [2, 3, 4, 7] {
+        assert!(run(threads) == one, "{threads} threads differ from one");
+    }
 }

@@ -258,11 +258,11 @@ fn space_at(s: &str, b: &[u8], i: usize) -> Option<usize> {
 /// Text between runs is copied in spans: a run that already is its
 /// replacement (the usual single space) costs nothing (this pass runs over
 /// every description).
-pub fn collapse_whitespace(input: Cow<'_, str>, multiline: bool) -> String {
+pub fn collapse_whitespace(input: Cow<'_, str>, multiline: bool) -> Cow<'_, str> {
     let s: &str = &input;
     let b = s.as_bytes();
-    // Allocated on the first change only: when nothing changes, an owned
-    // input (the output of an earlier pass) is returned as it is.
+    // Allocated on the first change only: when nothing changes, the input
+    // (borrowed from PHP, or the output of an earlier pass) is returned as it is.
     let mut out = String::new();
     let mut last = 0; // start of the text not yet copied to `out`
     let mut i = 0;
@@ -310,19 +310,20 @@ pub fn collapse_whitespace(input: Cow<'_, str>, multiline: bool) -> String {
         }
     }
     if last == 0 {
-        return input.into_owned();
+        return input;
     }
     out.push_str(&s[last..]);
-    out
+    Cow::Owned(out)
 }
 
 /// Cuts to at most `max` characters, at the last space or line break when the
 /// cut would split a word. Returns whether anything was cut.
-pub fn truncate_words(s: &mut String, max: usize) -> bool {
-    if s.len() <= max {
+pub fn truncate_words(text: &mut Cow<'_, str>, max: usize) -> bool {
+    if text.len() <= max {
         return false; // no more characters than bytes
     }
-    let Some((cut, _)) = s.char_indices().nth(max) else { return false };
+    let Some((cut, _)) = text.char_indices().nth(max) else { return false };
+    let s = text.to_mut();
     let next_is_break = matches!(s.as_bytes()[cut], b' ' | b'\n');
     let mut end = cut;
     if !next_is_break {
@@ -344,8 +345,9 @@ pub struct Repairs {
 
 /// The full pipeline for one HTML fragment: UTF-8 repair, tags, shortcodes,
 /// entities, whitespace. `multiline` keeps line breaks (descriptions);
-/// otherwise the result is one line (names, terms).
-pub fn html_to_text(raw: &[u8], multiline: bool, repairs: &mut Repairs) -> String {
+/// otherwise the result is one line (names, terms). Clean text (the usual
+/// name, SKU or term) comes back borrowed from `raw`, without a copy.
+pub fn html_to_text<'a>(raw: &'a [u8], multiline: bool, repairs: &mut Repairs) -> Cow<'a, str> {
     let (repaired, n) = repair_utf8(raw);
     repairs.utf8 += n;
     let untagged = then(repaired, strip_tags);
@@ -372,7 +374,7 @@ mod tests {
         let borrowed = super::collapse_whitespace(Cow::Borrowed(s), multiline);
         let owned = super::collapse_whitespace(Cow::Owned(s.to_owned()), multiline);
         assert_eq!(borrowed, owned);
-        borrowed
+        borrowed.into_owned()
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! The input tree the PHP layer builds from zvals. Strings borrow PHP's bytes,
-//! which may be invalid UTF-8: the domain decides how to repair them.
+//! which may be invalid UTF-8: the domain decides how to repair them. Arrays
+//! are slices in a per-product arena (`bumpalo`), so building and dropping a
+//! product's tree costs no allocator call per array.
+use std::borrow::Cow;
 
 /// Deepest nesting accepted in one product (the product array is level 1).
 pub const MAX_DEPTH: usize = 8;
@@ -8,20 +11,34 @@ pub const MAX_STRING_BYTES: usize = 1 << 20;
 /// Most variations accepted for one product.
 pub const MAX_VARIATIONS: usize = 1000;
 
-/// A key (list indexes as decimal text) and its value.
-pub type Entry<'k, 'a> = (std::borrow::Cow<'k, [u8]>, &'k Value<'a>);
+/// An array key as PHP has it: numeric string keys arrive as integers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Key<'a> {
+    Int(i64),
+    Str(&'a [u8]),
+}
 
-#[derive(Debug, Clone, PartialEq)]
+impl<'a> Key<'a> {
+    /// The key as text (integer keys as their decimal digits).
+    pub fn bytes(&self) -> Cow<'a, [u8]> {
+        match self {
+            Self::Int(i) => Cow::Owned(i.to_string().into_bytes()),
+            Self::Str(b) => Cow::Borrowed(b),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Float(f64),
     Str(&'a [u8]),
-    List(Vec<Value<'a>>),
-    /// Keys in input order; integer keys arrive as their decimal text. String
-    /// keys borrow PHP's bytes like `Str` (no allocation per key).
-    Map(Vec<(std::borrow::Cow<'a, [u8]>, Value<'a>)>),
+    /// An array with keys 0, 1, 2… in order.
+    List(&'a [Value<'a>]),
+    /// Any other array, keys in input order.
+    Map(&'a [(Key<'a>, Value<'a>)]),
 }
 
 impl<'a> Value<'a> {
@@ -39,20 +56,25 @@ impl<'a> Value<'a> {
 
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         match self {
-            Self::Map(entries) => entries.iter().find(|(k, _)| k.as_ref() == key.as_bytes()).map(|(_, v)| v),
+            Self::Map(entries) => entries.iter().find(|(k, _)| *k == Key::Str(key.as_bytes())).map(|(_, v)| v),
             _ => None,
         }
     }
 
     /// Entries of a map or list; an empty PHP array is both.
-    pub fn entries(&self) -> Option<Vec<Entry<'_, 'a>>> {
-        match self {
-            Self::Map(entries) => Some(entries.iter().map(|(k, v)| (std::borrow::Cow::Borrowed(k.as_ref()), v)).collect()),
-            Self::List(items) => Some(
-                items.iter().enumerate().map(|(i, v)| (std::borrow::Cow::Owned(i.to_string().into_bytes()), v)).collect(),
-            ),
-            _ => None,
-        }
+    pub fn entries(&self) -> Option<impl Iterator<Item = (Key<'a>, &Value<'a>)> + '_> {
+        let (map, list): (&[(Key<'a>, Value<'a>)], &[Value<'a>]) = match self {
+            Self::Map(entries) => (entries, &[]),
+            Self::List(items) => (&[], items),
+            _ => return None,
+        };
+        let listed = list.iter().enumerate().map(|(i, v)| (Key::Int(i as i64), v));
+        Some(map.iter().map(|(k, v)| (*k, v)).chain(listed))
+    }
+
+    /// The values of a map or list, keys ignored.
+    pub fn values(&self) -> Option<impl Iterator<Item = &Value<'a>> + '_> {
+        self.entries().map(|e| e.map(|(_, v)| v))
     }
 }
 

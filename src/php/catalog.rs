@@ -1,6 +1,4 @@
 //! `Aisle\Catalog`: zvals → `Value` trees in, PHP arrays out; the logic is in `crate::catalog`.
-use std::borrow::Cow;
-
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::PhpException;
@@ -12,8 +10,10 @@ use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 
 use super::errors::{exception, CatalogException, CATALOG_REASONS};
 use crate::catalog::{
-    input_error, Catalog, CatalogError, FrozenLines, InputError, Options, ProductId, Value, MAX_DEPTH, MAX_STRING_BYTES,
+    input_error, Catalog, CatalogError, FrozenLines, InputError, Key, Options, ProductError, ProductId, Value, MAX_DEPTH,
+    MAX_STRING_BYTES,
 };
+use bumpalo::Bump;
 
 impl From<CatalogError> for PhpException {
     fn from(err: CatalogError) -> Self {
@@ -34,9 +34,11 @@ fn key_bytes(key: &Zval) -> Vec<u8> {
     }
 }
 
-/// Builds the input tree, borrowing PHP's string bytes; `depth` is the nesting
-/// level of `z` (a product array is level 1).
-pub fn to_value(z: &Zval, depth: usize) -> Result<Value<'_>, InputError> {
+/// Builds the input tree, borrowing PHP's string bytes, its arrays in `arena`;
+/// `depth` is the nesting level of `z` (a product array is level 1). Reads
+/// memory only, never calls into the engine: `addMany` runs it on worker
+/// threads.
+pub fn to_value<'a>(z: &'a Zval, depth: usize, arena: &'a Bump) -> Result<Value<'a>, InputError> {
     use ext_php_rs::ffi::{IS_ARRAY, IS_DOUBLE, IS_FALSE, IS_LONG, IS_NULL, IS_STRING, IS_TRUE};
     let z = z.dereference();
     // SAFETY: every zval's `u1.type_info` is initialized and its low byte is
@@ -60,7 +62,7 @@ pub fn to_value(z: &Zval, depth: usize) -> Result<Value<'_>, InputError> {
         }
         IS_ARRAY => match z.array() {
             Some(_) if depth > MAX_DEPTH => Err(InputError::TooDeep),
-            Some(ht) => array_value(ht, depth),
+            Some(ht) => array_value(ht, depth, arena),
             None => Err(InputError::Unsupported("array")),
         },
         _ => Err(InputError::Unsupported(if z.is_object() { "object" } else { "resource" })),
@@ -77,76 +79,97 @@ fn is_undef(z: &Zval) -> bool {
     (unsafe { z.u1.type_info } & 0xff) == ext_php_rs::ffi::IS_UNDEF
 }
 
-enum Key<'a> {
-    Int(i64),
-    Str(&'a [u8]),
-}
-
 /// Reads the array's storage directly instead of through the engine's
 /// iterator API: four engine calls and a refcounted key copy per element were
 /// ~10% of `addMany`, and string keys can be borrowed like string values.
-fn array_value(ht: &ZendHashTable, depth: usize) -> Result<Value<'_>, InputError> {
-    let mut entries: Vec<(Key<'_>, Value<'_>)> = Vec::with_capacity(ht.nNumOfElements as usize);
-    let mut sequential = true;
-    fn push<'a>(
-        key: Key<'a>,
-        z: &'a Zval,
-        depth: usize,
-        entries: &mut Vec<(Key<'a>, Value<'a>)>,
-        sequential: &mut bool,
-    ) -> Result<(), InputError> {
-        if !matches!(key, Key::Int(i) if i == entries.len() as i64) {
-            *sequential = false;
-        }
-        let value = to_value(z, depth + 1)?;
-        entries.push((key, value));
-        Ok(())
-    }
+fn array_value<'a>(ht: &'a ZendHashTable, depth: usize, arena: &'a Bump) -> Result<Value<'a>, InputError> {
+    let capacity = ht.nNumOfElements as usize;
     let used = ht.nNumUsed as usize;
     // SAFETY: `ht` is a live array borrowed for the whole call, and nothing
-    // here modifies it. `nNumUsed` is the number of initialized slots of its
-    // storage: zvals for a packed array, Buckets otherwise; deleted slots are
-    // IS_UNDEF and skipped. Bucket keys are either null (integer key in `h`) or
-    // a zend_string owned by the array, so borrowing its bytes for the
-    // lifetime of `ht` is sound.
+    // modifies it meanwhile (the PHP thread waits in `addMany`). `nNumUsed` is
+    // the number of initialized slots of its storage: zvals for a packed
+    // array, Buckets otherwise; deleted slots are IS_UNDEF and skipped. Bucket
+    // keys are either null (integer key in `h`) or a zend_string owned by the
+    // array, so borrowing its bytes for the lifetime of `ht` is sound.
     unsafe {
         if ht.u.flags & HASH_FLAG_PACKED != 0 {
             let base = ht.__bindgen_anon_1.arPacked;
+            let mut items = bumpalo::collections::Vec::with_capacity_in(capacity, arena);
+            let mut sequential = true;
             for i in 0..used {
                 let z: &Zval = &*base.add(i);
                 if !is_undef(z) {
-                    push(Key::Int(i as i64), z, depth, &mut entries, &mut sequential)?;
+                    sequential &= i == items.len();
+                    items.push(to_value(z, depth + 1, arena)?);
                 }
             }
-        } else {
-            let base = ht.__bindgen_anon_1.arData;
+            if sequential {
+                return Ok(Value::List(items.into_bump_slice()));
+            }
+            // A packed array with holes: keep the keys it has.
+            let mut entries = bumpalo::collections::Vec::with_capacity_in(items.len(), arena);
+            let mut values = items.into_iter();
             for i in 0..used {
-                let bucket = &*base.add(i);
-                let z: &Zval = &bucket.val;
-                if is_undef(z) {
-                    continue;
+                if !is_undef(&*base.add(i)) {
+                    entries.extend(values.next().map(|v| (Key::Int(i as i64), v)));
                 }
-                let key = match bucket.key.as_ref() {
-                    Some(k) => Key::Str(k.as_bytes()),
-                    None => Key::Int(bucket.h as i64),
-                };
-                push(key, z, depth, &mut entries, &mut sequential)?;
             }
+            return Ok(Value::Map(entries.into_bump_slice()));
         }
+        let base = ht.__bindgen_anon_1.arData;
+        let mut entries = bumpalo::collections::Vec::with_capacity_in(capacity, arena);
+        let mut sequential = true;
+        for i in 0..used {
+            let bucket = &*base.add(i);
+            let z: &Zval = &bucket.val;
+            if is_undef(z) {
+                continue;
+            }
+            let key = match bucket.key.as_ref() {
+                Some(k) => Key::Str(k.as_bytes()),
+                None => Key::Int(bucket.h as i64),
+            };
+            sequential &= key == Key::Int(entries.len() as i64);
+            entries.push((key, to_value(z, depth + 1, arena)?));
+        }
+        if sequential {
+            let items = bumpalo::collections::Vec::from_iter_in(entries.iter().map(|(_, v)| *v), arena);
+            return Ok(Value::List(items.into_bump_slice()));
+        }
+        Ok(Value::Map(entries.into_bump_slice()))
     }
-    Ok(if sequential {
-        Value::List(entries.into_iter().map(|(_, v)| v).collect())
-    } else {
-        Value::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| match k {
-                    Key::Int(i) => (Cow::Owned(i.to_string().into_bytes()), v),
-                    Key::Str(b) => (Cow::Borrowed(b), v),
-                })
-                .collect(),
-        )
+}
+
+/// One element of the array given to `addMany`.
+struct Product<'a>(&'a Zval);
+
+// SAFETY: worker threads only read the product arrays through `to_value`,
+// which touches plain memory and never the engine; the arrays cannot change
+// while the PHP thread waits in `addMany` for the workers to finish.
+unsafe impl Sync for Product<'_> {}
+
+fn read_product<'a>(product: &'a Zval, arena: &'a Bump) -> Result<Value<'a>, ProductError> {
+    to_value(product, 1, arena).map_err(|e| {
+        let id = product.dereference().array().and_then(|ht| find_str_key(ht, b"id")).and_then(|z| to_value(z, 2, arena).ok());
+        input_error(id, &e)
     })
+}
+
+/// The value under a string key, read from the array's storage like
+/// `array_value` does (no engine call: this runs on worker threads too).
+fn find_str_key<'a>(ht: &'a ZendHashTable, key: &[u8]) -> Option<&'a Zval> {
+    // SAFETY: as in `array_value`: the flags are always initialized, and a
+    // non-packed array has `nNumUsed` initialized Buckets whose keys it owns.
+    unsafe {
+        if ht.u.flags & HASH_FLAG_PACKED != 0 {
+            return None;
+        }
+        let base = ht.__bindgen_anon_1.arData;
+        (0..ht.nNumUsed as usize).map(|i| &*base.add(i)).find_map(|bucket| {
+            let k = bucket.key.as_ref()?;
+            (!is_undef(&bucket.val) && k.as_bytes() == key).then_some(&bucket.val)
+        })
+    }
 }
 
 fn options(ht: Option<&ZendHashTable>) -> PhpResult<Options> {
@@ -161,10 +184,11 @@ fn options(ht: Option<&ZendHashTable>) -> PhpResult<Options> {
         match key.as_str() {
             "max_description_chars" => opts.max_description_chars = count(val)?,
             "price_decimals" => opts.price_decimals = count(val)?,
+            "threads" => opts.threads = count(val)?,
             "currency" => {
                 opts.currency = val.str().ok_or_else(|| invalid("option 'currency' must be a string"))?.to_owned();
             }
-            other => return Err(invalid(format!("unknown option '{other}' (known: max_description_chars, currency, price_decimals)"))),
+            other => return Err(invalid(format!("unknown option '{other}' (known: max_description_chars, currency, price_decimals, threads)"))),
         }
     }
     Ok(opts)
@@ -198,20 +222,8 @@ impl PhpCatalog {
 
     /// Adds (or replaces, by id) products; returns how many were accepted.
     pub fn add_many(&mut self, products: &ZendHashTable) -> i64 {
-        let mut accepted = 0;
-        for product in products.values() {
-            let value = match to_value(product, 1) {
-                Ok(v) => Ok(v),
-                Err(e) => {
-                    let id = product.dereference().array().and_then(|ht| ht.get("id")).and_then(|z| to_value(z, 2).ok());
-                    Err(input_error(id, &e))
-                }
-            };
-            if self.inner.add(value) {
-                accepted += 1;
-            }
-        }
-        accepted
+        let items: Vec<Product<'_>> = products.values().map(Product).collect();
+        self.inner.add_all(&items, |p, arena| read_product(p.0, arena)) as i64
     }
 
     pub fn errors(&self) -> PhpResult<ZBox<ZendHashTable>> {

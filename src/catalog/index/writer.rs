@@ -19,9 +19,9 @@ const STALE_BUILD: Duration = Duration::from_secs(3600);
 fn to_tantivy(d: &Document, f: &Fields) -> TantivyDocument {
     let mut td = doc!(
         f.id => d.id,
-        f.name => d.name.as_str(),
+        f.name => d.name.as_ref(),
         f.name_exact => exact_key(&d.name),
-        f.text => d.text.as_str(),
+        f.text => d.text.as_ref(),
         f.in_stock => d.in_stock(),
     );
     let skus = d.sku.iter().chain(d.variations.iter().filter_map(|v| v.sku.as_ref()));
@@ -61,7 +61,7 @@ fn to_tantivy(d: &Document, f: &Fields) -> TantivyDocument {
     td
 }
 
-fn build(path: &Path, docs: impl Iterator<Item = Result<Document, CatalogError>>) -> Result<(), CatalogError> {
+fn build(path: &Path, docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>) -> Result<(), CatalogError> {
     let (schema, fields) = schema::build();
     let index = Index::create_in_dir(path, schema)?;
     schema::register(&index);
@@ -123,7 +123,7 @@ pub fn read_current(dir: &Path) -> std::io::Result<String> {
 }
 
 /// Writes `docs` as a new generation of the index in `dir` and makes it current.
-pub fn write(dir: &Path, docs: impl Iterator<Item = Result<Document, CatalogError>>) -> Result<(), CatalogError> {
+pub fn write(dir: &Path, docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>) -> Result<(), CatalogError> {
     fs::create_dir_all(dir).map_err(|e| CatalogError::Io(format!("cannot create {}: {e}", dir.display())))?;
     let generation = format!("gen-{}", unique_suffix());
     let tmp = dir.join(format!(".tmp-{generation}"));
