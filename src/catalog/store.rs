@@ -109,7 +109,7 @@ const FROZEN: usize = usize::MAX;
 /// one allocation per product: no reallocation copies, and (being above the
 /// allocator's mmap threshold) each chunk goes back to the OS when freed, which
 /// is what lets `freeze` move the lines out without doubling the peak memory.
-const CHUNK: usize = 4 << 20;
+const CHUNK: usize = 8 << 20;
 
 /// One contiguous buffer holding the whole NDJSON output, filled front to back.
 /// The PHP layer implements it over an engine string so `toNdjson()` can return
@@ -185,7 +185,9 @@ impl Lines {
         let len = self.scratch.len();
         let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= len);
         if !fits {
-            self.chunks.push(Vec::with_capacity(CHUNK.max(len)));
+            let chunk = Vec::with_capacity(CHUNK.max(len));
+            crate::memory::prefer_huge_pages(chunk.as_ptr(), chunk.capacity());
+            self.chunks.push(chunk);
         }
         let chunk = self.chunks.len() - 1;
         let buf = &mut self.chunks[chunk];
