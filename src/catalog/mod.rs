@@ -9,6 +9,7 @@ mod ndjson;
 mod number;
 mod product;
 mod store;
+mod swar;
 pub mod text;
 mod time;
 mod value;

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use super::entities;
+use super::swar;
 
 /// Repairs invalid UTF-8: each maximal invalid subsequence becomes one U+FFFD
 /// (the WHATWG / Unicode "maximal subpart" rule). Returns the text and how many
@@ -242,6 +243,17 @@ pub fn is_space(c: char) -> bool {
     )
 }
 
+/// Bytes in the UTF-8 character that starts with `lead`.
+#[inline]
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
 /// The whitespace character at `i` and its width, if it is one.
 #[inline]
 fn space_at(s: &str, b: &[u8], i: usize) -> Option<usize> {
@@ -267,6 +279,24 @@ pub fn collapse_whitespace(input: Cow<'_, str>, multiline: bool) -> Cow<'_, str>
     let mut last = 0; // start of the text not yet copied to `out`
     let mut i = 0;
     while i < b.len() {
+        // Eight bytes at a time over plain words and single spaces, which
+        // stay as they are: a space is kept when the byte after it is
+        // printable ASCII (and, by the invariant below, so is the byte before
+        // it). Needs a byte after the block, and not the start: a leading or
+        // trailing space is trimmed.
+        if i > 0 {
+            if let (Some(x), Some(&next)) = (swar::load(b, i), b.get(i + 8)) {
+                let special = swar::not_graphic(x);
+                let next_special = (special >> 8) | (u64::from(!(0x21..=0x7E).contains(&next)) << 63);
+                let kept = swar::eq(x, b' ') & !next_special;
+                let attention = special & !kept;
+                if attention == 0 {
+                    i += 8;
+                    continue;
+                }
+                i += swar::first(attention);
+            }
+        }
         let byte = b[i];
         if byte > b' ' && byte < 0x7F {
             i += 1;
@@ -280,7 +310,8 @@ pub fn collapse_whitespace(input: Cow<'_, str>, multiline: bool) -> Cow<'_, str>
             continue;
         }
         let Some(width) = space_at(s, b, i) else {
-            i += 1;
+            // A character that is not a space: step over all of its bytes.
+            i += utf8_width(byte);
             continue;
         };
         let start = i;
@@ -405,6 +436,44 @@ mod tests {
         assert_eq!(super::html_to_text(b"Blue shirt", false, &mut r), "Blue shirt");
         assert_eq!(super::html_to_text(b"  x\xff  y ", false, &mut r), "x\u{FFFD} y");
         assert_eq!(r.utf8, 1);
+    }
+
+    /// The rule, written the slow and obvious way.
+    fn collapse_by_runs(s: &str, multiline: bool) -> String {
+        let chars: Vec<char> = s.chars().collect();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !super::is_space(chars[i]) {
+                out.push(chars[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < chars.len() && super::is_space(chars[i]) {
+                i += 1;
+            }
+            if start > 0 && i < chars.len() {
+                out.push(if multiline && chars[start..i].contains(&'\n') { '\n' } else { ' ' });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fast_paths_agree_with_the_rule_on_random_text() {
+        use rand::{Rng, SeedableRng};
+        let alphabet = ['a', 'b', 'Z', '.', ' ', ' ', ' ', '\n', '\t', '\r', '\u{7F}', '\u{A0}', '\u{200B}', 'é', '耳', '😀', '\u{3000}'];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for _ in 0..20_000 {
+            let len = rng.gen_range(0..40);
+            let s: String = (0..len)
+                .map(|_| if rng.gen_bool(0.6) { 'w' } else { alphabet[rng.gen_range(0..alphabet.len())] })
+                .collect();
+            for multiline in [false, true] {
+                assert_eq!(c(&s, multiline), collapse_by_runs(&s, multiline), "{s:?} multiline={multiline}");
+            }
+        }
     }
 
     #[test]
