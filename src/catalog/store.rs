@@ -13,20 +13,22 @@ use super::value::Value;
 use bumpalo::Bump;
 
 /// Normalizes `items` in order into `lines`, one arena reused for every product's input tree.
-fn run_all<T, R>(items: &[T], read: &R, options: &Options, lines: &mut Lines) -> Run
+/// Each result goes to `sink` as soon as it is made.
+fn run_all<T, R>(items: &[T], read: &R, options: &Options, lines: &mut Lines, sink: &mut impl FnMut(Made)) -> Counts
 where
     R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError>,
 {
-    let mut run = Run { made: Vec::with_capacity(items.len()), ..Run::default() };
+    let mut counts = Counts::default();
     let mut arena = Bump::new();
     for item in items {
-        match read(item, &arena) {
-            Ok(product) => run.normalize(&product, options, lines),
-            Err(e) => run.made.push(Err(e)),
-        }
+        let made = match read(item, &arena) {
+            Ok(product) => counts.normalize(&product, options, lines),
+            Err(e) => Err(e),
+        };
+        sink(made);
         arena.reset();
     }
-    run
+    counts
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +111,7 @@ const FROZEN: usize = usize::MAX;
 /// one allocation per product: no reallocation copies, and (being above the
 /// allocator's mmap threshold) each chunk goes back to the OS when freed, which
 /// is what lets `freeze` move the lines out without doubling the peak memory.
-const CHUNK: usize = 8 << 20;
+const CHUNK: usize = 1 << 20;
 
 /// One contiguous buffer holding the whole NDJSON output, filled front to back.
 /// The PHP layer implements it over an engine string so `toNdjson()` can return
@@ -136,12 +138,8 @@ impl FrozenLines for Vec<u8> {
 
 pub struct Catalog<F: FrozenLines = Vec<u8>> {
     options: Options,
-    entries: Vec<Entry>,
-    by_id: HashMap<i64, usize>,
-    errors: Vec<ProductError>,
+    ledger: Ledger,
     batch_errors: Vec<ProductError>,
-    repairs: usize,
-    truncated: usize,
     lines: Lines,
     /// The last `freeze` output; entries with `chunk == FROZEN` point into it.
     frozen: Option<F>,
@@ -153,12 +151,8 @@ impl<F: FrozenLines> Default for Catalog<F> {
     fn default() -> Self {
         Self {
             options: Options::default(),
-            entries: Vec::new(),
-            by_id: HashMap::new(),
-            errors: Vec::new(),
+            ledger: Ledger::default(),
             batch_errors: Vec::new(),
-            repairs: 0,
-            truncated: 0,
             lines: Lines::default(),
             frozen: None,
             frozen_current: false,
@@ -185,9 +179,7 @@ impl Lines {
         let len = self.scratch.len();
         let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= len);
         if !fits {
-            let chunk = Vec::with_capacity(CHUNK.max(len));
-            crate::memory::prefer_huge_pages(chunk.as_ptr(), chunk.capacity());
-            self.chunks.push(chunk);
+            self.chunks.push(Vec::with_capacity(CHUNK.max(len)));
         }
         let chunk = self.chunks.len() - 1;
         let buf = &mut self.chunks[chunk];
@@ -197,23 +189,62 @@ impl Lines {
     }
 }
 
-/// What normalizing a run of products made: a line or a rejection for each,
-/// in input order, and the counters.
+/// What normalizing one product made: its line, or why it was rejected.
+type Made = Result<Entry, ProductError>;
+
+/// What normalization repaired in a run of products.
 #[derive(Default)]
-struct Run {
-    made: Vec<Result<Entry, ProductError>>,
+struct Counts {
     repairs: usize,
     truncated: usize,
 }
 
-impl Run {
-    fn normalize(&mut self, product: &Value<'_>, options: &Options, lines: &mut Lines) {
-        let made = normalize(product, options).map(|(doc, outcome)| {
+impl Counts {
+    fn normalize(&mut self, product: &Value<'_>, options: &Options, lines: &mut Lines) -> Made {
+        normalize(product, options).map(|(doc, outcome)| {
             self.repairs += outcome.repairs.utf8;
             self.truncated += usize::from(outcome.truncated);
             lines.store(&doc)
-        });
-        self.made.push(made);
+        })
+    }
+}
+
+/// The accepted lines in first-seen order with their index by id, the
+/// rejections, and the repair counters.
+#[derive(Default)]
+struct Ledger {
+    entries: Vec<Entry>,
+    by_id: HashMap<i64, usize>,
+    errors: Vec<ProductError>,
+    repairs: usize,
+    truncated: usize,
+}
+
+impl Ledger {
+    /// Records one result (its chunk offset by `base`); true when accepted.
+    fn record(&mut self, made: Made, base: usize) -> bool {
+        match made {
+            Ok(mut entry) => {
+                entry.chunk += base;
+                match self.by_id.get(&entry.id) {
+                    Some(&i) => self.entries[i] = entry,
+                    None => {
+                        self.by_id.insert(entry.id, self.entries.len());
+                        self.entries.push(entry);
+                    }
+                }
+                true
+            }
+            Err(e) => {
+                self.errors.push(e);
+                false
+            }
+        }
+    }
+
+    fn count(&mut self, counts: Counts) {
+        self.repairs += counts.repairs;
+        self.truncated += counts.truncated;
     }
 }
 
@@ -232,19 +263,20 @@ impl<F: FrozenLines> Catalog<F> {
     /// Adds one product (or replaces the one with the same id). `Err` carries a
     /// rejection the caller already knows about (e.g. nesting too deep).
     pub fn add(&mut self, product: Result<Value<'_>, ProductError>) -> bool {
-        let mut run = Run::default();
-        match product {
-            Ok(p) => run.normalize(&p, &self.options, &mut self.lines),
-            Err(e) => run.made.push(Err(e)),
-        }
-        self.apply(run, 0) == 1
+        let mut counts = Counts::default();
+        let made = product.and_then(|p| counts.normalize(&p, &self.options, &mut self.lines));
+        self.ledger.count(counts);
+        let accepted = self.ledger.record(made, 0);
+        self.frozen_current &= !accepted;
+        accepted
     }
 
     /// Adds (or replaces, by id) many products, read from the caller's data by
     /// `read` into a per-thread arena; returns how many were accepted. Large
     /// calls are split over `Options::threads` threads: normalization only
-    /// reads the input, and the results are applied in input order, so the
-    /// outcome is the same as adding them one by one.
+    /// reads the input, and the results are recorded in input order (the
+    /// first part's as they are made, the others' after it), so the outcome is
+    /// the same as adding them one by one.
     pub fn add_all<T, R>(&mut self, items: &[T], read: R) -> usize
     where
         T: Sync,
@@ -254,90 +286,68 @@ impl<F: FrozenLines> Catalog<F> {
         let per = items.len().div_ceil(threads);
         let mut parts = items.chunks(per.max(1));
         let Some(first) = parts.next() else { return 0 };
-        let options = &self.options;
-        let own = &mut self.lines;
-        let (first_run, others) = std::thread::scope(|scope| {
+        // Grown once rather than doubled (and briefly held twice) along the way.
+        self.ledger.entries.reserve(items.len());
+        self.ledger.by_id.reserve(items.len());
+        let (options, ledger, own) = (&self.options, &mut self.ledger, &mut self.lines);
+        let mut accepted = 0;
+        let others = std::thread::scope(|scope| {
             let workers: Vec<_> = parts
                 .map(|part| {
                     let read = &read;
                     scope.spawn(move || {
                         let mut lines = Lines::default();
-                        let run = run_all(part, read, options, &mut lines);
-                        (run, lines)
+                        let mut made = Vec::with_capacity(part.len());
+                        let counts = run_all(part, read, options, &mut lines, &mut |m| made.push(m));
+                        (made, counts, lines)
                     })
                 })
                 .collect();
-            let first_run = run_all(first, &read, options, own);
-            let others: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
-            (first_run, others)
+            let counts = run_all(first, &read, options, own, &mut |m| accepted += usize::from(ledger.record(m, 0)));
+            ledger.count(counts);
+            workers.into_iter().map(|w| w.join()).collect::<Vec<_>>()
         });
-        let mut accepted = self.apply(first_run, 0);
         for joined in others {
-            match joined {
-                Ok((run, lines)) => {
-                    let base = self.lines.chunks.len();
-                    let mut chunks = lines.chunks;
-                    // The worker's last chunk is mostly empty capacity: give it back.
-                    if let Some(last) = chunks.last_mut() {
-                        last.shrink_to_fit();
-                    }
-                    self.lines.chunks.extend(chunks);
-                    accepted += self.apply(run, base);
-                }
-                // A panic is a bug, never input: rethrown as it was.
-                Err(panic) => std::panic::resume_unwind(panic),
+            // A panic is a bug, never input: rethrown as it was.
+            let (made, counts, lines) = joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let base = self.lines.chunks.len();
+            let mut chunks = lines.chunks;
+            // The worker's last chunk is mostly empty capacity: give it back.
+            if let Some(last) = chunks.last_mut() {
+                last.shrink_to_fit();
+            }
+            self.lines.chunks.extend(chunks);
+            self.ledger.count(counts);
+            for m in made {
+                accepted += usize::from(self.ledger.record(m, base));
             }
         }
-        accepted
-    }
-
-    /// Records a run's lines (their chunks offset by `base`) and rejections.
-    fn apply(&mut self, run: Run, base: usize) -> usize {
-        self.repairs += run.repairs;
-        self.truncated += run.truncated;
-        let mut accepted = 0;
-        for made in run.made {
-            match made {
-                Ok(mut entry) => {
-                    entry.chunk += base;
-                    accepted += 1;
-                    self.frozen_current = false;
-                    match self.by_id.get(&entry.id) {
-                        Some(&i) => self.entries[i] = entry,
-                        None => {
-                            self.by_id.insert(entry.id, self.entries.len());
-                            self.entries.push(entry);
-                        }
-                    }
-                }
-                Err(e) => self.errors.push(e),
-            }
-        }
+        self.frozen_current &= accepted == 0;
         accepted
     }
 
     pub fn reject(&mut self, error: ProductError) {
-        self.errors.push(error);
+        self.ledger.errors.push(error);
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.ledger.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.ledger.entries.is_empty()
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &ProductError> {
-        self.errors.iter().chain(self.batch_errors.iter())
+        self.ledger.errors.iter().chain(self.batch_errors.iter())
     }
 
     pub fn stats(&self) -> Stats {
         Stats {
-            products: self.entries.len(),
-            rejected: self.errors.len(),
-            utf8_repairs: self.repairs,
-            truncated: self.truncated,
+            products: self.ledger.entries.len(),
+            rejected: self.ledger.errors.len(),
+            utf8_repairs: self.ledger.repairs,
+            truncated: self.ledger.truncated,
         }
     }
 
@@ -351,32 +361,32 @@ impl<F: FrozenLines> Catalog<F> {
 
     /// The NDJSON lines in output order.
     pub fn lines(&self) -> impl Iterator<Item = &[u8]> + '_ {
-        self.entries.iter().map(|e| self.line(e))
+        self.ledger.entries.iter().map(|e| self.line(e))
     }
 
     /// The normalized documents, parsed back from their NDJSON lines (the
     /// extra `hash` field is ignored).
     pub fn documents(&self) -> impl Iterator<Item = Result<Document<'static>, CatalogError>> + '_ {
-        self.entries.iter().map(|e| {
+        self.ledger.entries.iter().map(|e| {
             serde_json::from_slice(self.line(e)).map_err(|err| CatalogError::Index(format!("product {}: {err}", e.id)))
         })
     }
 
     pub fn hashes(&self) -> impl Iterator<Item = (i64, String)> + '_ {
-        self.entries.iter().map(|e| (e.id, hex(e.hash)))
+        self.ledger.entries.iter().map(|e| (e.id, hex(e.hash)))
     }
 
     /// Compares with the hashes of the last sync (id → hex hash).
     pub fn diff(&self, previous: &[(i64, String)]) -> Diff {
         let before: HashMap<i64, &str> = previous.iter().map(|(id, h)| (*id, h.as_str())).collect();
         let mut diff = Diff::default();
-        for e in &self.entries {
+        for e in &self.ledger.entries {
             match before.get(&e.id) {
                 Some(h) if h.eq_ignore_ascii_case(&hex(e.hash)) => diff.unchanged += 1,
                 _ => diff.changed.push(e.id),
             }
         }
-        diff.deleted = previous.iter().map(|(id, _)| *id).filter(|id| !self.by_id.contains_key(id)).collect();
+        diff.deleted = previous.iter().map(|(id, _)| *id).filter(|id| !self.ledger.by_id.contains_key(id)).collect();
         diff
     }
 
@@ -386,15 +396,15 @@ impl<F: FrozenLines> Catalog<F> {
     /// twice. Calling it again without changes returns the same buffer.
     pub fn freeze(&mut self) -> &F {
         if !(self.frozen_current && self.frozen.is_some()) {
-            let total: usize = self.entries.iter().map(|e| e.len).sum();
+            let total: usize = self.ledger.entries.iter().map(|e| e.len).sum();
             let mut out = F::with_len(total);
             let mut live = vec![0usize; self.lines.chunks.len()];
-            for e in &self.entries {
+            for e in &self.ledger.entries {
                 if let Some(n) = live.get_mut(e.chunk) {
                     *n += 1;
                 }
             }
-            let mut entries = std::mem::take(&mut self.entries);
+            let mut entries = std::mem::take(&mut self.ledger.entries);
             for e in &mut entries {
                 let at = out.as_bytes().len();
                 out.push(self.line(e));
@@ -407,7 +417,7 @@ impl<F: FrozenLines> Catalog<F> {
                 e.chunk = FROZEN;
                 e.at = at;
             }
-            self.entries = entries;
+            self.ledger.entries = entries;
             self.lines.chunks = Vec::new();
             self.frozen = Some(out);
             self.frozen_current = true;
@@ -430,7 +440,7 @@ impl<F: FrozenLines> Catalog<F> {
         self.batch_errors = oversized
             .into_iter()
             .map(|(i, len)| ProductError {
-                id: ProductId::Int(self.entries[i].id),
+                id: ProductId::Int(self.ledger.entries[i].id),
                 error: format!("the product's NDJSON line is {len} bytes, larger than maxBytes ({max_bytes})"),
             })
             .collect();
