@@ -378,7 +378,7 @@ impl FrozenLines for EngineLines {
             (*ptr).h = 0;
             (*ptr).len = len;
             *(*ptr).val.as_mut_ptr().cast::<u8>().add(len) = 0;
-            crate::memory::prefer_huge_pages(ptr.cast::<u8>(), size);
+            crate::memory::prefault_for_writing(ptr.cast::<u8>(), size);
             Self { _owner: ZBox::from_raw(ptr), raw: ptr, filled: 0 }
         }
     }
