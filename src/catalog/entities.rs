@@ -9,13 +9,26 @@ const TABLE: &[(&str, &str)] = &[
     ("ecirc", "ê"), ("egrave", "è"), ("euml", "ë"), ("euro", "€"), ("frac12", "½"), ("frac14", "¼"),
     ("frac34", "¾"), ("gt", ">"), ("hellip", "…"), ("iacute", "í"), ("icirc", "î"), ("iuml", "ï"),
     ("laquo", "«"), ("ldquo", "“"), ("lsquo", "‘"), ("lt", "<"), ("mdash", "—"), ("micro", "µ"),
-    ("middot", "·"), ("nbsp", "\u{A0}"), ("ndash", "–"), ("ntilde", "ñ"), ("oacute", "ó"), ("ocirc", "ô"),
-    ("ouml", "ö"), ("oslash", "ø"), ("para", "¶"), ("plusmn", "±"), ("pound", "£"), ("quot", "\""),
-    ("raquo", "»"), ("rdquo", "”"), ("reg", "®"), ("rsquo", "’"), ("sect", "§"), ("shy", "\u{AD}"),
-    ("szlig", "ß"), ("times", "×"), ("trade", "™"), ("uacute", "ú"), ("ucirc", "û"), ("uuml", "ü"),
-    ("yen", "¥"),
+    ("middot", "·"), ("nbsp", "\u{A0}"), ("ndash", "–"), ("ntilde", "ñ"), ("oacute", "ó"),
+    ("ocirc", "ô"), ("oslash", "ø"), ("ouml", "ö"), ("para", "¶"), ("plusmn", "±"), ("pound", "£"),
+    ("quot", "\""), ("raquo", "»"), ("rdquo", "”"), ("reg", "®"), ("rsquo", "’"), ("sect", "§"),
+    ("shy", "\u{AD}"), ("szlig", "ß"), ("times", "×"), ("trade", "™"), ("uacute", "ú"), ("ucirc", "û"),
+    ("uuml", "ü"), ("yen", "¥"),
 ];
 
+/// The table is sorted by name (bytewise; a test keeps it so).
 pub fn lookup(name: &str) -> Option<&'static str> {
-    TABLE.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    TABLE.binary_search_by(|(n, _)| n.cmp(&name)).ok().map(|i| TABLE[i].1)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn table_is_sorted_so_every_name_is_found() {
+        assert!(super::TABLE.windows(2).all(|w| w[0].0 < w[1].0));
+        for (name, value) in super::TABLE {
+            assert_eq!(super::lookup(name), Some(*value));
+        }
+        assert_eq!(super::lookup("bogus"), None);
+    }
 }

@@ -36,6 +36,9 @@ fn truncates_at_words() {
     let mut s = Cow::from("unbreakable");
     assert!(truncate_words(&mut s, 4));
     assert_eq!(s, "unbr");
+    let mut s = Cow::from("ab ééé ééé"); // characters, not bytes
+    assert!(truncate_words(&mut s, 8));
+    assert_eq!(s, "ab ééé");
     let mut s = Cow::from("short");
     assert!(!truncate_words(&mut s, 5));
 }

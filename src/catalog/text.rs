@@ -181,8 +181,14 @@ pub fn strip_shortcodes(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// What an entity stands for.
+enum Decoded {
+    Char(char),
+    Str(&'static str),
+}
+
 /// The entity starting at `&`: its end and the character(s) it stands for.
-fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Cow<'static, str>)> {
+fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Decoded)> {
     let rest = &b[amp + 1..];
     if rest.first() == Some(&b'#') {
         let (digits, radix, start) = match rest.get(1) {
@@ -196,7 +202,7 @@ fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Cow<'static, str>)> {
         let text = std::str::from_utf8(&rest[start..start + digits]).ok()?;
         let code = u32::from_str_radix(text, radix).ok()?;
         let ch = if code == 0 { '\u{FFFD}' } else { char::from_u32(code).unwrap_or('\u{FFFD}') };
-        return Some((amp + 1 + start + digits + 1, Cow::Owned(ch.to_string())));
+        return Some((amp + 1 + start + digits + 1, Decoded::Char(ch)));
     }
     if !rest.first()?.is_ascii_alphabetic() {
         return None;
@@ -206,7 +212,7 @@ fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Cow<'static, str>)> {
         return None;
     }
     let decoded = entities::lookup(std::str::from_utf8(&rest[..len]).ok()?)?;
-    Some((amp + 1 + len + 1, Cow::Borrowed(decoded)))
+    Some((amp + 1 + len + 1, Decoded::Str(decoded)))
 }
 
 /// Decodes named (see `entities`) and numeric character references.
@@ -217,9 +223,12 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
     let (mut last, mut i) = (0, first);
     while let Some(amp) = find_byte(b, i, b'&') {
         match entity_at(b, amp) {
-            Some((end, text)) => {
+            Some((end, decoded)) => {
                 out.push_str(&s[last..amp]);
-                out.push_str(&text);
+                match decoded {
+                    Decoded::Char(c) => out.push(c),
+                    Decoded::Str(text) => out.push_str(text),
+                }
                 last = end;
                 i = end;
             }
@@ -353,7 +362,11 @@ pub fn truncate_words(text: &mut Cow<'_, str>, max: usize) -> bool {
     if text.len() <= max {
         return false; // no more characters than bytes
     }
-    let Some((cut, _)) = text.char_indices().nth(max) else { return false };
+    // Where character `max` starts: at byte `max` when all before it are ASCII
+    // (the usual description), found by walking the characters otherwise.
+    let ascii_prefix = text.as_bytes().get(..max).is_some_and(<[u8]>::is_ascii);
+    let cut = if ascii_prefix { Some(max) } else { text.char_indices().nth(max).map(|(i, _)| i) };
+    let Some(cut) = cut else { return false };
     let s = text.to_mut();
     let next_is_break = matches!(s.as_bytes()[cut], b' ' | b'\n');
     let mut end = cut;
