@@ -7,7 +7,7 @@
 //! serde_json's exactly (compact, fields in declaration order, the same
 //! escapes): the tests compare the two on every document they build, and
 //! `Catalog::documents` reads the lines back with serde_json.
-use super::hash::hex;
+use super::hash::hex_digits;
 use super::swar;
 use super::product::{Document, Text, Variation};
 
@@ -199,7 +199,7 @@ pub fn append_hash(json: &mut Vec<u8>, hash: u128) {
         json.pop();
     }
     json.extend_from_slice(b",\"hash\":\"");
-    json.extend_from_slice(hex(hash).as_bytes());
+    json.extend_from_slice(&hex_digits(hash));
     json.extend_from_slice(b"\"}\n");
 }
 

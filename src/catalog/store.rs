@@ -111,6 +111,7 @@ const FROZEN: usize = usize::MAX;
 /// one allocation per product: no reallocation copies, and (being above the
 /// allocator's mmap threshold) each chunk goes back to the OS when freed, which
 /// is what lets `freeze` move the lines out without doubling the peak memory.
+/// 1 MiB keeps what `freeze` holds twice at any moment small.
 const CHUNK: usize = 1 << 20;
 
 /// One contiguous buffer holding the whole NDJSON output, filled front to back.
