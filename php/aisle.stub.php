@@ -221,7 +221,8 @@ final class License
 /**
  * Normalizes, hashes and serializes WooCommerce products (see README "Catalog").
  * Options: max_description_chars (int, default 2000), currency (ISO 4217, default "USD"),
- * price_decimals (int 0-6, default 2). Unknown options throw CatalogException invalid_argument.
+ * price_decimals (int 0-6, default 2), threads (int, 0 = the machine's cores up to 4, 1 = PHP's thread only).
+ * Unknown options throw CatalogException invalid_argument.
  */
 final class Catalog
 {

@@ -246,7 +246,7 @@ final class CatalogTest extends TestCase
 
     public function testBadOptions(): void
     {
-        foreach ([['currency' => 'EURO'], ['price_decimals' => 7], ['max_description_chars' => -1], ['colour' => 'red'], ['currency' => 5]] as $opts) {
+        foreach ([['currency' => 'EURO'], ['price_decimals' => 7], ['max_description_chars' => -1], ['colour' => 'red'], ['currency' => 5], ['threads' => -1], ['threads' => 65], ['threads' => '2']] as $opts) {
             $this->assertSame('invalid_argument', $this->reasonOf(fn () => new Catalog($opts)), json_encode($opts));
         }
         $this->assertSame(0, (new Catalog())->count());
@@ -300,6 +300,32 @@ final class CatalogTest extends TestCase
         $this->assertSame(2, $c->count());
         $this->assertSame([null, 2, 77], array_column($c->errors(), 'id'));
         $this->assertSame(3, $c->stats()['rejected']);
+    }
+
+    /** addMany splits large calls over threads; nothing but the time may differ. */
+    public function testThreadsChangeNothingButSpeed(): void
+    {
+        require_once dirname(__DIR__) . '/bench/catalog_generator.php';
+        $products = aisle_generate_catalog(600, 7);
+        $products[] = $products[10];                    // same id again: replaces in place
+        $products[] = ['id' => 5, 'name' => 'Replaced'];
+        $products[] = 'not an array';
+        $products[] = ['id' => 99997, 'name' => 'x', 'o' => new stdClass()];
+        $products[] = ['id' => 99998, 'name' => 'deep', 'd' => [[[[[[[[[1]]]]]]]]]];
+        $ref = &$products[3];                           // a PHP reference in the list
+        $run = static function (int $threads) use ($products): array {
+            $c = new Catalog(['threads' => $threads]);
+            $accepted = $c->addMany($products);
+            return [$accepted, $c->toNdjson(), $c->errors(), $c->stats(), $c->hashes()];
+        };
+        $one = $run(1);
+        $this->assertSame(602, $one[0]);
+        $this->assertSame(600, $one[3]['products']);
+        $this->assertSame([null, 99997, 99998], array_column($one[2], 'id'));
+        $this->assertStringContainsString('"name":"Replaced"', $one[1]);
+        foreach ([0, 2, 3, 4] as $threads) {
+            $this->assertSame($one, $run($threads), "$threads threads");
+        }
     }
 
     public function testWrongArgumentTypesAreTypeErrors(): void
