@@ -297,7 +297,7 @@ impl PhpCatalog {
     }
 }
 
-/// serde_json only writes UTF-8; the fallback keeps this free of panics.
+/// The NDJSON writer only writes UTF-8 (it copies valid `str`s); the fallback keeps this free of panics.
 fn ndjson_string(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
