@@ -16,9 +16,41 @@ const TABLE: &[(&str, &str)] = &[
     ("uuml", "ü"), ("yen", "¥"),
 ];
 
-/// The table is sorted by name (bytewise; a test keeps it so).
-pub fn lookup(name: &str) -> Option<&'static str> {
-    TABLE.binary_search_by(|(n, _)| n.cmp(&name)).ok().map(|i| TABLE[i].1)
+/// A name of at most eight bytes as a number that sorts like the name
+/// (big-endian, zero-padded; names hold no zero byte), so a lookup compares
+/// integers instead of strings.
+const fn key(name: &[u8]) -> Option<u64> {
+    if name.len() > 8 {
+        return None;
+    }
+    let (mut k, mut i) = (0u64, 0);
+    while i < 8 {
+        k <<= 8;
+        if i < name.len() {
+            k |= name[i] as u64;
+        }
+        i += 1;
+    }
+    Some(k)
+}
+
+/// `TABLE`'s names as keys, in the same (sorted) order.
+const KEYS: [u64; TABLE.len()] = {
+    let mut keys = [0; TABLE.len()];
+    let mut i = 0;
+    while i < TABLE.len() {
+        keys[i] = match key(TABLE[i].0.as_bytes()) {
+            Some(k) => k,
+            None => panic!("entity names are at most eight bytes"),
+        };
+        i += 1;
+    }
+    keys
+};
+
+/// The text an entity name stands for (case-sensitive, as in HTML).
+pub fn lookup(name: &[u8]) -> Option<&'static str> {
+    KEYS.binary_search(&key(name)?).ok().map(|i| TABLE[i].1)
 }
 
 #[cfg(test)]
@@ -26,9 +58,12 @@ mod tests {
     #[test]
     fn table_is_sorted_so_every_name_is_found() {
         assert!(super::TABLE.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(super::KEYS.windows(2).all(|w| w[0] < w[1]));
         for (name, value) in super::TABLE {
-            assert_eq!(super::lookup(name), Some(*value));
+            assert_eq!(super::lookup(name.as_bytes()), Some(*value));
         }
-        assert_eq!(super::lookup("bogus"), None);
+        for bogus in ["bogus", "am", "ampx", "AMP", "", "hellipsis"] {
+            assert_eq!(super::lookup(bogus.as_bytes()), None, "{bogus}");
+        }
     }
 }

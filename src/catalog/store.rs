@@ -11,17 +11,17 @@ use super::ndjson;
 use super::product::{normalize, Document};
 use super::value::Value;
 use bumpalo::Bump;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Normalizes `items` in order into `lines`, one arena reused for every product's input tree.
-/// Each result goes to `sink` as soon as it is made.
-fn run_all<T, R>(items: &[T], read: &R, options: &Options, lines: &mut Lines, sink: &mut impl FnMut(Made)) -> Counts
+/// Normalizes `items` in order into `lines`, reusing `arena` for every
+/// product's input tree. Each result goes to `sink` as soon as it is made.
+fn run_all<T, R>(items: &[T], read: &R, options: &Options, arena: &mut Bump, lines: &mut Lines, sink: &mut impl FnMut(Made)) -> Counts
 where
     R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError>,
 {
     let mut counts = Counts::default();
-    let mut arena = Bump::new();
     for item in items {
-        let made = match read(item, &arena) {
+        let made = match read(item, arena) {
             Ok(product) => counts.normalize(&product, options, lines),
             Err(e) => Err(e),
         };
@@ -29,6 +29,14 @@ where
         arena.reset();
     }
     counts
+}
+
+/// What one thread of `add_all` made: its blocks' results (block number,
+/// results in input order) and its counters; the lines are in its `Lines`.
+#[derive(Default)]
+struct Done {
+    blocks: Vec<(usize, Vec<Made>)>,
+    counts: Counts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -201,6 +209,11 @@ struct Counts {
 }
 
 impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.repairs += other.repairs;
+        self.truncated += other.truncated;
+    }
+
     fn normalize(&mut self, product: &Value<'_>, options: &Options, lines: &mut Lines) -> Made {
         normalize(product, options).map(|(doc, outcome)| {
             self.repairs += outcome.repairs.utf8;
@@ -215,7 +228,9 @@ impl Counts {
 #[derive(Default)]
 struct Ledger {
     entries: Vec<Entry>,
-    by_id: HashMap<i64, usize>,
+    /// foldhash rather than SipHash: a lookup per product; ids are numbers
+    /// and the seed is still random per map.
+    by_id: foldhash::HashMap<i64, usize>,
     errors: Vec<ProductError>,
     repairs: usize,
     truncated: usize,
@@ -252,6 +267,12 @@ impl Ledger {
 /// Fewest products worth a thread of their own.
 const MIN_PER_THREAD: usize = 64;
 
+/// Most products a thread claims at a time: threads take blocks as they go
+/// rather than a fixed share each, so one slowed down (by the machine, or by
+/// heavier products) leaves the rest to the others instead of holding up the
+/// call; 256 products are a few milliseconds of work.
+const MAX_BLOCK: usize = 256;
+
 impl<F: FrozenLines> Catalog<F> {
     pub fn new(options: Options) -> Result<Self, CatalogError> {
         Ok(Self { options: options.validate()?, ..Self::default() })
@@ -275,55 +296,99 @@ impl<F: FrozenLines> Catalog<F> {
     /// Adds (or replaces, by id) many products, read from the caller's data by
     /// `read` into a per-thread arena; returns how many were accepted. Large
     /// calls are split over `Options::threads` threads: normalization only
-    /// reads the input, and the results are recorded in input order (the
-    /// first part's as they are made, the others' after it), so the outcome is
-    /// the same as adding them one by one.
+    /// reads the input, and the results are recorded in input order, so the
+    /// outcome is the same as adding them one by one.
     pub fn add_all<T, R>(&mut self, items: &[T], read: R) -> usize
     where
         T: Sync,
         R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError> + Sync,
     {
-        let threads = self.options.threads().min(items.len() / MIN_PER_THREAD).max(1);
-        let per = items.len().div_ceil(threads);
-        let mut parts = items.chunks(per.max(1));
-        let Some(first) = parts.next() else { return 0 };
         // Grown once rather than doubled (and briefly held twice) along the way.
         self.ledger.entries.reserve(items.len());
         self.ledger.by_id.reserve(items.len());
-        let (options, ledger, own) = (&self.options, &mut self.ledger, &mut self.lines);
-        let mut accepted = 0;
-        let others = std::thread::scope(|scope| {
-            let workers: Vec<_> = parts
-                .map(|part| {
-                    let read = &read;
-                    scope.spawn(move || {
+        let threads = self.options.threads().min(items.len() / MIN_PER_THREAD).max(1);
+        let accepted = if threads == 1 {
+            let (ledger, mut accepted) = (&mut self.ledger, 0);
+            let mut arena = Bump::new();
+            let counts = run_all(items, &read, &self.options, &mut arena, &mut self.lines, &mut |m| {
+                accepted += usize::from(ledger.record(m, 0));
+            });
+            ledger.count(counts);
+            accepted
+        } else {
+            self.add_parallel(items, &read, threads)
+        };
+        self.frozen_current &= accepted == 0;
+        accepted
+    }
+
+    /// `add_all` over `threads` threads, this one included: each claims
+    /// blocks of products in turn, into lines of its own; the results are
+    /// recorded in input order once all are done.
+    fn add_parallel<T, R>(&mut self, items: &[T], read: &R, threads: usize) -> usize
+    where
+        T: Sync,
+        R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError> + Sync,
+    {
+        // Several blocks per thread even for small calls, so they can even out.
+        let block = (items.len() / (threads * 8)).clamp(1, MAX_BLOCK);
+        let blocks = items.len().div_ceil(block);
+        let next = AtomicUsize::new(0);
+        let options = &self.options;
+        let work = |lines: &mut Lines| {
+            let mut done = Done::default();
+            let mut arena = Bump::new();
+            loop {
+                let b = next.fetch_add(1, Ordering::Relaxed);
+                let Some(part) = items.chunks(block).nth(b) else { break };
+                let mut made = Vec::with_capacity(part.len());
+                let counts = run_all(part, read, options, &mut arena, lines, &mut |m| made.push(m));
+                done.counts.add(counts);
+                done.blocks.push((b, made));
+            }
+            done
+        };
+        let own = &mut self.lines;
+        let (mine, others) = std::thread::scope(|scope| {
+            let workers: Vec<_> = (1..threads)
+                .map(|_| {
+                    scope.spawn(|| {
                         let mut lines = Lines::default();
-                        let mut made = Vec::with_capacity(part.len());
-                        let counts = run_all(part, read, options, &mut lines, &mut |m| made.push(m));
-                        (made, counts, lines)
+                        (work(&mut lines), lines)
                     })
                 })
                 .collect();
-            let counts = run_all(first, &read, options, own, &mut |m| accepted += usize::from(ledger.record(m, 0)));
-            ledger.count(counts);
-            workers.into_iter().map(|w| w.join()).collect::<Vec<_>>()
+            let mine = work(own);
+            (mine, workers.into_iter().map(|w| w.join()).collect::<Vec<_>>())
         });
+        // Each block's results with where its thread's chunks start.
+        let mut ordered: Vec<Option<(usize, Vec<Made>)>> = Vec::new();
+        ordered.resize_with(blocks, || None);
+        let mut place = |done: Done, base: usize, ledger: &mut Ledger| {
+            ledger.count(done.counts);
+            for (b, made) in done.blocks {
+                ordered[b] = Some((base, made));
+            }
+        };
+        place(mine, 0, &mut self.ledger);
         for joined in others {
             // A panic is a bug, never input: rethrown as it was.
-            let (made, counts, lines) = joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let (done, lines) = joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             let base = self.lines.chunks.len();
             let mut chunks = lines.chunks;
-            // The worker's last chunk is mostly empty capacity: give it back.
+            // The thread's last chunk is mostly empty capacity: give it back.
             if let Some(last) = chunks.last_mut() {
                 last.shrink_to_fit();
             }
             self.lines.chunks.extend(chunks);
-            self.ledger.count(counts);
+            place(done, base, &mut self.ledger);
+        }
+        let mut accepted = 0;
+        for (base, made) in ordered.into_iter().flatten() {
             for m in made {
                 accepted += usize::from(self.ledger.record(m, base));
             }
         }
-        self.frozen_current &= accepted == 0;
         accepted
     }
 

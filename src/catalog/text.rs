@@ -211,7 +211,7 @@ fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Decoded)> {
     if !(2..=32).contains(&len) || rest.get(len) != Some(&b';') {
         return None;
     }
-    let decoded = entities::lookup(std::str::from_utf8(&rest[..len]).ok()?)?;
+    let decoded = entities::lookup(&rest[..len])?;
     Some((amp + 1 + len + 1, Decoded::Str(decoded)))
 }
 
