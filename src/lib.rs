@@ -5,7 +5,7 @@ pub mod build_info;
 pub mod catalog;
 pub mod license;
 pub mod license_server;
-mod memory;
+pub mod memory;
 pub mod net;
 pub mod redact;
 pub mod vault;

@@ -5,6 +5,8 @@ mod entities;
 mod error;
 mod hash;
 pub mod index;
+mod intake;
+mod ledger;
 mod ndjson;
 mod number;
 mod product;

@@ -1,43 +1,19 @@
 //! `Catalog`: the accepted documents with their hashes, the rejections, and
 //! everything computed from them (diff, NDJSON, batches, the search index).
 use std::collections::HashMap;
+use std::mem::MaybeUninit;
 use std::path::Path;
 
 use super::batches;
 use super::error::{CatalogError, ProductError, ProductId};
-use super::hash::{hash_json, hex};
+use super::hash::hex;
 use super::index;
-use super::ndjson;
-use super::product::{normalize, Document};
+use super::intake::{self, Block, Sink};
+use super::ledger::{Entry, Ledger};
+use super::product::Document;
 use super::value::Value;
+use crate::memory::Region;
 use bumpalo::Bump;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Normalizes `items` in order into `lines`, reusing `arena` for every
-/// product's input tree. Each result goes to `sink` as soon as it is made.
-fn run_all<T, R>(items: &[T], read: &R, options: &Options, arena: &mut Bump, lines: &mut Lines, sink: &mut impl FnMut(Made)) -> Counts
-where
-    R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError>,
-{
-    let mut counts = Counts::default();
-    for item in items {
-        let made = match read(item, arena) {
-            Ok(product) => counts.normalize(&product, options, lines),
-            Err(e) => Err(e),
-        };
-        sink(made);
-        arena.reset();
-    }
-    counts
-}
-
-/// What one thread of `add_all` made: its blocks' results (block number,
-/// results in input order) and its counters; the lines are in its `Lines`.
-#[derive(Default)]
-struct Done {
-    blocks: Vec<(usize, Vec<Made>)>,
-    counts: Counts,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -103,33 +79,26 @@ pub struct Diff {
     pub unchanged: usize,
 }
 
-/// Where a product's NDJSON line lives: in `chunks[chunk]`, or in the frozen
-/// output when `chunk == FROZEN`.
-struct Entry {
-    id: i64,
-    hash: u128,
-    chunk: usize,
-    at: usize,
-    len: usize,
-}
-
-const FROZEN: usize = usize::MAX;
-
-/// Lines are appended to fixed-size chunks rather than one growing buffer or
-/// one allocation per product: no reallocation copies, and (being above the
-/// allocator's mmap threshold) each chunk goes back to the OS when freed, which
-/// is what lets `freeze` move the lines out without doubling the peak memory.
-/// 1 MiB keeps what `freeze` holds twice at any moment small.
-const CHUNK: usize = 1 << 20;
-
-/// One contiguous buffer holding the whole NDJSON output, filled front to back.
-/// The PHP layer implements it over an engine string so `toNdjson()` can return
-/// the catalog's own storage instead of a copy.
+/// One contiguous buffer holding the whole NDJSON output. The PHP layer
+/// implements it over an engine string so `toNdjson()` can return the
+/// catalog's own storage instead of a copy.
 pub trait FrozenLines: Sized {
+    /// Where the bytes start in the first page of such a buffer (the engine
+    /// string's header comes first): the catalog lays its lines out the
+    /// same way so `adopt` can move whole pages.
+    const LEAD: usize = 0;
+    /// Room for `len` bytes, none written yet.
     fn with_len(len: usize) -> Self;
-    /// Appends after what was written so far; never past `len` in total.
-    fn push(&mut self, bytes: &[u8]);
-    /// What was written so far.
+    /// The room: at least the `len` bytes asked for.
+    fn room(&mut self) -> &mut [MaybeUninit<u8>];
+    /// Records that the first `len` bytes of `room()` are written.
+    ///
+    /// # Safety
+    /// Each of those bytes was written through `room()`.
+    unsafe fn set_written(&mut self, len: usize);
+    /// A buffer holding exactly the region's bytes.
+    fn adopt(lines: Region) -> Self;
+    /// What was written.
     fn as_bytes(&self) -> &[u8];
 }
 
@@ -137,8 +106,16 @@ impl FrozenLines for Vec<u8> {
     fn with_len(len: usize) -> Self {
         Vec::with_capacity(len)
     }
-    fn push(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
+    fn room(&mut self) -> &mut [MaybeUninit<u8>] {
+        self.clear();
+        self.spare_capacity_mut()
+    }
+    unsafe fn set_written(&mut self, len: usize) {
+        // SAFETY: the caller wrote these bytes; `room()` had at least `len`.
+        unsafe { self.set_len(len) }
+    }
+    fn adopt(lines: Region) -> Self {
+        lines.as_bytes().to_vec()
     }
     fn as_bytes(&self) -> &[u8] {
         self
@@ -149,8 +126,10 @@ pub struct Catalog<F: FrozenLines = Vec<u8>> {
     options: Options,
     ledger: Ledger,
     batch_errors: Vec<ProductError>,
-    lines: Lines,
-    /// The last `freeze` output; entries with `chunk == FROZEN` point into it.
+    /// The NDJSON lines added since the last `freeze`, in the order they
+    /// were recorded.
+    lines: Region,
+    /// The last `freeze` output; entries with `frozen` point into it.
     frozen: Option<F>,
     /// True when `frozen` is exactly the current NDJSON (nothing added since).
     frozen_current: bool,
@@ -162,116 +141,81 @@ impl<F: FrozenLines> Default for Catalog<F> {
             options: Options::default(),
             ledger: Ledger::default(),
             batch_errors: Vec::new(),
-            lines: Lines::default(),
+            lines: Region::new(F::LEAD),
             frozen: None,
             frozen_current: false,
         }
     }
 }
 
-/// NDJSON lines in fixed-size chunks, plus the per-product scratch buffer.
-#[derive(Default)]
-struct Lines {
-    chunks: Vec<Vec<u8>>,
-    /// Reused per product for the canonical JSON.
-    scratch: Vec<u8>,
-}
-
-impl Lines {
-    /// Serializes the document, hashes it, and appends its NDJSON line to the
-    /// current chunk.
-    fn store(&mut self, doc: &Document<'_>) -> Entry {
-        self.scratch.clear();
-        ndjson::write_document(doc, &mut self.scratch);
-        let hash = hash_json(&self.scratch);
-        ndjson::append_hash(&mut self.scratch, hash);
-        let len = self.scratch.len();
-        let fits = self.chunks.last().is_some_and(|c| c.capacity() - c.len() >= len);
-        if !fits {
-            self.chunks.push(Vec::with_capacity(CHUNK.max(len)));
-        }
-        let chunk = self.chunks.len() - 1;
-        let buf = &mut self.chunks[chunk];
-        let at = buf.len();
-        buf.extend_from_slice(&self.scratch);
-        Entry { id: doc.id, hash, chunk, at, len }
-    }
-}
-
-/// What normalizing one product made: its line, or why it was rejected.
-type Made = Result<Entry, ProductError>;
-
-/// What normalization repaired in a run of products.
-#[derive(Default)]
-struct Counts {
-    repairs: usize,
-    truncated: usize,
-}
-
-impl Counts {
-    fn add(&mut self, other: Counts) {
-        self.repairs += other.repairs;
-        self.truncated += other.truncated;
-    }
-
-    fn normalize(&mut self, product: &Value<'_>, options: &Options, lines: &mut Lines) -> Made {
-        normalize(product, options).map(|(doc, outcome)| {
-            self.repairs += outcome.repairs.utf8;
-            self.truncated += usize::from(outcome.truncated);
-            lines.store(&doc)
-        })
-    }
-}
-
-/// The accepted lines in first-seen order with their index by id, the
-/// rejections, and the repair counters.
-#[derive(Default)]
-struct Ledger {
-    entries: Vec<Entry>,
-    /// foldhash rather than SipHash: a lookup per product; ids are numbers
-    /// and the seed is still random per map.
-    by_id: foldhash::HashMap<i64, usize>,
-    errors: Vec<ProductError>,
-    repairs: usize,
-    truncated: usize,
-}
-
-impl Ledger {
-    /// Records one result (its chunk offset by `base`); true when accepted.
-    fn record(&mut self, made: Made, base: usize) -> bool {
-        match made {
-            Ok(mut entry) => {
-                entry.chunk += base;
-                match self.by_id.get(&entry.id) {
-                    Some(&i) => self.entries[i] = entry,
-                    None => {
-                        self.by_id.insert(entry.id, self.entries.len());
-                        self.entries.push(entry);
-                    }
-                }
-                true
-            }
-            Err(e) => {
-                self.errors.push(e);
-                false
-            }
-        }
-    }
-
-    fn count(&mut self, counts: Counts) {
-        self.repairs += counts.repairs;
-        self.truncated += counts.truncated;
-    }
-}
-
 /// Fewest products worth a thread of their own.
 const MIN_PER_THREAD: usize = 64;
 
-/// Most products a thread claims at a time: threads take blocks as they go
-/// rather than a fixed share each, so one slowed down (by the machine, or by
-/// heavier products) leaves the rest to the others instead of holding up the
-/// call; 256 products are a few milliseconds of work.
-const MAX_BLOCK: usize = 256;
+/// Pages of the output are faulted in this far ahead of `freeze`'s copy:
+/// one system call per MiB instead of 256 page faults, and the lines already
+/// copied are given back at the same pace (faulting the whole output in at
+/// once would hold it next to the lines: twice the memory).
+const COPY_WINDOW: usize = 1 << 20;
+
+/// The entry's line in `bytes` (the catalog's lines or the frozen output).
+fn line_at<'b>(bytes: &'b [u8], e: &Entry) -> &'b [u8] {
+    bytes.get(e.at..e.at + e.len).unwrap_or_default()
+}
+
+/// Writes every byte of `to`: the line, or zeros if it is missing (never
+/// expected: entries and lines are kept in step).
+fn copy_line(line: &[u8], to: &mut [MaybeUninit<u8>]) {
+    if line.len() == to.len() {
+        // SAFETY: `MaybeUninit<u8>` has the layout of `u8`, both slices have
+        // the same length, and they cannot overlap (`to` is borrowed mutably).
+        unsafe { std::ptr::copy_nonoverlapping(line.as_ptr(), to.as_mut_ptr().cast::<u8>(), line.len()) };
+    } else {
+        to.fill(MaybeUninit::new(0));
+    }
+}
+
+/// True when the entries are exactly `lines`, in order: the usual first
+/// sync, with no product replaced, whose lines can become the output as they are.
+fn in_place(entries: &[Entry], lines: &Region) -> bool {
+    let mut at = 0;
+    entries.iter().all(|e| {
+        let next = !e.frozen && e.at == at;
+        at += e.len;
+        next
+    }) && at == lines.len()
+}
+
+/// Copies the entries' lines (from `lines` or the previous output) into a new
+/// output in entry order, pointing each entry at its new place. The front of
+/// `lines` goes back to the system as soon as no entry still to be copied
+/// lies in it.
+fn copy_out<F: FrozenLines>(entries: &mut [Entry], mut lines: Region, frozen: &[u8]) -> F {
+    let total: usize = entries.iter().map(|e| e.len).sum();
+    // lowest[i]: the lowest offset in `lines` of entries i.. (usize::MAX: none).
+    let mut lowest = vec![usize::MAX; entries.len() + 1];
+    for (i, e) in entries.iter().enumerate().rev() {
+        lowest[i] = lowest[i + 1].min(if e.frozen { usize::MAX } else { e.at });
+    }
+    let mut out = F::with_len(total);
+    let room = &mut out.room()[..total];
+    let (mut filled, mut prefaulted) = (0, 0);
+    for (i, e) in entries.iter_mut().enumerate() {
+        let end = filled + e.len;
+        if end > prefaulted {
+            let upto = end.next_multiple_of(COPY_WINDOW).min(total);
+            crate::memory::prefault_for_writing(room[prefaulted..upto].as_mut_ptr().cast(), upto - prefaulted);
+            prefaulted = upto;
+            lines.discard_before(lowest[i]);
+        }
+        copy_line(line_at(if e.frozen { frozen } else { lines.as_bytes() }, e), &mut room[filled..end]);
+        e.frozen = true;
+        e.at = filled;
+        filled = end;
+    }
+    // SAFETY: `copy_line` wrote every byte of `room[..total]`, entry by entry.
+    unsafe { out.set_written(total) };
+    out
+}
 
 impl<F: FrozenLines> Catalog<F> {
     pub fn new(options: Options) -> Result<Self, CatalogError> {
@@ -282,13 +226,16 @@ impl<F: FrozenLines> Catalog<F> {
         &self.options
     }
 
+    fn sink(&mut self) -> Sink<'_> {
+        Sink { lines: &mut self.lines, ledger: &mut self.ledger }
+    }
+
     /// Adds one product (or replaces the one with the same id). `Err` carries a
     /// rejection the caller already knows about (e.g. nesting too deep).
     pub fn add(&mut self, product: Result<Value<'_>, ProductError>) -> bool {
-        let mut counts = Counts::default();
-        let made = product.and_then(|p| counts.normalize(&p, &self.options, &mut self.lines));
-        self.ledger.count(counts);
-        let accepted = self.ledger.record(made, 0);
+        let mut block = Block::default();
+        block.normalize(product, &self.options);
+        let accepted = self.sink().append(&mut block) > 0;
         self.frozen_current &= !accepted;
         accepted
     }
@@ -307,88 +254,9 @@ impl<F: FrozenLines> Catalog<F> {
         self.ledger.entries.reserve(items.len());
         self.ledger.by_id.reserve(items.len());
         let threads = self.options.threads().min(items.len() / MIN_PER_THREAD).max(1);
-        let accepted = if threads == 1 {
-            let (ledger, mut accepted) = (&mut self.ledger, 0);
-            let mut arena = Bump::new();
-            let counts = run_all(items, &read, &self.options, &mut arena, &mut self.lines, &mut |m| {
-                accepted += usize::from(ledger.record(m, 0));
-            });
-            ledger.count(counts);
-            accepted
-        } else {
-            self.add_parallel(items, &read, threads)
-        };
+        let options = self.options.clone();
+        let accepted = intake::add_all(items, &read, &options, threads, self.sink());
         self.frozen_current &= accepted == 0;
-        accepted
-    }
-
-    /// `add_all` over `threads` threads, this one included: each claims
-    /// blocks of products in turn, into lines of its own; the results are
-    /// recorded in input order once all are done.
-    fn add_parallel<T, R>(&mut self, items: &[T], read: &R, threads: usize) -> usize
-    where
-        T: Sync,
-        R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError> + Sync,
-    {
-        // Several blocks per thread even for small calls, so they can even out.
-        let block = (items.len() / (threads * 8)).clamp(1, MAX_BLOCK);
-        let blocks = items.len().div_ceil(block);
-        let next = AtomicUsize::new(0);
-        let options = &self.options;
-        let work = |lines: &mut Lines| {
-            let mut done = Done::default();
-            let mut arena = Bump::new();
-            loop {
-                let b = next.fetch_add(1, Ordering::Relaxed);
-                let Some(part) = items.chunks(block).nth(b) else { break };
-                let mut made = Vec::with_capacity(part.len());
-                let counts = run_all(part, read, options, &mut arena, lines, &mut |m| made.push(m));
-                done.counts.add(counts);
-                done.blocks.push((b, made));
-            }
-            done
-        };
-        let own = &mut self.lines;
-        let (mine, others) = std::thread::scope(|scope| {
-            let workers: Vec<_> = (1..threads)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut lines = Lines::default();
-                        (work(&mut lines), lines)
-                    })
-                })
-                .collect();
-            let mine = work(own);
-            (mine, workers.into_iter().map(|w| w.join()).collect::<Vec<_>>())
-        });
-        // Each block's results with where its thread's chunks start.
-        let mut ordered: Vec<Option<(usize, Vec<Made>)>> = Vec::new();
-        ordered.resize_with(blocks, || None);
-        let mut place = |done: Done, base: usize, ledger: &mut Ledger| {
-            ledger.count(done.counts);
-            for (b, made) in done.blocks {
-                ordered[b] = Some((base, made));
-            }
-        };
-        place(mine, 0, &mut self.ledger);
-        for joined in others {
-            // A panic is a bug, never input: rethrown as it was.
-            let (done, lines) = joined.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            let base = self.lines.chunks.len();
-            let mut chunks = lines.chunks;
-            // The thread's last chunk is mostly empty capacity: give it back.
-            if let Some(last) = chunks.last_mut() {
-                last.shrink_to_fit();
-            }
-            self.lines.chunks.extend(chunks);
-            place(done, base, &mut self.ledger);
-        }
-        let mut accepted = 0;
-        for (base, made) in ordered.into_iter().flatten() {
-            for m in made {
-                accepted += usize::from(self.ledger.record(m, base));
-            }
-        }
         accepted
     }
 
@@ -418,11 +286,12 @@ impl<F: FrozenLines> Catalog<F> {
     }
 
     fn line(&self, e: &Entry) -> &[u8] {
-        let buf = match e.chunk {
-            FROZEN => self.frozen.as_ref().map_or(&[][..], F::as_bytes),
-            i => self.lines.chunks.get(i).map_or(&[][..], Vec::as_slice),
+        let bytes = match (e.frozen, &self.frozen) {
+            (true, Some(frozen)) => frozen.as_bytes(),
+            (true, None) => &[],
+            (false, _) => self.lines.as_bytes(),
         };
-        buf.get(e.at..e.at + e.len).unwrap_or_default()
+        line_at(bytes, e)
     }
 
     /// The NDJSON lines in output order.
@@ -457,34 +326,21 @@ impl<F: FrozenLines> Catalog<F> {
     }
 
     /// The whole NDJSON as one buffer, which from then on is also the
-    /// catalog's storage: the lines are moved (not copied) into it, each chunk
-    /// freed once its last line is out, so the catalog never holds the output
-    /// twice. Calling it again without changes returns the same buffer.
+    /// catalog's storage, so the catalog never holds the output twice. When
+    /// the lines already are the output (nothing replaced since the last
+    /// freeze) their pages are handed over as they are; otherwise they are
+    /// copied, each part given back once copied. Calling it again without
+    /// changes returns the same buffer.
     pub fn freeze(&mut self) -> &F {
         if !(self.frozen_current && self.frozen.is_some()) {
-            let total: usize = self.ledger.entries.iter().map(|e| e.len).sum();
-            let mut out = F::with_len(total);
-            let mut live = vec![0usize; self.lines.chunks.len()];
-            for e in &self.ledger.entries {
-                if let Some(n) = live.get_mut(e.chunk) {
-                    *n += 1;
-                }
-            }
-            let mut entries = std::mem::take(&mut self.ledger.entries);
-            for e in &mut entries {
-                let at = out.as_bytes().len();
-                out.push(self.line(e));
-                if let Some(n) = live.get_mut(e.chunk) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.lines.chunks[e.chunk] = Vec::new();
-                    }
-                }
-                e.chunk = FROZEN;
-                e.at = at;
-            }
-            self.ledger.entries = entries;
-            self.lines.chunks = Vec::new();
+            let lines = std::mem::replace(&mut self.lines, Region::new(F::LEAD));
+            let entries = &mut self.ledger.entries;
+            let out = if in_place(entries, &lines) {
+                entries.iter_mut().for_each(|e| e.frozen = true);
+                F::adopt(lines)
+            } else {
+                copy_out(entries, lines, self.frozen.as_ref().map_or(&[][..], F::as_bytes))
+            };
             self.frozen = Some(out);
             self.frozen_current = true;
         }

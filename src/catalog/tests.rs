@@ -128,14 +128,21 @@ fn mixed_products(n: i64) -> Vec<Value<'static>> {
 
 #[test]
 fn threads_change_nothing_but_speed() {
-    let products = mixed_products(2000);
+    let products = mixed_products(8000);
     let run = |threads: usize| {
         let mut cat: Catalog = Catalog::new(Options { threads, ..Options::default() }).unwrap();
         let accepted = cat.add_all(&products, |p, _| Ok(*p));
         // A second call appends after (and replaces into) the first one's lines.
         let accepted = accepted + cat.add_all(&products[..500], |p, _| Ok(*p));
         let errors: Vec<String> = cat.errors().map(|e| format!("{:?} {}", e.id, e.error)).collect();
-        (accepted, cat.to_ndjson(), errors, cat.stats())
+        let ndjson = cat.to_ndjson();
+        // Frozen (by as many threads) it is the same, and so is a second freeze
+        // after more products, which moves lines out of the first one.
+        assert!(cat.freeze() == &ndjson, "{threads} threads froze other lines");
+        cat.add_all(&products[1500..], |p, _| Ok(*p));
+        let more = cat.to_ndjson();
+        assert!(cat.freeze() == &more, "{threads} threads froze other lines the second time");
+        (accepted, ndjson, errors, cat.stats(), more)
     };
     let one = run(1);
     // The hand-written JSON is serde_json's: each line re-serialized by serde_json is itself.

@@ -13,7 +13,9 @@ use crate::catalog::{
     input_error, Catalog, CatalogError, FrozenLines, InputError, Key, Options, ProductError, ProductId, Value, MAX_DEPTH,
     MAX_STRING_BYTES,
 };
+use crate::memory::Region;
 use bumpalo::Bump;
+use std::mem::MaybeUninit;
 
 impl From<CatalogError> for PhpException {
     fn from(err: CatalogError) -> Self {
@@ -320,7 +322,7 @@ const GC_STRING: u32 = 6 | (1 << 4);
 
 /// The catalog's frozen NDJSON, kept in an engine string so `toNdjson()` can
 /// return it by reference. A full catalog's NDJSON is hundreds of MB: a
-/// separate Rust copy would double the peak memory. It is filled front to back
+/// separate Rust copy would double the peak memory. It is written in place
 /// without zeroing first, so pages are only touched as lines are moved in
 /// (while the catalog frees the chunks they came from).
 pub struct EngineLines {
@@ -330,15 +332,7 @@ pub struct EngineLines {
     /// pointer, not through a shared reference from `s`.
     raw: *mut ZendStr,
     filled: usize,
-    /// How far the payload's pages have been faulted in ahead of `push`.
-    prefaulted: usize,
 }
-
-/// Pages are faulted in this far ahead of the copy: one system call per MiB
-/// instead of 256 page faults, while the catalog still frees each chunk it
-/// has moved before the next one is touched (faulting the whole output in at
-/// once would hold it next to the chunks: twice the memory).
-const PREFAULT_WINDOW: usize = 1 << 20;
 
 impl EngineLines {
     fn payload(&self) -> *mut u8 {
@@ -371,6 +365,10 @@ impl EngineLines {
 }
 
 impl FrozenLines for EngineLines {
+    /// A large engine string is a page-aligned block of its own with the
+    /// payload after the header.
+    const LEAD: usize = std::mem::offset_of!(ZendStr, val);
+
     fn with_len(len: usize) -> Self {
         let size = std::mem::offset_of!(ZendStr, val) + len + 1;
         // SAFETY: _emalloc returns `size` writable bytes (or bails out of the
@@ -386,24 +384,32 @@ impl FrozenLines for EngineLines {
             (*ptr).h = 0;
             (*ptr).len = len;
             *(*ptr).val.as_mut_ptr().cast::<u8>().add(len) = 0;
-            Self { _owner: ZBox::from_raw(ptr), raw: ptr, filled: 0, prefaulted: 0 }
+            Self { _owner: ZBox::from_raw(ptr), raw: ptr, filled: 0 }
         }
     }
 
-    fn push(&mut self, bytes: &[u8]) {
+    fn room(&mut self) -> &mut [MaybeUninit<u8>] {
         // SAFETY: reading the length field of the live string.
         let len = unsafe { (*self.raw).len };
-        let n = bytes.len().min(len - self.filled);
-        if self.filled + n > self.prefaulted {
-            let upto = (self.filled + n).next_multiple_of(PREFAULT_WINDOW).min(len);
-            // SAFETY: `prefaulted <= upto <= len`: the range is inside the payload.
-            crate::memory::prefault_for_writing(unsafe { self.payload().add(self.prefaulted) }, upto - self.prefaulted);
-            self.prefaulted = upto;
-        }
-        // SAFETY: `filled + n <= len`, so the copy stays inside the payload; the
-        // string is not shared yet (sharing happens after the last push).
-        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.payload().add(self.filled), n) };
-        self.filled += n;
+        // SAFETY: the payload has `len` bytes, owned by this string, which is
+        // not shared yet (sharing happens after `freeze` wrote it); as
+        // `MaybeUninit` they may be written before they were initialized.
+        unsafe { std::slice::from_raw_parts_mut(self.payload().cast::<MaybeUninit<u8>>(), len) }
+    }
+
+    unsafe fn set_written(&mut self, len: usize) {
+        // SAFETY: reading the length field of the live string.
+        self.filled = len.min(unsafe { (*self.raw).len });
+    }
+
+    fn adopt(lines: Region) -> Self {
+        let len = lines.len();
+        let mut s = Self::with_len(len);
+        // SAFETY: the payload has `len` writable bytes, owned by this string
+        // alone (not shared yet); `move_into` writes all of them.
+        unsafe { lines.move_into(s.payload()) };
+        s.filled = len;
+        s
     }
 
     fn as_bytes(&self) -> &[u8] {
