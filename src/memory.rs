@@ -37,6 +37,8 @@ pub struct Region {
     mapped: usize,
     lead: usize,
     len: usize,
+    /// Bytes of the mapping already given back by `discard_before`.
+    discarded: usize,
 }
 
 // SAFETY: a Region owns its mapping outright; `&Region` only reads it.
@@ -50,11 +52,15 @@ const MIN_MAPPING: usize = 1 << 20;
 impl Region {
     /// An empty buffer whose bytes will start `lead % 4096` bytes into a page.
     pub fn new(lead: usize) -> Self {
-        Self { base: None, mapped: 0, lead: lead % PAGE, len: 0 }
+        Self { base: None, mapped: 0, lead: lead % PAGE, len: 0, discarded: 0 }
     }
 
     pub fn len(&self) -> usize {
         self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -116,10 +122,11 @@ impl Region {
     pub fn discard_before(&mut self, upto: usize) {
         let Some(base) = self.base else { return };
         let end = (self.lead + upto.min(self.len)) / PAGE * PAGE;
-        if end > 0 {
-            // SAFETY: whole pages at the start of the mapping this Region owns;
-            // MADV_DONTNEED keeps them mapped (zero-filled on the next read).
-            unsafe { libc::madvise(base.as_ptr().cast(), end, libc::MADV_DONTNEED) };
+        if end > self.discarded {
+            // SAFETY: whole pages of the mapping this Region owns; MADV_DONTNEED
+            // keeps them mapped (zero-filled on the next read).
+            unsafe { libc::madvise(base.as_ptr().add(self.discarded).cast(), end - self.discarded, libc::MADV_DONTNEED) };
+            self.discarded = end;
         }
     }
 
@@ -229,7 +236,9 @@ mod tests {
     #[test]
     fn discarding_the_front_keeps_the_rest() {
         let (mut r, bytes) = filled(24, 3 << 20);
+        r.discard_before(1 << 19);
         r.discard_before(1 << 20);
+        r.discard_before(1 << 18); // already given back: nothing to do
         assert_eq!(&r.as_bytes()[1 << 20..], &bytes[1 << 20..]);
         assert!(r.as_bytes()[..(1 << 20) - PAGE].iter().all(|&b| b == 0));
     }
