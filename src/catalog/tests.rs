@@ -101,7 +101,7 @@ fn freeze_moves_lines_and_stays_in_step() {
     assert_eq!(cat.freeze().as_slice(), before.as_slice());
     assert_eq!(cat.freeze().as_slice(), before.as_slice()); // unchanged: same buffer
     // Replace product 2 and add 4 after freezing: lines come from both the
-    // frozen buffer and new chunks, in first-seen order.
+    // frozen buffer and the new lines, in first-seen order.
     assert!(cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"Cup"))]))));
     assert!(cat.add(Ok(product(&[("id", Value::Int(4)), ("name", Value::Str(b"Pot"))]))));
     let after = cat.to_ndjson();

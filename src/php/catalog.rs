@@ -322,9 +322,9 @@ const GC_STRING: u32 = 6 | (1 << 4);
 
 /// The catalog's frozen NDJSON, kept in an engine string so `toNdjson()` can
 /// return it by reference. A full catalog's NDJSON is hundreds of MB: a
-/// separate Rust copy would double the peak memory. It is written in place
-/// without zeroing first, so pages are only touched as lines are moved in
-/// (while the catalog frees the chunks they came from).
+/// separate Rust copy would double the peak memory. It is never zeroed first:
+/// `adopt` moves the lines' pages into it, and a copy touches each page only
+/// as lines are written to it.
 pub struct EngineLines {
     /// Holds the reference: released (and freed when PHP holds none) on drop.
     _owner: ZBox<ZendStr>,
