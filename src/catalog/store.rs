@@ -254,8 +254,8 @@ impl<F: FrozenLines> Catalog<F> {
         self.ledger.entries.reserve(items.len());
         self.ledger.by_id.reserve(items.len());
         let threads = self.options.threads().min(items.len() / MIN_PER_THREAD).max(1);
-        let options = self.options.clone();
-        let accepted = intake::add_all(items, &read, &options, threads, self.sink());
+        let sink = Sink { lines: &mut self.lines, ledger: &mut self.ledger };
+        let accepted = intake::add_all(items, &read, &self.options, threads, sink);
         self.frozen_current &= accepted == 0;
         accepted
     }
