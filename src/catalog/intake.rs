@@ -50,7 +50,13 @@ impl Block {
         ndjson::write_document(doc, &mut self.lines);
         let hash = hash_json(&self.lines[at..]);
         ndjson::append_hash(&mut self.lines, hash);
-        Entry { id: doc.id, hash, frozen: false, at, len: self.lines.len() - at }
+        Entry {
+            id: doc.id,
+            hash,
+            frozen: false,
+            at,
+            len: self.lines.len() - at,
+        }
     }
 }
 
@@ -66,10 +72,48 @@ impl Sink<'_> {
     pub fn append(&mut self, block: &mut Block) -> usize {
         let base = self.lines.len();
         self.lines.push(&block.lines);
+        self.record(block, base)
+    }
+
+    /// Records the block's results, its lines starting at `base`.
+    fn record(&mut self, block: &mut Block, base: usize) -> usize {
         self.ledger.count(&mut block.counts);
-        let accepted = block.made.drain(..).map(|m| usize::from(self.ledger.record(m, base))).sum();
-        block.lines.clear();
-        accepted
+        block
+            .made
+            .drain(..)
+            .map(|m| usize::from(self.ledger.record(m, base)))
+            .sum()
+    }
+}
+
+/// A block whose place in the lines is claimed and recorded: its lines are
+/// copied there after the lock is released, so the page faults of fresh
+/// lines (most of the copy's cost) no longer hold up the other threads.
+struct Placed {
+    block: Block,
+    to: *mut u8,
+}
+
+// SAFETY: `to` is a claimed range of the catalog's lines that only the
+// thread holding this `Placed` writes (see `InOrder::place`).
+unsafe impl Send for Placed {}
+
+impl Placed {
+    /// Copies the lines to their place; returns the emptied block.
+    fn copy(mut self, in_flight: &AtomicUsize) -> Block {
+        // SAFETY: `to` has `block.lines.len()` claimed bytes that nothing
+        // else reads or writes, and the mapping cannot move meanwhile: it
+        // grows only when no copy is in flight.
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                self.block.lines.as_ptr(),
+                self.to,
+                self.block.lines.len(),
+            )
+        };
+        in_flight.fetch_sub(1, Ordering::Release);
+        self.block.lines.clear();
+        self.block
     }
 }
 
@@ -78,21 +122,41 @@ struct InOrder<'c> {
     sink: Sink<'c>,
     next: usize,
     waiting: BTreeMap<usize, Block>,
-    spare: Vec<Block>,
     accepted: usize,
 }
 
 impl InOrder<'_> {
-    /// Takes block `number` and appends every block that is now next in
-    /// line; returns an empty block to fill next.
-    fn finish(&mut self, number: usize, block: Block) -> Block {
-        self.waiting.insert(number, block);
-        while let Some(mut block) = self.waiting.remove(&self.next) {
-            self.accepted += self.sink.append(&mut block);
-            self.spare.push(block);
+    /// Claims the place of every block that is now next in line and records
+    /// its results; the caller copies the lines. Growing the lines' mapping
+    /// may move it, so it waits until no copy is in flight; a thread that
+    /// holds copies of its own stops there instead (it would wait for
+    /// itself) and comes back once they are made.
+    fn place(&mut self, in_flight: &AtomicUsize) -> Vec<Placed> {
+        let mut placed = Vec::new();
+        while let Some(entry) = self.waiting.first_entry().filter(|e| *e.key() == self.next) {
+            let len = entry.get().lines.len();
+            if !self.sink.lines.has_room(len) {
+                if !placed.is_empty() {
+                    break;
+                }
+                while in_flight.load(Ordering::Acquire) != 0 {
+                    std::thread::yield_now();
+                }
+                self.sink.lines.make_room(len);
+            }
+            let mut block = entry.remove();
+            let base = self.sink.lines.len();
+            // SAFETY: there is room; the range is written by the `Placed`
+            // copy before anything reads the lines (`add_all` returns only
+            // after every thread has made its copies), and the mapping grows
+            // only when no copy is in flight.
+            let to = unsafe { self.sink.lines.claim(len) };
+            in_flight.fetch_add(1, Ordering::Relaxed);
+            self.accepted += self.sink.record(&mut block, base);
+            placed.push(Placed { block, to });
             self.next += 1;
         }
-        self.spare.pop().unwrap_or_default()
+        placed
     }
 }
 
@@ -100,26 +164,56 @@ impl InOrder<'_> {
 /// threads, this one included, and records them into `sink` in input order:
 /// the outcome is the same as adding them one by one. Returns how many were
 /// accepted.
-pub fn add_all<T, R>(items: &[T], read: &R, options: &Options, threads: usize, sink: Sink<'_>) -> usize
+pub fn add_all<T, R>(
+    items: &[T],
+    read: &R,
+    options: &Options,
+    threads: usize,
+    sink: Sink<'_>,
+) -> usize
 where
     T: Sync,
     R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError> + Sync,
 {
     // Several blocks per thread even for small calls, so they can even out.
-    let size = if threads > 1 { (items.len() / (threads * 8)).clamp(1, MAX_BLOCK) } else { MAX_BLOCK };
+    let size = if threads > 1 {
+        (items.len() / (threads * 8)).clamp(1, MAX_BLOCK)
+    } else {
+        MAX_BLOCK
+    };
     let claimed = AtomicUsize::new(0);
-    let order = Mutex::new(InOrder { sink, next: 0, waiting: BTreeMap::new(), spare: Vec::new(), accepted: 0 });
+    let in_flight = AtomicUsize::new(0);
+    let order = Mutex::new(InOrder {
+        sink,
+        next: 0,
+        waiting: BTreeMap::new(),
+        accepted: 0,
+    });
+    let lock = || order.lock().unwrap_or_else(PoisonError::into_inner);
     let work = || {
         let mut arena = Bump::new();
-        let mut block = Block::default();
+        let mut spare = vec![Block::default()];
         loop {
             let number = claimed.fetch_add(1, Ordering::Relaxed);
-            let Some(part) = items.chunks(size).nth(number) else { break };
+            let Some(part) = items.chunks(size).nth(number) else {
+                break;
+            };
+            let mut block = spare.pop().unwrap_or_default();
             for item in part {
                 block.normalize(read(item, &arena), options);
                 arena.reset();
             }
-            block = order.lock().unwrap_or_else(PoisonError::into_inner).finish(number, block);
+            let mut placed = {
+                let mut order = lock();
+                order.waiting.insert(number, block);
+                order.place(&in_flight)
+            };
+            // Copy outside the lock, then look once more: placing may have
+            // stopped at a block that needs the mapping to grow.
+            while !placed.is_empty() {
+                spare.extend(placed.into_iter().map(|p| p.copy(&in_flight)));
+                placed = lock().place(&in_flight);
+            }
         }
     };
     std::thread::scope(|scope| {
@@ -128,5 +222,82 @@ where
         }
         work();
     });
-    order.into_inner().unwrap_or_else(PoisonError::into_inner).accepted
+    order
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .accepted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A block of one product whose line is `len` bytes of `fill`.
+    fn block(id: i64, len: usize, fill: u8) -> Block {
+        let entry = Entry {
+            id,
+            hash: 0,
+            frozen: false,
+            at: 0,
+            len,
+        };
+        Block {
+            lines: vec![fill; len],
+            made: vec![Ok(entry)],
+            counts: Counts::default(),
+        }
+    }
+
+    #[test]
+    fn placing_stops_before_growing_while_its_own_copies_are_in_flight() {
+        let (mut lines, mut ledger) = (Region::new(0), Ledger::default());
+        let in_flight = AtomicUsize::new(0);
+        let mut order = InOrder {
+            sink: Sink {
+                lines: &mut lines,
+                ledger: &mut ledger,
+            },
+            next: 0,
+            waiting: BTreeMap::new(),
+            accepted: 0,
+        };
+        // Blocks 1 and 2 are done before block 0; the first mapping (1 MiB)
+        // holds blocks 0 and 1 but not 2.
+        order.waiting.insert(2, block(3, 600_000, b'c'));
+        order.waiting.insert(1, block(2, 300_000, b'b'));
+        assert!(
+            order.place(&in_flight).is_empty(),
+            "block 0 is not done yet"
+        );
+        order.waiting.insert(0, block(1, 400_000, b'a'));
+        let first = order.place(&in_flight);
+        assert_eq!(
+            first.len(),
+            2,
+            "stops before block 2, which needs the mapping to grow"
+        );
+        assert_eq!(in_flight.load(Ordering::Relaxed), 2);
+        let copied: Vec<Block> = first.into_iter().map(|p| p.copy(&in_flight)).collect();
+        assert!(copied
+            .iter()
+            .all(|b| b.lines.is_empty() && b.made.is_empty()));
+        let second = order.place(&in_flight);
+        assert_eq!(second.len(), 1);
+        second.into_iter().for_each(|p| drop(p.copy(&in_flight)));
+        assert_eq!(
+            (
+                order.next,
+                order.accepted,
+                in_flight.load(Ordering::Relaxed)
+            ),
+            (3, 3, 0)
+        );
+        let at: Vec<usize> = ledger.entries.iter().map(|e| e.at).collect();
+        assert_eq!(at, [0, 400_000, 700_000]);
+        let bytes = lines.as_bytes();
+        assert_eq!(bytes.len(), 1_300_000);
+        assert!(bytes[..400_000].iter().all(|&b| b == b'a'));
+        assert!(bytes[400_000..700_000].iter().all(|&b| b == b'b'));
+        assert!(bytes[700_000..].iter().all(|&b| b == b'c'));
+    }
 }
