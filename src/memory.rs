@@ -219,10 +219,18 @@ impl Region {
                 std::ptr::copy_nonoverlapping(src.add(self.lead + first), dst.add(first), pages);
                 return 0;
             }
+            // The moved range is a hole in this mapping now, and another
+            // thread may already have been given a mapping there: unmap only
+            // what is still ours, on either side of the hole.
+            let (hole, after) = (self.lead + first, self.lead + first + pages);
+            if hole > 0 {
+                libc::munmap(src.cast(), hole);
+            }
+            if self.mapped > after {
+                libc::munmap(src.add(after).cast(), self.mapped - after);
+            }
         }
-        // The moved range is a hole in this mapping now: unmapping the whole
-        // mapping (on drop) skips the hole.
-        self.len = 0;
+        self.base = None;
         pages
     }
 }
