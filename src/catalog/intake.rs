@@ -122,6 +122,9 @@ struct InOrder<'c> {
     sink: Sink<'c>,
     next: usize,
     waiting: BTreeMap<usize, Block>,
+    /// Emptied blocks, shared: a thread that copies many blocks at once
+    /// would otherwise keep them all while the others allocate new ones.
+    spare: Vec<Block>,
     accepted: usize,
 }
 
@@ -187,18 +190,19 @@ where
         sink,
         next: 0,
         waiting: BTreeMap::new(),
+        spare: Vec::new(),
         accepted: 0,
     });
     let lock = || order.lock().unwrap_or_else(PoisonError::into_inner);
     let work = || {
         let mut arena = Bump::new();
-        let mut spare = vec![Block::default()];
+        let mut next_block = Block::default();
         loop {
             let number = claimed.fetch_add(1, Ordering::Relaxed);
             let Some(part) = items.chunks(size).nth(number) else {
                 break;
             };
-            let mut block = spare.pop().unwrap_or_default();
+            let mut block = std::mem::take(&mut next_block);
             for item in part {
                 block.normalize(read(item, &arena), options);
                 arena.reset();
@@ -206,13 +210,16 @@ where
             let mut placed = {
                 let mut order = lock();
                 order.waiting.insert(number, block);
+                next_block = order.spare.pop().unwrap_or_default();
                 order.place(&in_flight)
             };
             // Copy outside the lock, then look once more: placing may have
             // stopped at a block that needs the mapping to grow.
             while !placed.is_empty() {
-                spare.extend(placed.into_iter().map(|p| p.copy(&in_flight)));
-                placed = lock().place(&in_flight);
+                let copied: Vec<Block> = placed.into_iter().map(|p| p.copy(&in_flight)).collect();
+                let mut order = lock();
+                order.spare.extend(copied);
+                placed = order.place(&in_flight);
             }
         }
     };
@@ -259,6 +266,7 @@ mod tests {
             },
             next: 0,
             waiting: BTreeMap::new(),
+            spare: Vec::new(),
             accepted: 0,
         };
         // Blocks 1 and 2 are done before block 0; the first mapping (1 MiB)
