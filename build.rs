@@ -32,22 +32,15 @@ fn vendor_license_key() {
         Ok(k) if !k.trim().is_empty() => (k.trim().to_owned(), "vendor"),
         _ => match std::fs::read_to_string(DEV_KEY_FILE) {
             Ok(k) => (k.trim().to_owned(), "development"),
-            Err(e) => {
-                panic!("AISLE_LICENSE_PUBLIC_KEY is not set and {DEV_KEY_FILE} cannot be read: {e}")
-            }
+            Err(e) => panic!("AISLE_LICENSE_PUBLIC_KEY is not set and {DEV_KEY_FILE} cannot be read: {e}"),
         },
     };
     // Validate here so a mistyped key fails the build instead of every verify().
     let ok = key.len() == 44
         && key.ends_with('=')
         && !key[..43].ends_with('=')
-        && key[..43]
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
-    assert!(
-        ok,
-        "the license public key must be the base64 of 32 bytes (44 characters), got {key:?}"
-    );
+        && key[..43].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+    assert!(ok, "the license public key must be the base64 of 32 bytes (44 characters), got {key:?}");
     println!("cargo:rustc-env=AISLE_LICENSE_PUBLIC_KEY_B64={key}");
     println!("cargo:rustc-env=AISLE_LICENSE_KEY_SOURCE={source}");
 }

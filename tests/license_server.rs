@@ -32,19 +32,11 @@ fn start() -> Server {
     let db = Db::open(&dir.path().join("licenses.sqlite")).unwrap();
     let key = SigningKey::from_bytes(&[42u8; 32]);
     let public_key = keys::public_key_b64(&key);
-    let state = Arc::new(ServerState {
-        db: db.clone(),
-        key,
-        token_days: 30,
-    });
+    let state = Arc::new(ServerState { db: db.clone(), key, token_days: 30 });
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             ready_tx.send(listener.local_addr().unwrap()).unwrap();
@@ -56,33 +48,16 @@ fn start() -> Server {
         });
     });
     let addr = ready_rx.recv().unwrap();
-    Server {
-        addr,
-        db,
-        public_key,
-        stop: Some(stop),
-        thread: Some(thread),
-        _dir: dir,
-    }
+    Server { addr, db, public_key, stop: Some(stop), thread: Some(thread), _dir: dir }
 }
 
 fn add(db: &Db, seats: u32) -> String {
-    let new = NewLicense {
-        plan: "pro".into(),
-        features: vec!["ai".into()],
-        seats,
-        days: 365,
-        grace_days: 14,
-    };
+    let new = NewLicense { plan: "pro".into(), features: vec!["ai".into()], seats, days: 365, grace_days: 14 };
     db.add(&new, unix_now()).unwrap().license_key
 }
 
 fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
 }
 
 async fn post(addr: SocketAddr, path: &str, body: impl Into<reqwest::Body>) -> (u16, Value) {
@@ -99,11 +74,7 @@ async fn post(addr: SocketAddr, path: &str, body: impl Into<reqwest::Body>) -> (
 }
 
 fn activate_json(addr: SocketAddr, key: &str, site: &str) -> (u16, Value) {
-    rt().block_on(post(
-        addr,
-        "/v1/activate",
-        json!({ "license_key": key, "site": site }).to_string(),
-    ))
+    rt().block_on(post(addr, "/v1/activate", json!({ "license_key": key, "site": site }).to_string()))
 }
 
 #[test]
@@ -120,12 +91,8 @@ fn fifty_concurrent_activations_never_exceed_three_seats() {
                 tokio::spawn(async move {
                     barrier.wait().await;
                     let site = format!("shop{i}.example.com");
-                    let (status, body) = post(
-                        addr,
-                        "/v1/activate",
-                        json!({ "license_key": key, "site": site }).to_string(),
-                    )
-                    .await;
+                    let (status, body) =
+                        post(addr, "/v1/activate", json!({ "license_key": key, "site": site }).to_string()).await;
                     (site, status, body)
                 })
             })
@@ -140,11 +107,7 @@ fn fifty_concurrent_activations_never_exceed_three_seats() {
     assert_eq!(granted.len(), 3, "{results:?}");
     for (_, status, body) in &results {
         if *status != 200 {
-            assert_eq!(
-                (*status, body["error"].as_str()),
-                (409, Some("seats_exhausted")),
-                "{body}"
-            );
+            assert_eq!((*status, body["error"].as_str()), (409, Some("seats_exhausted")), "{body}");
         }
     }
     let mut sites: Vec<_> = granted.iter().map(|(s, _, _)| s.clone()).collect();
@@ -172,11 +135,7 @@ fn fifty_concurrent_activations_never_exceed_three_seats() {
         "/v1/deactivate",
         json!({ "license_key": key, "site": sites[0] }).to_string(),
     ));
-    assert_eq!(
-        (status, body["deactivated"].as_bool()),
-        (200, Some(true)),
-        "{body}"
-    );
+    assert_eq!((status, body["deactivated"].as_bool()), (200, Some(true)), "{body}");
     assert_eq!(activate_json(addr, &key, "newshop.example.com").0, 200);
     assert_eq!(activate_json(addr, &key, "another.example.com").0, 409);
     // Development hosts never take a seat.
@@ -194,17 +153,11 @@ fn database_transactions_hold_under_thread_contention() {
             let (db, key, barrier) = (db.clone(), key.clone(), Arc::clone(&barrier));
             std::thread::spawn(move || {
                 barrier.wait();
-                db.activate(&key, &format!("s{i}.example.com"), unix_now())
-                    .unwrap()
-                    .is_ok()
+                db.activate(&key, &format!("s{i}.example.com"), unix_now()).unwrap().is_ok()
             })
         })
         .collect();
-    let ok = handles
-        .into_iter()
-        .map(|h| h.join().unwrap())
-        .filter(|ok| *ok)
-        .count();
+    let ok = handles.into_iter().map(|h| h.join().unwrap()).filter(|ok| *ok).count();
     assert_eq!(ok, 3);
     assert_eq!(db.get(&key).unwrap().unwrap().sites.len(), 3);
 }
@@ -219,17 +172,9 @@ fn refusals_and_bad_requests_are_clear_json() {
     assert!(server.db.set_expiry(&expired, unix_now() - 1).unwrap());
     let unknown = license_key::generate();
 
-    for (key, status, reason) in [
-        (&revoked, 403, "revoked"),
-        (&expired, 403, "expired"),
-        (&unknown, 404, "unknown_key"),
-    ] {
+    for (key, status, reason) in [(&revoked, 403, "revoked"), (&expired, 403, "expired"), (&unknown, 404, "unknown_key")] {
         let (s, body) = activate_json(addr, key, "example.com");
-        assert_eq!(
-            (s, body["error"].as_str()),
-            (status, Some(reason)),
-            "{body}"
-        );
+        assert_eq!((s, body["error"].as_str()), (status, Some(reason)), "{body}");
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     let (s, body) = activate_json(addr, "AISLE-0000-0000-0000-0000-0000", "example.com");
@@ -238,44 +183,18 @@ fn refusals_and_bad_requests_are_clear_json() {
     assert_eq!((s, body["error"].as_str()), (400, Some("bad_site")));
 
     let rt = rt();
-    for bad in [
-        "{",
-        "[]",
-        "{\"license_key\": 1, \"site\": \"x\"}",
-        "",
-        "\u{feff}{}",
-    ] {
+    for bad in ["{", "[]", "{\"license_key\": 1, \"site\": \"x\"}", "", "\u{feff}{}"] {
         let (s, body) = rt.block_on(post(addr, "/v1/activate", bad.to_owned()));
-        assert_eq!(
-            (s, body["error"].as_str()),
-            (400, Some("bad_json")),
-            "{bad:?}: {body}"
-        );
+        assert_eq!((s, body["error"].as_str()), (400, Some("bad_json")), "{bad:?}: {body}");
     }
     let (s, body) = rt.block_on(post(addr, "/v1/activate", vec![b' '; 64 * 1024]));
-    assert_eq!(
-        (s, body["error"].as_str()),
-        (413, Some("too_large")),
-        "{body}"
-    );
+    assert_eq!((s, body["error"].as_str()), (413, Some("too_large")), "{body}");
     let (s, body) = rt.block_on(post(addr, "/v2/nothing", "{}"));
     assert_eq!((s, body["error"].as_str()), (404, Some("not_found")));
-    let resp = rt
-        .block_on(reqwest::get(format!("http://{addr}/v1/activate")))
-        .unwrap();
+    let resp = rt.block_on(reqwest::get(format!("http://{addr}/v1/activate"))).unwrap();
     assert_eq!(resp.status().as_u16(), 405);
-    assert_eq!(
-        rt.block_on(resp.json::<Value>()).unwrap()["error"],
-        "method_not_allowed"
-    );
-    let health = rt
-        .block_on(async {
-            reqwest::get(format!("http://{addr}/v1/health"))
-                .await?
-                .json::<Value>()
-                .await
-        })
-        .unwrap();
+    assert_eq!(rt.block_on(resp.json::<Value>()).unwrap()["error"], "method_not_allowed");
+    let health = rt.block_on(async { reqwest::get(format!("http://{addr}/v1/health")).await?.json::<Value>().await }).unwrap();
     assert_eq!(health["status"], "ok");
 }
 
@@ -284,9 +203,7 @@ fn client_activation_verifies_what_the_server_returns() {
     let server = start();
     let key = add(&server.db, 2);
     let url = format!("http://{}", server.addr);
-    let request = |license_key: &'static str,
-                   site: &'static str,
-                   public_key: Option<&'static str>| ActivateRequest {
+    let request = |license_key: &'static str, site: &'static str, public_key: Option<&'static str>| ActivateRequest {
         server_url: Box::leak(url.clone().into_boxed_str()),
         license_key,
         site_url: site,
@@ -305,21 +222,15 @@ fn client_activation_verifies_what_the_server_returns() {
     let err = license::activate(&request(key, "shop.example", Some(other))).unwrap_err();
     assert_eq!(err.reason(), "invalid_response", "{err}");
 
-    let err = license::activate(&request(key, "second.example", Some(pk)))
-        .map(|_| ())
-        .and_then(|()| license::activate(&request(key, "third.example", Some(pk))).map(|_| ()));
+    let err = license::activate(&request(key, "second.example", Some(pk))).map(|_| ()).and_then(|()| {
+        license::activate(&request(key, "third.example", Some(pk))).map(|_| ())
+    });
     let err = err.unwrap_err();
     assert_eq!(err.reason(), "rejected");
     assert!(err.to_string().contains("seats_exhausted"), "{err}");
     assert!(license::deactivate(&request(key, "https://second.example/", None)).unwrap());
     assert!(!license::deactivate(&request(key, "second.example", None)).unwrap());
     assert!(license::activate(&request(key, "third.example", Some(pk))).is_ok());
-    let silent = ActivateRequest {
-        server_url: "http://127.0.0.1:9",
-        ..request(key, "x.example", None)
-    };
-    assert_eq!(
-        license::deactivate(&silent).unwrap_err().reason(),
-        "network"
-    );
+    let silent = ActivateRequest { server_url: "http://127.0.0.1:9", ..request(key, "x.example", None) };
+    assert_eq!(license::deactivate(&silent).unwrap_err().reason(), "network");
 }

@@ -54,14 +54,10 @@ pub fn chat(
     let body = build_body(opts, messages, tools, stream).to_string();
     let (name, value) = match opts.provider {
         Provider::OpenAi => (AUTHORIZATION, Zeroizing::new(format!("Bearer {key_text}"))),
-        Provider::Anthropic => (
-            reqwest::header::HeaderName::from_static("x-api-key"),
-            Zeroizing::new(key_text.to_owned()),
-        ),
+        Provider::Anthropic => (reqwest::header::HeaderName::from_static("x-api-key"), Zeroizing::new(key_text.to_owned())),
     };
-    let mut value = HeaderValue::from_str(&value).map_err(|_| {
-        AiError::NoKey("the AI key contains characters not allowed in an HTTP header".into())
-    })?;
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| AiError::NoKey("the AI key contains characters not allowed in an HTTP header".into()))?;
     value.set_sensitive(true);
     let mut req = client
         .post(opts.endpoint())
@@ -88,10 +84,7 @@ pub fn chat(
         let body = read_body(resp, deadline, MAX_ERROR_BODY, total).unwrap_or_default();
         // Some providers echo (part of) the key in their message; never pass it on.
         let message = error_message(&body).replace(key_text, "[redacted]");
-        return Err(AiError::HttpStatus {
-            status: status.as_u16(),
-            message,
-        });
+        return Err(AiError::HttpStatus { status: status.as_u16(), message });
     }
     drop(key);
 
@@ -135,9 +128,7 @@ fn read_stream(
             .map_err(|_| AiError::Timeout(total))?
             .map_err(|e| AiError::Network(format!("the stream broke off: {}", chain(&e))))?;
         match &chunk {
-            Some(bytes) => parser
-                .feed(bytes, &mut events)
-                .map_err(AiError::InvalidResponse)?,
+            Some(bytes) => parser.feed(bytes, &mut events).map_err(AiError::InvalidResponse)?,
             None => parser.finish(&mut events),
         }
         for ev in events.drain(..) {
@@ -153,12 +144,7 @@ fn read_stream(
     }
 }
 
-fn read_body(
-    mut resp: reqwest::Response,
-    deadline: Instant,
-    max: usize,
-    total: u64,
-) -> Result<Vec<u8>, AiError> {
+fn read_body(mut resp: reqwest::Response, deadline: Instant, max: usize, total: u64) -> Result<Vec<u8>, AiError> {
     let mut body = Vec::new();
     loop {
         let chunk = run(async { timeout_at(deadline, resp.chunk()).await })?
@@ -166,10 +152,7 @@ fn read_body(
             .map_err(|e| AiError::Network(format!("reading the response failed: {}", chain(&e))))?;
         match chunk {
             Some(bytes) if body.len() + bytes.len() > max => {
-                return Err(AiError::InvalidResponse(format!(
-                    "the response exceeds {} KiB",
-                    max / 1024
-                )))
+                return Err(AiError::InvalidResponse(format!("the response exceeds {} KiB", max / 1024)))
             }
             Some(bytes) => body.extend_from_slice(&bytes),
             None => return Ok(body),

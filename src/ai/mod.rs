@@ -72,24 +72,13 @@ impl Options {
     /// Options from a JSON object (the PHP array, converted). Unknown keys are
     /// refused so that a typo ("timeout" for "timeout_ms") is not silently ignored.
     pub fn from_json(v: &Value) -> Result<Self, AiError> {
-        let obj = v
-            .as_object()
-            .ok_or_else(|| bad("options must be an array with string keys"))?;
+        let obj = v.as_object().ok_or_else(|| bad("options must be an array with string keys"))?;
         const KNOWN: &[&str] = &[
-            "provider",
-            "base_url",
-            "model",
-            "connect_timeout_ms",
-            "timeout_ms",
-            "max_tokens",
-            "temperature",
+            "provider", "base_url", "model", "connect_timeout_ms", "timeout_ms", "max_tokens", "temperature",
             "anthropic_version",
         ];
         if let Some(k) = obj.keys().find(|k| !KNOWN.contains(&k.as_str())) {
-            return Err(bad(&format!(
-                "unknown option '{k}'; known options: {}",
-                KNOWN.join(", ")
-            )));
+            return Err(bad(&format!("unknown option '{k}'; known options: {}", KNOWN.join(", "))));
         }
         let string = |name: &str| -> Result<Option<String>, AiError> {
             match obj.get(name) {
@@ -104,23 +93,13 @@ impl Options {
                 Some(v) => v
                     .as_u64()
                     .filter(|n| (min..=max).contains(n))
-                    .ok_or_else(|| {
-                        bad(&format!(
-                            "option '{name}' must be an integer from {min} to {max}"
-                        ))
-                    }),
+                    .ok_or_else(|| bad(&format!("option '{name}' must be an integer from {min} to {max}"))),
             }
         };
-        let provider = Provider::parse(
-            &string("provider")?.ok_or_else(|| bad("option 'provider' is required"))?,
-        )?;
-        let model = string("model")?
-            .filter(|m| !m.trim().is_empty())
-            .ok_or_else(|| bad("option 'model' is required"))?;
-        let base_url =
-            string("base_url")?.unwrap_or_else(|| provider.default_base_url().to_owned());
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| bad(&format!("option 'base_url' is not a URL: {e}")))?;
+        let provider = Provider::parse(&string("provider")?.ok_or_else(|| bad("option 'provider' is required"))?)?;
+        let model = string("model")?.filter(|m| !m.trim().is_empty()).ok_or_else(|| bad("option 'model' is required"))?;
+        let base_url = string("base_url")?.unwrap_or_else(|| provider.default_base_url().to_owned());
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| bad(&format!("option 'base_url' is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(bad("option 'base_url' must be an http(s) URL with a host"));
         }
@@ -136,17 +115,11 @@ impl Options {
             provider,
             base_url: base_url.trim_end_matches('/').to_owned(),
             model,
-            connect_timeout_ms: int(
-                "connect_timeout_ms",
-                DEFAULT_CONNECT_TIMEOUT_MS,
-                1,
-                MAX_TIMEOUT_MS,
-            )?,
+            connect_timeout_ms: int("connect_timeout_ms", DEFAULT_CONNECT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS)?,
             timeout_ms: int("timeout_ms", DEFAULT_TIMEOUT_MS, 1, MAX_TIMEOUT_MS)?,
             max_tokens: int("max_tokens", 1024, 1, 1_000_000)? as u32,
             temperature,
-            anthropic_version: string("anthropic_version")?
-                .unwrap_or_else(|| "2023-06-01".to_owned()),
+            anthropic_version: string("anthropic_version")?.unwrap_or_else(|| "2023-06-01".to_owned()),
         })
     }
 

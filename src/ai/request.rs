@@ -16,11 +16,7 @@ fn as_object(v: &Value) -> Option<Map<String, Value>> {
     }
 }
 
-fn str_field<'a>(
-    m: &'a Map<String, Value>,
-    key: &str,
-    at: &str,
-) -> Result<Option<&'a str>, AiError> {
+fn str_field<'a>(m: &'a Map<String, Value>, key: &str, at: &str) -> Result<Option<&'a str>, AiError> {
     match m.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -32,63 +28,39 @@ fn str_field<'a>(
 /// `tool_calls` (`[['id', 'name', 'arguments' => array], …]`), tool messages
 /// need `tool_call_id`.
 pub fn parse_messages(v: &Value) -> Result<Vec<Message>, AiError> {
-    let list = v
-        .as_array()
-        .ok_or_else(|| bad("messages must be a list".into()))?;
+    let list = v.as_array().ok_or_else(|| bad("messages must be a list".into()))?;
     if list.is_empty() {
         return Err(bad("messages must not be empty".into()));
     }
     let mut out = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
         let at = format!("messages[{i}]");
-        let m = item
-            .as_object()
-            .ok_or_else(|| bad(format!("{at} must be an array with 'role' and 'content'")))?;
+        let m = item.as_object().ok_or_else(|| bad(format!("{at} must be an array with 'role' and 'content'")))?;
         let role = match str_field(m, "role", &at)? {
             Some("system") => Role::System,
             Some("user") => Role::User,
             Some("assistant") => Role::Assistant,
             Some("tool") => Role::Tool,
-            Some(other) => {
-                return Err(bad(format!(
-                    "{at}: unknown role '{other}' (system, user, assistant, tool)"
-                )))
-            }
+            Some(other) => return Err(bad(format!("{at}: unknown role '{other}' (system, user, assistant, tool)"))),
             None => return Err(bad(format!("{at}: 'role' is required"))),
         };
         let content = str_field(m, "content", &at)?.unwrap_or_default().to_owned();
         let mut tool_calls = Vec::new();
         if let Some(calls) = m.get("tool_calls").filter(|c| !c.is_null()) {
             if role != Role::Assistant {
-                return Err(bad(format!(
-                    "{at}: only assistant messages carry tool_calls"
-                )));
+                return Err(bad(format!("{at}: only assistant messages carry tool_calls")));
             }
-            let calls = calls
-                .as_array()
-                .ok_or_else(|| bad(format!("{at}: tool_calls must be a list")))?;
+            let calls = calls.as_array().ok_or_else(|| bad(format!("{at}: tool_calls must be a list")))?;
             for (j, c) in calls.iter().enumerate() {
                 let at = format!("{at}.tool_calls[{j}]");
-                let c = c
-                    .as_object()
-                    .ok_or_else(|| bad(format!("{at} must be an array")))?;
-                let id = str_field(c, "id", &at)?
-                    .ok_or_else(|| bad(format!("{at}: 'id' is required")))?;
-                let name = str_field(c, "name", &at)?
-                    .ok_or_else(|| bad(format!("{at}: 'name' is required")))?;
+                let c = c.as_object().ok_or_else(|| bad(format!("{at} must be an array")))?;
+                let id = str_field(c, "id", &at)?.ok_or_else(|| bad(format!("{at}: 'id' is required")))?;
+                let name = str_field(c, "name", &at)?.ok_or_else(|| bad(format!("{at}: 'name' is required")))?;
                 let arguments = match c.get("arguments") {
                     None | Some(Value::Null) => Map::new(),
-                    Some(a) => as_object(a).ok_or_else(|| {
-                        bad(format!(
-                            "{at}: 'arguments' must be an array with string keys"
-                        ))
-                    })?,
+                    Some(a) => as_object(a).ok_or_else(|| bad(format!("{at}: 'arguments' must be an array with string keys")))?,
                 };
-                tool_calls.push(ToolCall {
-                    id: id.to_owned(),
-                    name: name.to_owned(),
-                    arguments: Value::Object(arguments),
-                });
+                tool_calls.push(ToolCall { id: id.to_owned(), name: name.to_owned(), arguments: Value::Object(arguments) });
             }
         }
         let tool_call_id = str_field(m, "tool_call_id", &at)?.map(str::to_owned);
@@ -98,12 +70,7 @@ pub fn parse_messages(v: &Value) -> Result<Vec<Message>, AiError> {
         if content.is_empty() && tool_calls.is_empty() && role != Role::Tool {
             return Err(bad(format!("{at}: 'content' must not be empty")));
         }
-        out.push(Message {
-            role,
-            content,
-            tool_calls,
-            tool_call_id,
-        });
+        out.push(Message { role, content, tool_calls, tool_call_id });
     }
     Ok(out)
 }
@@ -118,38 +85,19 @@ pub fn parse_tools(v: &Value) -> Result<Vec<ToolDef>, AiError> {
     let mut out = Vec::with_capacity(list.len());
     for (i, item) in list.iter().enumerate() {
         let at = format!("tools[{i}]");
-        let t = item
-            .as_object()
-            .ok_or_else(|| bad(format!("{at} must be an array with 'name'")))?;
-        let name =
-            str_field(t, "name", &at)?.ok_or_else(|| bad(format!("{at}: 'name' is required")))?;
+        let t = item.as_object().ok_or_else(|| bad(format!("{at} must be an array with 'name'")))?;
+        let name = str_field(t, "name", &at)?.ok_or_else(|| bad(format!("{at}: 'name' is required")))?;
         // Both providers restrict tool names to this alphabet.
-        if name.is_empty()
-            || name.len() > 64
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        {
-            return Err(bad(format!(
-                "{at}: name must be 1-64 characters of [A-Za-z0-9_-]"
-            )));
+        if name.is_empty() || name.len() > 64 || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            return Err(bad(format!("{at}: name must be 1-64 characters of [A-Za-z0-9_-]")));
         }
-        let description = str_field(t, "description", &at)?
-            .unwrap_or_default()
-            .to_owned();
-        let mut parameters =
-            match t.get("parameters") {
-                None | Some(Value::Null) => json!({"type": "object", "properties": {}}),
-                Some(p) => Value::Object(as_object(p).ok_or_else(|| {
-                    bad(format!("{at}: 'parameters' must be a JSON schema array"))
-                })?),
-            };
+        let description = str_field(t, "description", &at)?.unwrap_or_default().to_owned();
+        let mut parameters = match t.get("parameters") {
+            None | Some(Value::Null) => json!({"type": "object", "properties": {}}),
+            Some(p) => Value::Object(as_object(p).ok_or_else(|| bad(format!("{at}: 'parameters' must be a JSON schema array")))?),
+        };
         fix_empty_properties(&mut parameters);
-        out.push(ToolDef {
-            name: name.to_owned(),
-            description,
-            parameters,
-        });
+        out.push(ToolDef { name: name.to_owned(), description, parameters });
     }
     Ok(out)
 }
@@ -169,12 +117,7 @@ fn fix_empty_properties(schema: &mut Value) {
     }
 }
 
-pub(super) fn build_body(
-    opts: &Options,
-    messages: &[Message],
-    tools: &[ToolDef],
-    stream: bool,
-) -> Value {
+pub(super) fn build_body(opts: &Options, messages: &[Message], tools: &[ToolDef], stream: bool) -> Value {
     match opts.provider {
         Provider::OpenAi => openai_body(opts, messages, tools, stream),
         Provider::Anthropic => anthropic_body(opts, messages, tools, stream),
@@ -220,20 +163,14 @@ fn anthropic_body(opts: &Options, messages: &[Message], tools: &[ToolDef], strea
     // Anthropic takes the system prompt apart and wants user/assistant turns
     // of content blocks; tool results are user turns of tool_result blocks.
     // Consecutive turns of one role are merged into one turn.
-    let system: Vec<&str> = messages
-        .iter()
-        .filter(|m| m.role == Role::System)
-        .map(|m| m.content.as_str())
-        .collect();
+    let system: Vec<&str> = messages.iter().filter(|m| m.role == Role::System).map(|m| m.content.as_str()).collect();
     let mut turns: Vec<(&str, Vec<Value>)> = Vec::new();
     for m in messages.iter().filter(|m| m.role != Role::System) {
         let (role, blocks) = match m.role {
             Role::User => ("user", vec![json!({"type": "text", "text": m.content})]),
             Role::Tool => (
                 "user",
-                vec![
-                    json!({"type": "tool_result", "tool_use_id": m.tool_call_id, "content": m.content}),
-                ],
+                vec![json!({"type": "tool_result", "tool_use_id": m.tool_call_id, "content": m.content})],
             ),
             _ => {
                 let mut b = Vec::new();

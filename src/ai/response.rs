@@ -11,9 +11,7 @@ fn invalid(msg: impl Into<String>) -> AiError {
 fn stop_reason(provider: Provider, raw: &str) -> String {
     match (provider, raw) {
         (Provider::OpenAi, "stop") | (Provider::Anthropic, "end_turn" | "stop_sequence") => "end",
-        (Provider::OpenAi, "tool_calls" | "function_call") | (Provider::Anthropic, "tool_use") => {
-            "tool_calls"
-        }
+        (Provider::OpenAi, "tool_calls" | "function_call") | (Provider::Anthropic, "tool_use") => "tool_calls",
         (Provider::OpenAi, "length") | (Provider::Anthropic, "max_tokens") => "max_tokens",
         (_, other) => other,
     }
@@ -28,9 +26,7 @@ fn arguments_from_str(name: &str, raw: &str) -> Result<Value, AiError> {
     }
     match serde_json::from_str::<Value>(raw) {
         Ok(v @ Value::Object(_)) => Ok(v),
-        _ => Err(invalid(format!(
-            "the arguments of tool call '{name}' are not a JSON object"
-        ))),
+        _ => Err(invalid(format!("the arguments of tool call '{name}' are not a JSON object"))),
     }
 }
 
@@ -44,10 +40,7 @@ pub(super) fn error_message(body: &[u8]) -> String {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
     let from_json = parsed.as_ref().and_then(|v| {
         let e = v.get("error")?;
-        let msg = e
-            .get("message")
-            .and_then(Value::as_str)
-            .or_else(|| e.as_str())?;
+        let msg = e.get("message").and_then(Value::as_str).or_else(|| e.as_str())?;
         let kind = e.get("type").and_then(Value::as_str);
         Some(match kind {
             Some(k) => format!("{msg} ({k})"),
@@ -56,16 +49,11 @@ pub(super) fn error_message(body: &[u8]) -> String {
     });
     let msg = from_json.unwrap_or_else(|| String::from_utf8_lossy(body).trim().to_owned());
     let msg: String = msg.chars().filter(|c| !c.is_control()).take(500).collect();
-    if msg.is_empty() {
-        "no error message".to_owned()
-    } else {
-        msg
-    }
+    if msg.is_empty() { "no error message".to_owned() } else { msg }
 }
 
 pub(super) fn parse_json(provider: Provider, body: &[u8]) -> Result<ChatResult, AiError> {
-    let v: Value =
-        serde_json::from_slice(body).map_err(|e| invalid(format!("body is not JSON: {e}")))?;
+    let v: Value = serde_json::from_slice(body).map_err(|e| invalid(format!("body is not JSON: {e}")))?;
     match provider {
         Provider::OpenAi => openai_json(&v),
         Provider::Anthropic => anthropic_json(&v),
@@ -73,87 +61,42 @@ pub(super) fn parse_json(provider: Provider, body: &[u8]) -> Result<ChatResult, 
 }
 
 fn openai_json(v: &Value) -> Result<ChatResult, AiError> {
-    let choice = v
-        .pointer("/choices/0")
-        .ok_or_else(|| invalid("no choices"))?;
-    let msg = choice
-        .get("message")
-        .ok_or_else(|| invalid("choice without message"))?;
+    let choice = v.pointer("/choices/0").ok_or_else(|| invalid("no choices"))?;
+    let msg = choice.get("message").ok_or_else(|| invalid("choice without message"))?;
     let mut tool_calls = Vec::new();
-    for c in msg
-        .get("tool_calls")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let name = c
-            .pointer("/function/name")
-            .and_then(Value::as_str)
-            .ok_or_else(|| invalid("tool call without a name"))?;
-        let args = c
-            .pointer("/function/arguments")
-            .and_then(Value::as_str)
-            .unwrap_or("");
+    for c in msg.get("tool_calls").and_then(Value::as_array).into_iter().flatten() {
+        let name = c.pointer("/function/name").and_then(Value::as_str).ok_or_else(|| invalid("tool call without a name"))?;
+        let args = c.pointer("/function/arguments").and_then(Value::as_str).unwrap_or("");
         tool_calls.push(ToolCall {
-            id: c
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
+            id: c.get("id").and_then(Value::as_str).unwrap_or_default().to_owned(),
             name: name.to_owned(),
             arguments: arguments_from_str(name, args)?,
         });
     }
     Ok(ChatResult {
-        text: msg
-            .get("content")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
+        text: msg.get("content").and_then(Value::as_str).unwrap_or_default().to_owned(),
         tool_calls,
         input_tokens: u64_at(v, "/usage/prompt_tokens"),
         output_tokens: u64_at(v, "/usage/completion_tokens"),
-        stop_reason: stop_reason(
-            Provider::OpenAi,
-            choice
-                .get("finish_reason")
-                .and_then(Value::as_str)
-                .unwrap_or(""),
-        ),
+        stop_reason: stop_reason(Provider::OpenAi, choice.get("finish_reason").and_then(Value::as_str).unwrap_or("")),
     })
 }
 
 fn anthropic_json(v: &Value) -> Result<ChatResult, AiError> {
-    let blocks = v
-        .get("content")
-        .and_then(Value::as_array)
-        .ok_or_else(|| invalid("no content blocks"))?;
+    let blocks = v.get("content").and_then(Value::as_array).ok_or_else(|| invalid("no content blocks"))?;
     let mut out = ChatResult::default();
     for b in blocks {
         match b.get("type").and_then(Value::as_str) {
-            Some("text") => out
-                .text
-                .push_str(b.get("text").and_then(Value::as_str).unwrap_or_default()),
+            Some("text") => out.text.push_str(b.get("text").and_then(Value::as_str).unwrap_or_default()),
             Some("tool_use") => {
-                let name = b
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| invalid("tool_use without a name"))?;
+                let name = b.get("name").and_then(Value::as_str).ok_or_else(|| invalid("tool_use without a name"))?;
                 let input = match b.get("input") {
                     Some(i @ Value::Object(_)) => i.clone(),
                     None | Some(Value::Null) => Value::Object(Map::new()),
-                    Some(_) => {
-                        return Err(invalid(format!(
-                            "the input of tool call '{name}' is not an object"
-                        )))
-                    }
+                    Some(_) => return Err(invalid(format!("the input of tool call '{name}' is not an object"))),
                 };
                 out.tool_calls.push(ToolCall {
-                    id: b
-                        .get("id")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned(),
+                    id: b.get("id").and_then(Value::as_str).unwrap_or_default().to_owned(),
                     name: name.to_owned(),
                     arguments: input,
                 });
@@ -163,10 +106,7 @@ fn anthropic_json(v: &Value) -> Result<ChatResult, AiError> {
     }
     out.input_tokens = u64_at(v, "/usage/input_tokens");
     out.output_tokens = u64_at(v, "/usage/output_tokens");
-    out.stop_reason = stop_reason(
-        Provider::Anthropic,
-        v.get("stop_reason").and_then(Value::as_str).unwrap_or(""),
-    );
+    out.stop_reason = stop_reason(Provider::Anthropic, v.get("stop_reason").and_then(Value::as_str).unwrap_or(""));
     Ok(out)
 }
 
@@ -191,15 +131,7 @@ pub(super) struct Stream {
 
 impl Stream {
     pub fn new(provider: Provider) -> Self {
-        Self {
-            provider,
-            text: String::new(),
-            calls: Vec::new(),
-            input_tokens: 0,
-            output_tokens: 0,
-            stop: String::new(),
-            done: false,
-        }
+        Self { provider, text: String::new(), calls: Vec::new(), input_tokens: 0, output_tokens: 0, stop: String::new(), done: false }
     }
 
     fn call(&mut self, index: u64) -> &mut PartialCall {
@@ -218,15 +150,11 @@ impl Stream {
             self.done = true;
             return Ok(None);
         }
-        let v: Value = serde_json::from_str(&ev.data)
-            .map_err(|e| invalid(format!("stream event is not JSON: {e}")))?;
+        let v: Value = serde_json::from_str(&ev.data).map_err(|e| invalid(format!("stream event is not JSON: {e}")))?;
         if let Some(err) = v.get("error") {
             // Errors after a 200 arrive in the stream (e.g. Anthropic "overloaded_error").
             let msg = error_message(serde_json::json!({ "error": err }).to_string().as_bytes());
-            return Err(AiError::HttpStatus {
-                status: 200,
-                message: format!("error in the stream: {msg}"),
-            });
+            return Err(AiError::HttpStatus { status: 200, message: format!("error in the stream: {msg}") });
         }
         match self.provider {
             Provider::OpenAi => self.openai(&v),
@@ -239,19 +167,12 @@ impl Stream {
             self.input_tokens = u64_at(v, "/usage/prompt_tokens");
             self.output_tokens = u64_at(v, "/usage/completion_tokens");
         }
-        let Some(choice) = v.pointer("/choices/0") else {
-            return Ok(None);
-        };
+        let Some(choice) = v.pointer("/choices/0") else { return Ok(None) };
         if let Some(r) = choice.get("finish_reason").and_then(Value::as_str) {
             self.stop = stop_reason(Provider::OpenAi, r);
         }
         let delta = choice.get("delta");
-        for tc in delta
-            .and_then(|d| d.get("tool_calls"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for tc in delta.and_then(|d| d.get("tool_calls")).and_then(Value::as_array).into_iter().flatten() {
             let index = tc.get("index").and_then(Value::as_u64).unwrap_or(0);
             let call = self.call(index);
             if let Some(id) = tc.get("id").and_then(Value::as_str) {
@@ -280,40 +201,23 @@ impl Stream {
                 self.input_tokens = u64_at(v, "/message/usage/input_tokens");
                 self.output_tokens = u64_at(v, "/message/usage/output_tokens");
             }
-            "content_block_start"
-                if v.pointer("/content_block/type").and_then(Value::as_str) == Some("tool_use") =>
-            {
-                let id = v
-                    .pointer("/content_block/id")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                let name = v
-                    .pointer("/content_block/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
+            "content_block_start" if v.pointer("/content_block/type").and_then(Value::as_str) == Some("tool_use") => {
+                let id = v.pointer("/content_block/id").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let name = v.pointer("/content_block/name").and_then(Value::as_str).unwrap_or_default().to_owned();
                 let call = self.call(index);
                 call.id = id;
                 call.name = name;
             }
             "content_block_delta" => match v.pointer("/delta/type").and_then(Value::as_str) {
                 Some("text_delta") => {
-                    let t = v
-                        .pointer("/delta/text")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
+                    let t = v.pointer("/delta/text").and_then(Value::as_str).unwrap_or_default();
                     if !t.is_empty() {
                         self.text.push_str(t);
                         return Ok(Some(t.to_owned()));
                     }
                 }
                 Some("input_json_delta") => {
-                    let p = v
-                        .pointer("/delta/partial_json")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_owned();
+                    let p = v.pointer("/delta/partial_json").and_then(Value::as_str).unwrap_or_default().to_owned();
                     self.call(index).args.push_str(&p);
                 }
                 _ => {}
@@ -350,11 +254,7 @@ impl Stream {
                     return Err(invalid("streamed tool call without a name"));
                 }
                 let arguments = arguments_from_str(&c.name, &c.args)?;
-                Ok(ToolCall {
-                    id: c.id,
-                    name: c.name,
-                    arguments,
-                })
+                Ok(ToolCall { id: c.id, name: c.name, arguments })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ChatResult {

@@ -43,9 +43,7 @@ impl Parser {
     /// End of stream: an event not yet terminated by a blank line still counts.
     pub fn finish(&mut self, out: &mut Vec<Event>) {
         if !self.pending.is_empty() {
-            let line = String::from_utf8_lossy(&std::mem::take(&mut self.pending))
-                .trim_end_matches('\r')
-                .to_owned();
+            let line = String::from_utf8_lossy(&std::mem::take(&mut self.pending)).trim_end_matches('\r').to_owned();
             self.line(&line, out);
         }
         self.line("", out);
@@ -54,10 +52,7 @@ impl Parser {
     fn line(&mut self, line: &str, out: &mut Vec<Event>) {
         if line.is_empty() {
             if !self.data.is_empty() {
-                out.push(Event {
-                    event: std::mem::take(&mut self.event),
-                    data: self.data.join("\n"),
-                });
+                out.push(Event { event: std::mem::take(&mut self.event), data: self.data.join("\n") });
                 self.data.clear();
             }
             self.event.clear();

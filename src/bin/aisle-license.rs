@@ -41,17 +41,10 @@ impl Args {
         let mut flags = HashMap::new();
         let mut it = args.iter();
         while let Some(a) = it.next() {
-            let name = a
-                .strip_prefix("--")
-                .ok_or_else(|| format!("unexpected argument '{a}'"))?;
+            let name = a.strip_prefix("--").ok_or_else(|| format!("unexpected argument '{a}'"))?;
             let (name, value) = match name.split_once('=') {
                 Some((n, v)) => (n.to_owned(), v.to_owned()),
-                None => (
-                    name.to_owned(),
-                    it.next()
-                        .ok_or_else(|| format!("--{name} needs a value"))?
-                        .clone(),
-                ),
+                None => (name.to_owned(), it.next().ok_or_else(|| format!("--{name} needs a value"))?.clone()),
             };
             if !allowed.contains(&name.as_str()) {
                 return Err(format!("unknown option --{name}"));
@@ -64,10 +57,7 @@ impl Args {
     }
 
     fn required(&self, name: &str) -> Result<&str, String> {
-        self.flags
-            .get(name)
-            .map(String::as_str)
-            .ok_or_else(|| format!("--{name} is required"))
+        self.flags.get(name).map(String::as_str).ok_or_else(|| format!("--{name} is required"))
     }
 
     fn optional(&self, name: &str) -> Option<&str> {
@@ -76,9 +66,7 @@ impl Args {
 
     fn number(&self, name: &str, default: Option<u32>) -> Result<u32, String> {
         match (self.optional(name), default) {
-            (Some(v), _) => v
-                .parse()
-                .map_err(|_| format!("--{name} must be a whole number, got '{v}'")),
+            (Some(v), _) => v.parse().map_err(|_| format!("--{name} must be a whole number, got '{v}'")),
             (None, Some(d)) => Ok(d),
             (None, None) => Err(format!("--{name} is required")),
         }
@@ -86,13 +74,7 @@ impl Args {
 
     fn features(&self) -> Vec<String> {
         self.optional("features")
-            .map(|f| {
-                f.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|f| f.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default()
     }
 
@@ -124,22 +106,10 @@ fn run(argv: &[String]) -> Result<(), String> {
             println!("{}", keys::public_key_b64(&load_key(&args)?));
         }
         "issue" => {
-            let args = Args::parse(
-                rest,
-                &[
-                    "key",
-                    "site",
-                    "plan",
-                    "days",
-                    "features",
-                    "grace-days",
-                    "license-id",
-                ],
-            )?;
+            let args = Args::parse(rest, &["key", "site", "plan", "days", "features", "grace-days", "license-id"])?;
             let key = load_key(&args)?;
             let site = args.required("site")?;
-            let site = normalize_pattern(site)
-                .ok_or_else(|| format!("--site '{site}' is not a host or *.host"))?;
+            let site = normalize_pattern(site).ok_or_else(|| format!("--site '{site}' is not a host or *.host"))?;
             let days = args.number("days", None)?;
             if days == 0 {
                 return Err("--days must be at least 1".into());
@@ -147,9 +117,7 @@ fn run(argv: &[String]) -> Result<(), String> {
             let now = unix_now();
             let claims = Payload {
                 v: token::TOKEN_VERSION,
-                lid: args
-                    .optional("license-id")
-                    .map_or_else(|| format!("manual-{now}"), str::to_owned),
+                lid: args.optional("license-id").map_or_else(|| format!("manual-{now}"), str::to_owned),
                 site,
                 plan: args.required("plan")?.to_owned(),
                 features: args.features(),
@@ -157,16 +125,10 @@ fn run(argv: &[String]) -> Result<(), String> {
                 exp: now + i64::from(days) * 86_400,
                 grace_days: args.number("grace-days", Some(DEFAULT_GRACE_DAYS))?,
             };
-            println!(
-                "{}",
-                token::encode(&claims, &key).map_err(|e| e.to_string())?
-            );
+            println!("{}", token::encode(&claims, &key).map_err(|e| e.to_string())?);
         }
         "add" => {
-            let args = Args::parse(
-                rest,
-                &["db", "plan", "seats", "days", "features", "grace-days"],
-            )?;
+            let args = Args::parse(rest, &["db", "plan", "seats", "days", "features", "grace-days"])?;
             let db = Db::open(&args.path("db")?).map_err(|e| e.to_string())?;
             let new = NewLicense {
                 plan: args.required("plan")?.to_owned(),
@@ -176,34 +138,18 @@ fn run(argv: &[String]) -> Result<(), String> {
                 grace_days: args.number("grace-days", Some(DEFAULT_GRACE_DAYS))?,
             };
             let record = db.add(&new, unix_now()).map_err(|e| e.to_string())?;
-            eprintln!(
-                "created {} ({}, {} seats, expires at {})",
-                record.id, record.plan, record.seats, record.expires_at
-            );
+            eprintln!("created {} ({}, {} seats, expires at {})", record.id, record.plan, record.seats, record.expires_at);
             println!("{}", record.license_key);
         }
         "list" => {
             let args = Args::parse(rest, &["db"])?;
             let db = Db::open(&args.path("db")?).map_err(|e| e.to_string())?;
             for r in db.list().map_err(|e| e.to_string())? {
-                let state = if r.revoked_at.is_some() {
-                    "revoked"
-                } else if r.expires_at <= unix_now() {
-                    "expired"
-                } else {
-                    "active"
-                };
+                let state = if r.revoked_at.is_some() { "revoked" } else if r.expires_at <= unix_now() { "expired" } else { "active" };
                 println!(
                     "{}  {}  {}  {}  seats {}/{}  expires {}  features [{}]  sites [{}]",
-                    r.id,
-                    r.license_key,
-                    r.plan,
-                    state,
-                    r.sites.len(),
-                    r.seats,
-                    r.expires_at,
-                    r.features.join(","),
-                    r.sites.join(",")
+                    r.id, r.license_key, r.plan, state, r.sites.len(), r.seats, r.expires_at,
+                    r.features.join(","), r.sites.join(",")
                 );
             }
         }
@@ -223,17 +169,10 @@ fn run(argv: &[String]) -> Result<(), String> {
                 db: Db::open(&args.path("db")?).map_err(|e| e.to_string())?,
                 token_days: args.number("token-days", Some(30))?.max(1),
             });
-            let listen = args
-                .optional("listen")
-                .unwrap_or("127.0.0.1:8787")
-                .to_owned();
+            let listen = args.optional("listen").unwrap_or("127.0.0.1:8787").to_owned();
             serve(state, &listen)?;
         }
-        "--version" | "version" => println!(
-            "aisle-license {} ({})",
-            aisle::build_info::VERSION,
-            aisle::build_info::GIT_REVISION
-        ),
+        "--version" | "version" => println!("aisle-license {} ({})", aisle::build_info::VERSION, aisle::build_info::GIT_REVISION),
         "--help" | "help" | "-h" => print!("{USAGE}"),
         other => return Err(format!("unknown command '{other}'\n\n{USAGE}")),
     }

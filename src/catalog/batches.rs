@@ -1,10 +1,7 @@
 //! Packs NDJSON lines into payloads of at most `max_bytes`, never splitting a line.
 
 /// Returns the batches and the indexes of lines that fit in no batch.
-pub fn pack<'a>(
-    lines: impl Iterator<Item = &'a [u8]>,
-    max_bytes: usize,
-) -> (Vec<Vec<u8>>, Vec<(usize, usize)>) {
+pub fn pack<'a>(lines: impl Iterator<Item = &'a [u8]>, max_bytes: usize) -> (Vec<Vec<u8>>, Vec<(usize, usize)>) {
     let mut batches = Vec::new();
     let mut oversized = Vec::new();
     let mut current: Vec<u8> = Vec::new();

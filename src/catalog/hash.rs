@@ -26,13 +26,7 @@ pub fn hex_digits(hash: u128) -> [u8; 32] {
 mod tests {
     #[test]
     fn hex_digits_match_format() {
-        for h in [
-            0u128,
-            1,
-            0xABCDEF,
-            u128::MAX,
-            0x457b13bace17942d7b8e4c85fd5b76b5,
-        ] {
+        for h in [0u128, 1, 0xABCDEF, u128::MAX, 0x457b13bace17942d7b8e4c85fd5b76b5] {
             assert_eq!(super::hex(h), format!("{h:032x}"));
         }
     }

@@ -8,8 +8,8 @@
 //! escapes): the tests compare the two on every document they build, and
 //! `Catalog::documents` reads the lines back with serde_json.
 use super::hash::hex_digits;
-use super::product::{Document, Text, Variation};
 use super::swar;
+use super::product::{Document, Text, Variation};
 
 /// Canonical JSON of the document (no `hash`).
 pub fn write_document(doc: &Document<'_>, out: &mut Vec<u8>) {
@@ -120,8 +120,7 @@ impl<'o> Object<'o> {
     }
 
     fn int(&mut self, i: i64) {
-        self.out
-            .extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
+        self.out.extend_from_slice(itoa::Buffer::new().format(i).as_bytes());
     }
 
     fn opt_int(&mut self, i: Option<i64>) {
@@ -132,8 +131,7 @@ impl<'o> Object<'o> {
     }
 
     fn bool(&mut self, b: bool) {
-        self.out
-            .extend_from_slice(if b { b"true" } else { b"false" });
+        self.out.extend_from_slice(if b { b"true" } else { b"false" });
     }
 
     fn list(&mut self, items: &[Text<'_>]) {
@@ -187,14 +185,7 @@ fn escape(out: &mut Vec<u8>, c: u8) {
         b'\r' => b'r',
         b'\t' => b't',
         _ => {
-            out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(c >> 4)],
-                HEX[usize::from(c & 0xF)],
-            ]);
+            out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(c >> 4)], HEX[usize::from(c & 0xF)]]);
             return;
         }
     };
@@ -226,8 +217,7 @@ mod tests {
     /// Every byte value and every field kind, compared with serde_json.
     #[test]
     fn writes_exactly_what_serde_json_writes() {
-        let all_bytes: String =
-            (0u8..0x80).map(char::from).collect::<String>() + "é قميص 耳机 😀 \u{2028}";
+        let all_bytes: String = (0u8..0x80).map(char::from).collect::<String>() + "é قميص 耳机 😀 \u{2028}";
         let variation = Variation {
             id: 9,
             sku: None,
@@ -237,10 +227,7 @@ mod tests {
             on_sale: true,
             stock_status: text("instock"),
             stock_quantity: Some(-3),
-            attributes: BTreeMap::from([
-                (text("Size"), text("XL")),
-                (text("a\"b"), text(&all_bytes)),
-            ]),
+            attributes: BTreeMap::from([(text("Size"), text("XL")), (text("a\"b"), text(&all_bytes))]),
         };
         let doc = Document {
             id: i64::MAX,
@@ -258,17 +245,8 @@ mod tests {
             stock_quantity: None,
             categories: vec![text("A & B"), text(&all_bytes[..40])],
             tags: vec![],
-            attributes: BTreeMap::from([
-                (text("Color"), vec![text("Red"), text("Blue")]),
-                (text("Empty"), vec![]),
-            ]),
-            variations: vec![
-                variation.clone(),
-                Variation {
-                    attributes: BTreeMap::new(),
-                    ..variation
-                },
-            ],
+            attributes: BTreeMap::from([(text("Color"), vec![text("Red"), text("Blue")]), (text("Empty"), vec![])]),
+            variations: vec![variation.clone(), Variation { attributes: BTreeMap::new(), ..variation }],
             text: text(&all_bytes.repeat(3)),
             image: None,
             rating: Some(text("4.50")),
@@ -277,21 +255,10 @@ mod tests {
         };
         let mut ours = Vec::new();
         write_document(&doc, &mut ours);
-        assert_eq!(
-            String::from_utf8(ours).unwrap(),
-            serde_json::to_string(&doc).unwrap()
-        );
-        let empty = Document {
-            variations: vec![],
-            attributes: BTreeMap::new(),
-            categories: vec![],
-            ..doc
-        };
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&doc).unwrap());
+        let empty = Document { variations: vec![], attributes: BTreeMap::new(), categories: vec![], ..doc };
         let mut ours = Vec::new();
         write_document(&empty, &mut ours);
-        assert_eq!(
-            String::from_utf8(ours).unwrap(),
-            serde_json::to_string(&empty).unwrap()
-        );
+        assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&empty).unwrap());
     }
 }

@@ -23,17 +23,11 @@ pub fn round_decimal(text: &str, decimals: usize) -> Result<String, String> {
         return Err(format!("'{t}' is negative"));
     }
     if (int_part.is_empty() && frac_part.is_empty()) || !valid(int_part) || !valid(frac_part) {
-        return Err(format!(
-            "'{}' is not a decimal number",
-            t.chars().take(40).collect::<String>()
-        ));
+        return Err(format!("'{}' is not a decimal number", t.chars().take(40).collect::<String>()));
     }
     let int_part = int_part.trim_start_matches('0');
     if int_part.len() > MAX_INT_DIGITS {
-        return Err(format!(
-            "'{}' is absurdly large",
-            t.chars().take(40).collect::<String>()
-        ));
+        return Err(format!("'{}' is absurdly large", t.chars().take(40).collect::<String>()));
     }
     // Digits of value × 10^decimals, then round on the first dropped digit.
     let mut digits: Vec<u8> = int_part.bytes().map(|b| b - b'0').collect();
@@ -61,16 +55,9 @@ pub fn round_decimal(text: &str, decimals: usize) -> Result<String, String> {
         digits.insert(0, 0);
     }
     let split = digits.len() - decimals;
-    let mut out: String = digits[..split]
-        .iter()
-        .map(|d| char::from(b'0' + d))
-        .collect();
+    let mut out: String = digits[..split].iter().map(|d| char::from(b'0' + d)).collect();
     let trimmed = out.trim_start_matches('0');
-    out = if trimmed.is_empty() {
-        "0".to_owned()
-    } else {
-        trimmed.to_owned()
-    };
+    out = if trimmed.is_empty() { "0".to_owned() } else { trimmed.to_owned() };
     if decimals > 0 {
         out.push('.');
         out.extend(digits[split..].iter().map(|d| char::from(b'0' + d)));

@@ -145,9 +145,7 @@ pub fn id_of(product: &Value<'_>) -> ProductId {
         Some(v) => match parse_id(v) {
             Ok(id) => ProductId::Int(id),
             Err(_) => match v {
-                Value::Str(b) => {
-                    ProductId::Text(String::from_utf8_lossy(&b[..b.len().min(100)]).into_owned())
-                }
+                Value::Str(b) => ProductId::Text(String::from_utf8_lossy(&b[..b.len().min(100)]).into_owned()),
                 _ => ProductId::Unknown,
             },
         },
@@ -157,13 +155,8 @@ pub fn id_of(product: &Value<'_>) -> ProductId {
 
 /// A product whose input tree could not be built; `id` is its `id` value, if readable.
 pub fn input_error(id: Option<Value<'_>>, err: &InputError) -> ProductError {
-    let id = id.map_or(ProductId::Unknown, |v| {
-        id_of(&Value::Map(&[(Key::Str(b"id"), v)]))
-    });
-    ProductError {
-        id,
-        error: err.to_string(),
-    }
+    let id = id.map_or(ProductId::Unknown, |v| id_of(&Value::Map(&[(Key::Str(b"id"), v)])));
+    ProductError { id, error: err.to_string() }
 }
 
 fn parse_id(v: &Value<'_>) -> Field<i64> {
@@ -174,10 +167,7 @@ fn parse_id(v: &Value<'_>) -> Field<i64> {
     };
     match id {
         Some(i) if i > 0 => Ok(i),
-        _ => Err(format!(
-            "invalid id: expected a positive integer, got {}",
-            describe(v)
-        )),
+        _ => Err(format!("invalid id: expected a positive integer, got {}", describe(v))),
     }
 }
 
@@ -190,10 +180,7 @@ fn describe(v: &Value<'_>) -> String {
 }
 
 fn wrong_type(key: &str, expected: &str, got: &Value<'_>) -> String {
-    format!(
-        "wrong type for '{key}': expected {expected}, got {}",
-        got.type_name()
-    )
+    format!("wrong type for '{key}': expected {expected}, got {}", got.type_name())
 }
 
 /// Raw text of a scalar field: strings as given, numbers as their decimal text.
@@ -219,25 +206,16 @@ fn to_text<'a>(raw: Cow<'a, [u8]>, multiline: bool, repairs: &mut Repairs) -> Te
 }
 
 /// A scalar field as normalized text; absent or null is empty.
-fn field_text<'a>(
-    key: &str,
-    v: Option<&Value<'a>>,
-    multiline: bool,
-    repairs: &mut Repairs,
-) -> Field<Text<'a>> {
+fn field_text<'a>(key: &str, v: Option<&Value<'a>>, multiline: bool, repairs: &mut Repairs) -> Field<Text<'a>> {
     match v {
         None => Ok(Cow::Borrowed("")),
-        Some(v) => {
-            Ok(scalar_bytes(key, v)?.map_or(Cow::Borrowed(""), |b| to_text(b, multiline, repairs)))
-        }
+        Some(v) => Ok(scalar_bytes(key, v)?.map_or(Cow::Borrowed(""), |b| to_text(b, multiline, repairs))),
     }
 }
 
 /// Identifier-like text (sku, url, type…): repaired, trimmed, empty → None.
 fn plain<'a>(key: &str, v: Option<&Value<'a>>, repairs: &mut Repairs) -> Field<Option<Text<'a>>> {
-    let Some(bytes) = v.map(|v| scalar_bytes(key, v)).transpose()?.flatten() else {
-        return Ok(None);
-    };
+    let Some(bytes) = v.map(|v| scalar_bytes(key, v)).transpose()?.flatten() else { return Ok(None) };
     let trimmed = match bytes {
         Cow::Borrowed(b) => {
             let (s, n) = text::repair_utf8(b);
@@ -264,11 +242,7 @@ fn is_canonical_decimal(b: &[u8], decimals: usize) -> bool {
         _ => return false,
     };
     let digits = |p: &[u8]| p.iter().all(u8::is_ascii_digit);
-    let int_ok = int_part == b"0"
-        || (!int_part.is_empty()
-            && int_part[0] != b'0'
-            && int_part.len() <= 15
-            && digits(int_part));
+    let int_ok = int_part == b"0" || (!int_part.is_empty() && int_part[0] != b'0' && int_part.len() <= 15 && digits(int_part));
     int_ok && digits(frac) && (decimals == 0 || b[b.len() - decimals - 1] == b'.')
 }
 
@@ -280,9 +254,7 @@ fn price<'a>(key: &str, v: Option<&Value<'a>>, decimals: usize) -> Field<Option<
             return Ok(std::str::from_utf8(b).ok().map(Cow::Borrowed));
         }
         Some(Value::Int(i)) => i.to_string(),
-        Some(Value::Float(f)) => {
-            float_text(*f).ok_or_else(|| format!("'{key}' is not a finite number"))?
-        }
+        Some(Value::Float(f)) => float_text(*f).ok_or_else(|| format!("'{key}' is not a finite number"))?,
         Some(Value::Str(b)) => match std::str::from_utf8(b) {
             Ok(s) if s.trim().is_empty() => return Ok(None),
             Ok(s) => s.to_owned(),
@@ -290,9 +262,7 @@ fn price<'a>(key: &str, v: Option<&Value<'a>>, decimals: usize) -> Field<Option<
         },
         Some(other) => return Err(wrong_type(key, "a decimal string or number", other)),
     };
-    round_decimal(&text, decimals)
-        .map(|p| Some(Cow::Owned(p)))
-        .map_err(|e| format!("invalid '{key}': {e}"))
+    round_decimal(&text, decimals).map(|p| Some(Cow::Owned(p))).map_err(|e| format!("invalid '{key}': {e}"))
 }
 
 fn int(key: &str, v: Option<&Value<'_>>) -> Field<Option<i64>> {
@@ -302,9 +272,7 @@ fn int(key: &str, v: Option<&Value<'_>>) -> Field<Option<i64>> {
         Some(Value::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Ok(Some(*f as i64)),
         Some(Value::Str(b)) => match std::str::from_utf8(b).map(str::trim) {
             Ok("") => Ok(None),
-            Ok(s) => parse_int_text(s)
-                .map(Some)
-                .ok_or_else(|| format!("invalid '{key}': expected an integer")),
+            Ok(s) => parse_int_text(s).map(Some).ok_or_else(|| format!("invalid '{key}': expected an integer")),
             Err(_) => Err(format!("invalid '{key}': expected an integer")),
         },
         Some(other) => Err(wrong_type(key, "an integer", other)),
@@ -312,16 +280,10 @@ fn int(key: &str, v: Option<&Value<'_>>) -> Field<Option<i64>> {
 }
 
 /// Term names from list items; empty names are dropped.
-fn term_list<'a>(
-    key: &str,
-    items: impl Iterator<Item = &'a Value<'a>>,
-    repairs: &mut Repairs,
-) -> Field<Vec<Text<'a>>> {
+fn term_list<'a>(key: &str, items: impl Iterator<Item = &'a Value<'a>>, repairs: &mut Repairs) -> Field<Vec<Text<'a>>> {
     let mut out = Vec::with_capacity(items.size_hint().0);
     for item in items {
-        let Some(bytes) =
-            scalar_bytes(key, item).map_err(|_| wrong_type(key, "a list of strings", item))?
-        else {
+        let Some(bytes) = scalar_bytes(key, item).map_err(|_| wrong_type(key, "a list of strings", item))? else {
             continue;
         };
         let t = to_text(bytes, false, repairs);
@@ -336,9 +298,7 @@ fn term_list<'a>(
 fn terms<'a>(key: &str, v: Option<&'a Value<'a>>, repairs: &mut Repairs) -> Field<Vec<Text<'a>>> {
     match v {
         None | Some(Value::Null) => Ok(Vec::new()),
-        Some(v @ (Value::List(_) | Value::Map(_))) => {
-            term_list(key, v.values().into_iter().flatten(), repairs)
-        }
+        Some(v @ (Value::List(_) | Value::Map(_))) => term_list(key, v.values().into_iter().flatten(), repairs),
         Some(other) => Err(wrong_type(key, "a list of strings", other)),
     }
 }
@@ -355,12 +315,8 @@ type Attributes<'a> = BTreeMap<Text<'a>, Vec<Text<'a>>>;
 
 fn attributes<'a>(v: Option<&'a Value<'a>>, repairs: &mut Repairs) -> Field<Attributes<'a>> {
     let mut out = Attributes::new();
-    let Some(v) = v.filter(|v| **v != Value::Null) else {
-        return Ok(out);
-    };
-    let Some(entries) = v.entries() else {
-        return Err(wrong_type("attributes", "a map of name => values", v));
-    };
+    let Some(v) = v.filter(|v| **v != Value::Null) else { return Ok(out) };
+    let Some(entries) = v.entries() else { return Err(wrong_type("attributes", "a map of name => values", v)) };
     for (raw_name, values) in entries {
         let name = attribute_name(raw_name, repairs)?;
         let values = match values {
@@ -385,9 +341,7 @@ fn variation<'a>(v: &'a Value<'a>, opts: &Options, repairs: &mut Repairs) -> Fie
     let (price_, regular, sale, on_sale) = prices(&f, opts.price_decimals).map_err(ctx)?;
     let mut attrs = BTreeMap::new();
     if let Some(a) = f.attributes.filter(|a| **a != Value::Null) {
-        let entries = a
-            .entries()
-            .ok_or_else(|| ctx(wrong_type("attributes", "a map of name => value", a)))?;
+        let entries = a.entries().ok_or_else(|| ctx(wrong_type("attributes", "a map of name => value", a)))?;
         for (raw_name, value) in entries {
             let name = attribute_name(raw_name, repairs).map_err(ctx)?;
             let value = field_text("attributes", Some(value), false, repairs).map_err(ctx)?;
@@ -401,9 +355,7 @@ fn variation<'a>(v: &'a Value<'a>, opts: &Options, repairs: &mut Repairs) -> Fie
         regular_price: regular,
         sale_price: sale,
         on_sale,
-        stock_status: plain("stock_status", f.stock_status, repairs)
-            .map_err(ctx)?
-            .unwrap_or(Cow::Borrowed("instock")),
+        stock_status: plain("stock_status", f.stock_status, repairs).map_err(ctx)?.unwrap_or(Cow::Borrowed("instock")),
         stock_quantity: int("stock_quantity", f.stock_quantity).map_err(ctx)?,
         attributes: attrs,
     })
@@ -426,19 +378,10 @@ fn prices<'a>(f: &Fields<'a>, decimals: usize) -> Field<Prices<'a>> {
 }
 
 /// Validates and normalizes one product.
-pub fn normalize<'a>(
-    product: &'a Value<'a>,
-    opts: &'a Options,
-) -> Result<(Document<'a>, Outcome), ProductError> {
-    let fail = |error: String| ProductError {
-        id: id_of(product),
-        error,
-    };
+pub fn normalize<'a>(product: &'a Value<'a>, opts: &'a Options) -> Result<(Document<'a>, Outcome), ProductError> {
+    let fail = |error: String| ProductError { id: id_of(product), error };
     let Value::Map(entries) = product else {
-        return Err(fail(format!(
-            "a product must be an array with string keys, got {}",
-            product.type_name()
-        )));
+        return Err(fail(format!("a product must be an array with string keys, got {}", product.type_name())));
     };
     let mut outcome = Outcome::default();
     let doc = build(&Fields::of(entries), opts, &mut outcome).map_err(fail)?;
@@ -455,29 +398,17 @@ fn build<'a>(p: &Fields<'a>, opts: &'a Options, outcome: &mut Outcome) -> Field<
     let currency = match plain("currency", p.currency, r)? {
         None => Cow::Borrowed(opts.currency.as_str()),
         Some(c) if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) => c,
-        Some(c) if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) => {
-            Cow::Owned(c.to_ascii_uppercase())
-        }
-        Some(c) => {
-            return Err(format!(
-                "invalid currency '{c}': expected a 3-letter ISO 4217 code"
-            ))
-        }
+        Some(c) if c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphabetic()) => Cow::Owned(c.to_ascii_uppercase()),
+        Some(c) => return Err(format!("invalid currency '{c}': expected a 3-letter ISO 4217 code")),
     };
     let (price_, regular, sale, on_sale) = prices(p, opts.price_decimals)?;
     let variations = match p.variations {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::List(items)) => {
             if items.len() > MAX_VARIATIONS {
-                return Err(format!(
-                    "{} variations: more than {MAX_VARIATIONS}",
-                    items.len()
-                ));
+                return Err(format!("{} variations: more than {MAX_VARIATIONS}", items.len()));
             }
-            items
-                .iter()
-                .map(|v| variation(v, opts, r))
-                .collect::<Field<Vec<_>>>()?
+            items.iter().map(|v| variation(v, opts, r)).collect::<Field<Vec<_>>>()?
         }
         Some(other) => return Err(wrong_type("variations", "a list of arrays", other)),
     };
@@ -509,13 +440,7 @@ fn build<'a>(p: &Fields<'a>, opts: &'a Options, outcome: &mut Outcome) -> Field<
             Ok(s) => parse_datetime(s).map_err(|e| format!("invalid 'updated_at': {e}"))?,
             Err(_) => return Err("invalid 'updated_at': not UTF-8".to_owned()),
         },
-        Some(other) => {
-            return Err(wrong_type(
-                "updated_at",
-                "a Unix time or ISO 8601 string",
-                other,
-            ))
-        }
+        Some(other) => return Err(wrong_type("updated_at", "a Unix time or ISO 8601 string", other)),
     };
     Ok(Document {
         id,

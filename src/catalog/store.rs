@@ -29,12 +29,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self {
-            max_description_chars: 2000,
-            currency: "USD".into(),
-            price_decimals: 2,
-            threads: 0,
-        }
+        Self { max_description_chars: 2000, currency: "USD".into(), price_decimals: 2, threads: 0 }
     }
 }
 
@@ -48,19 +43,13 @@ impl Options {
         }
         self.currency.make_ascii_uppercase();
         if self.price_decimals > 6 {
-            return Err(CatalogError::InvalidArgument(
-                "price_decimals must be between 0 and 6".into(),
-            ));
+            return Err(CatalogError::InvalidArgument("price_decimals must be between 0 and 6".into()));
         }
         if self.max_description_chars > 1_000_000 {
-            return Err(CatalogError::InvalidArgument(
-                "max_description_chars must be between 0 and 1000000".into(),
-            ));
+            return Err(CatalogError::InvalidArgument("max_description_chars must be between 0 and 1000000".into()));
         }
         if self.threads > 64 {
-            return Err(CatalogError::InvalidArgument(
-                "threads must be between 0 (automatic) and 64".into(),
-            ));
+            return Err(CatalogError::InvalidArgument("threads must be between 0 (automatic) and 64".into()));
         }
         Ok(self)
     }
@@ -179,9 +168,7 @@ fn copy_line(line: &[u8], to: &mut [MaybeUninit<u8>]) {
     if line.len() == to.len() {
         // SAFETY: `MaybeUninit<u8>` has the layout of `u8`, both slices have
         // the same length, and they cannot overlap (`to` is borrowed mutably).
-        unsafe {
-            std::ptr::copy_nonoverlapping(line.as_ptr(), to.as_mut_ptr().cast::<u8>(), line.len())
-        };
+        unsafe { std::ptr::copy_nonoverlapping(line.as_ptr(), to.as_mut_ptr().cast::<u8>(), line.len()) };
     } else {
         to.fill(MaybeUninit::new(0));
     }
@@ -216,17 +203,11 @@ fn copy_out<F: FrozenLines>(entries: &mut [Entry], mut lines: Region, frozen: &[
         let end = filled + e.len;
         if end > prefaulted {
             let upto = end.next_multiple_of(COPY_WINDOW).min(total);
-            crate::memory::prefault_for_writing(
-                room[prefaulted..upto].as_mut_ptr().cast(),
-                upto - prefaulted,
-            );
+            crate::memory::prefault_for_writing(room[prefaulted..upto].as_mut_ptr().cast(), upto - prefaulted);
             prefaulted = upto;
             lines.discard_before(lowest[i]);
         }
-        copy_line(
-            line_at(if e.frozen { frozen } else { lines.as_bytes() }, e),
-            &mut room[filled..end],
-        );
+        copy_line(line_at(if e.frozen { frozen } else { lines.as_bytes() }, e), &mut room[filled..end]);
         e.frozen = true;
         e.at = filled;
         filled = end;
@@ -238,10 +219,7 @@ fn copy_out<F: FrozenLines>(entries: &mut [Entry], mut lines: Region, frozen: &[
 
 impl<F: FrozenLines> Catalog<F> {
     pub fn new(options: Options) -> Result<Self, CatalogError> {
-        Ok(Self {
-            options: options.validate()?,
-            ..Self::default()
-        })
+        Ok(Self { options: options.validate()?, ..Self::default() })
     }
 
     pub fn options(&self) -> &Options {
@@ -249,10 +227,7 @@ impl<F: FrozenLines> Catalog<F> {
     }
 
     fn sink(&mut self) -> Sink<'_> {
-        Sink {
-            lines: &mut self.lines,
-            ledger: &mut self.ledger,
-        }
+        Sink { lines: &mut self.lines, ledger: &mut self.ledger }
     }
 
     /// Adds one product (or replaces the one with the same id). `Err` carries a
@@ -278,15 +253,8 @@ impl<F: FrozenLines> Catalog<F> {
         // Grown once rather than doubled (and briefly held twice) along the way.
         self.ledger.entries.reserve(items.len());
         self.ledger.by_id.reserve(items.len());
-        let threads = self
-            .options
-            .threads()
-            .min(items.len() / MIN_PER_THREAD)
-            .max(1);
-        let sink = Sink {
-            lines: &mut self.lines,
-            ledger: &mut self.ledger,
-        };
+        let threads = self.options.threads().min(items.len() / MIN_PER_THREAD).max(1);
+        let sink = Sink { lines: &mut self.lines, ledger: &mut self.ledger };
         let accepted = intake::add_all(items, &read, &self.options, threads, sink);
         self.frozen_current &= accepted == 0;
         accepted
@@ -335,8 +303,7 @@ impl<F: FrozenLines> Catalog<F> {
     /// extra `hash` field is ignored).
     pub fn documents(&self) -> impl Iterator<Item = Result<Document<'static>, CatalogError>> + '_ {
         self.ledger.entries.iter().map(|e| {
-            serde_json::from_slice(self.line(e))
-                .map_err(|err| CatalogError::Index(format!("product {}: {err}", e.id)))
+            serde_json::from_slice(self.line(e)).map_err(|err| CatalogError::Index(format!("product {}: {err}", e.id)))
         })
     }
 
@@ -354,11 +321,7 @@ impl<F: FrozenLines> Catalog<F> {
                 _ => diff.changed.push(e.id),
             }
         }
-        diff.deleted = previous
-            .iter()
-            .map(|(id, _)| *id)
-            .filter(|id| !self.ledger.by_id.contains_key(id))
-            .collect();
+        diff.deleted = previous.iter().map(|(id, _)| *id).filter(|id| !self.ledger.by_id.contains_key(id)).collect();
         diff
     }
 
@@ -376,11 +339,7 @@ impl<F: FrozenLines> Catalog<F> {
                 entries.iter_mut().for_each(|e| e.frozen = true);
                 F::adopt(lines)
             } else {
-                copy_out(
-                    entries,
-                    lines,
-                    self.frozen.as_ref().map_or(&[][..], F::as_bytes),
-                )
+                copy_out(entries, lines, self.frozen.as_ref().map_or(&[][..], F::as_bytes))
             };
             self.frozen = Some(out);
             self.frozen_current = true;
@@ -397,18 +356,14 @@ impl<F: FrozenLines> Catalog<F> {
     /// reported in `errors()` (replacing those of the previous call).
     pub fn batches(&mut self, max_bytes: usize) -> Result<Vec<Vec<u8>>, CatalogError> {
         if max_bytes == 0 {
-            return Err(CatalogError::InvalidArgument(
-                "maxBytes must be at least 1".into(),
-            ));
+            return Err(CatalogError::InvalidArgument("maxBytes must be at least 1".into()));
         }
         let (batches, oversized) = batches::pack(self.lines(), max_bytes);
         self.batch_errors = oversized
             .into_iter()
             .map(|(i, len)| ProductError {
                 id: ProductId::Int(self.ledger.entries[i].id),
-                error: format!(
-                    "the product's NDJSON line is {len} bytes, larger than maxBytes ({max_bytes})"
-                ),
+                error: format!("the product's NDJSON line is {len} bytes, larger than maxBytes ({max_bytes})"),
             })
             .collect();
         Ok(batches)

@@ -74,11 +74,7 @@ mod tests {
                     for n in [0u8, 1, 0x20, 0x21, 0x7F, 0x80] {
                         assert_eq!(bit(below(x, n)), b < n, "below {b:#x} {n:#x}");
                     }
-                    assert_eq!(
-                        bit(not_graphic(x)),
-                        !(0x21..=0x7E).contains(&b),
-                        "not_graphic {b:#x}"
-                    );
+                    assert_eq!(bit(not_graphic(x)), !(0x21..=0x7E).contains(&b), "not_graphic {b:#x}");
                 }
             }
         }
@@ -86,18 +82,9 @@ mod tests {
 
     #[test]
     fn padded_loads_and_first() {
-        assert_eq!(
-            load_padded(b"ab", 0, b'z'),
-            u64::from_le_bytes(*b"abzzzzzz")
-        );
-        assert_eq!(
-            load_padded(b"abcdefghij", 8, b'z'),
-            u64::from_le_bytes(*b"ijzzzzzz")
-        );
-        assert_eq!(
-            load_padded(b"abcdefgh", 0, b'z'),
-            u64::from_le_bytes(*b"abcdefgh")
-        );
+        assert_eq!(load_padded(b"ab", 0, b'z'), u64::from_le_bytes(*b"abzzzzzz"));
+        assert_eq!(load_padded(b"abcdefghij", 8, b'z'), u64::from_le_bytes(*b"ijzzzzzz"));
+        assert_eq!(load_padded(b"abcdefgh", 0, b'z'), u64::from_le_bytes(*b"abcdefgh"));
         assert_eq!(first(eq(u64::from_le_bytes(*b"abc\"defg"), b'"')), 3);
     }
 }

@@ -9,37 +9,19 @@ fn text(html: &str) -> String {
 
 /// A product map; its entries are leaked (tests only) so the tree can be 'static.
 fn product(pairs: &[(&'static str, Value<'static>)]) -> Value<'static> {
-    let entries: Vec<_> = pairs
-        .iter()
-        .map(|(k, v)| (Key::Str(k.as_bytes()), *v))
-        .collect();
+    let entries: Vec<_> = pairs.iter().map(|(k, v)| (Key::Str(k.as_bytes()), *v)).collect();
     Value::Map(Box::leak(entries.into_boxed_slice()))
 }
 
 #[test]
 fn html_becomes_text() {
-    assert_eq!(
-        text("<p>Soft <b>cotton</b></p><p>Blue&nbsp;&amp;&#32;red&#x1F600;</p>"),
-        "Soft cotton\nBlue & red😀"
-    );
-    assert_eq!(
-        text("a<script>var x = '<p>';</script>b<!-- note -->c<style>p{}</style>"),
-        "abc"
-    );
-    assert_eq!(
-        text("[gallery ids=\"1,2\"]Hi [caption]there[/caption] [M] [1]"),
-        "Hi there [M] [1]"
-    );
-    assert_eq!(
-        text("x < y &bogus; &#0; a<br/>b"),
-        "x < y &bogus; \u{FFFD} a\nb"
-    );
+    assert_eq!(text("<p>Soft <b>cotton</b></p><p>Blue&nbsp;&amp;&#32;red&#x1F600;</p>"), "Soft cotton\nBlue & red😀");
+    assert_eq!(text("a<script>var x = '<p>';</script>b<!-- note -->c<style>p{}</style>"), "abc");
+    assert_eq!(text("[gallery ids=\"1,2\"]Hi [caption]there[/caption] [M] [1]"), "Hi there [M] [1]");
+    assert_eq!(text("x < y &bogus; &#0; a<br/>b"), "x < y &bogus; \u{FFFD} a\nb");
     assert_eq!(text("  lots \t of\r\n\n   space  "), "lots of\nspace");
     let mut r = Repairs::default();
-    assert_eq!(
-        html_to_text(b"ok\xFF\xE2\x82 end", false, &mut r),
-        "ok\u{FFFD}\u{FFFD} end"
-    );
+    assert_eq!(html_to_text(b"ok\xFF\xE2\x82 end", false, &mut r), "ok\u{FFFD}\u{FFFD} end");
     assert_eq!(r.utf8, 2);
 }
 
@@ -63,21 +45,9 @@ fn truncates_at_words() {
 
 #[test]
 fn hash_ignores_key_order_and_sees_changes() {
-    let a = product(&[
-        ("id", Value::Int(7)),
-        ("name", Value::Str(b"Mug")),
-        ("price", Value::Str(b"9.5")),
-    ]);
-    let b = product(&[
-        ("price", Value::Float(9.5)),
-        ("name", Value::Str(b"Mug")),
-        ("id", Value::Str(b"7")),
-    ]);
-    let c = product(&[
-        ("id", Value::Int(7)),
-        ("name", Value::Str(b"Mug")),
-        ("price", Value::Str(b"9.51")),
-    ]);
+    let a = product(&[("id", Value::Int(7)), ("name", Value::Str(b"Mug")), ("price", Value::Str(b"9.5"))]);
+    let b = product(&[("price", Value::Float(9.5)), ("name", Value::Str(b"Mug")), ("id", Value::Str(b"7"))]);
+    let c = product(&[("id", Value::Int(7)), ("name", Value::Str(b"Mug")), ("price", Value::Str(b"9.51"))]);
     let hash = |p: Value<'_>| {
         let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
         assert!(cat.add(Ok(p)));
@@ -93,46 +63,22 @@ fn rejects_with_reasons() {
     let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
     assert!(!cat.add(Ok(product(&[("name", Value::Str(b"x"))]))));
     assert!(!cat.add(Ok(product(&[("id", Value::Int(1))]))));
-    assert!(!cat.add(Ok(product(&[
-        ("id", Value::Int(2)),
-        ("name", Value::Str(b"x")),
-        ("price", Value::List(&[]))
-    ]))));
+    assert!(!cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"x")), ("price", Value::List(&[]))]))));
     let errors: Vec<_> = cat.errors().map(|e| e.error.clone()).collect();
     assert_eq!(errors[0], "missing id");
     assert_eq!(errors[1], "missing name");
-    assert!(
-        errors[2].contains("wrong type for 'price'"),
-        "{}",
-        errors[2]
-    );
+    assert!(errors[2].contains("wrong type for 'price'"), "{}", errors[2]);
 }
 
 #[test]
 fn index_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
-    cat.add(Ok(product(&[
-        ("id", Value::Int(1)),
-        ("name", Value::Str(b"Blue Cotton Shirt")),
-        ("sku", Value::Str(b"SH-1")),
-        ("price", Value::Str(b"20")),
-    ])));
-    cat.add(Ok(product(&[
-        ("id", Value::Int(2)),
-        ("name", Value::Str("قميص أزرق".as_bytes())),
-        ("price", Value::Str(b"30")),
-        ("stock_status", Value::Str(b"outofstock")),
-    ])));
+    cat.add(Ok(product(&[("id", Value::Int(1)), ("name", Value::Str(b"Blue Cotton Shirt")), ("sku", Value::Str(b"SH-1")), ("price", Value::Str(b"20"))])));
+    cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str("قميص أزرق".as_bytes())), ("price", Value::Str(b"30")), ("stock_status", Value::Str(b"outofstock"))])));
     cat.write_index(dir.path()).unwrap();
     let idx = SearchIndex::open(dir.path()).unwrap();
-    let ids = |q: &str, f: &Filters| {
-        idx.search(q, 5, f)
-            .unwrap()
-            .into_iter()
-            .map(|h| h.id)
-            .collect::<Vec<_>>()
-    };
+    let ids = |q: &str, f: &Filters| idx.search(q, 5, f).unwrap().into_iter().map(|h| h.id).collect::<Vec<_>>();
     assert_eq!(ids("shirt", &Filters::default()), [1]);
     assert_eq!(ids("sh-1", &Filters::default()), [1]);
     assert_eq!(ids("cottn shirt", &Filters::default()), [1]);
@@ -140,26 +86,8 @@ fn index_round_trip() {
     assert_eq!(ids("coton", &Filters::default()), [1]);
     assert_eq!(ids("shrt", &Filters::default()), Vec::<i64>::new());
     assert_eq!(ids("أزرق", &Filters::default()), [2]);
-    assert_eq!(
-        ids(
-            "أزرق",
-            &Filters {
-                in_stock: Some(true),
-                ..Filters::default()
-            }
-        ),
-        Vec::<i64>::new()
-    );
-    assert_eq!(
-        ids(
-            "shirt",
-            &Filters {
-                price_min: Some(25.0),
-                ..Filters::default()
-            }
-        ),
-        Vec::<i64>::new()
-    );
+    assert_eq!(ids("أزرق", &Filters { in_stock: Some(true), ..Filters::default() }), Vec::<i64>::new());
+    assert_eq!(ids("shirt", &Filters { price_min: Some(25.0), ..Filters::default() }), Vec::<i64>::new());
     assert!(ids("", &Filters::default()).is_empty());
 }
 
@@ -167,29 +95,17 @@ fn index_round_trip() {
 fn freeze_moves_lines_and_stays_in_step() {
     let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
     for id in 1..=3 {
-        assert!(cat.add(Ok(product(&[
-            ("id", Value::Int(id)),
-            ("name", Value::Str(b"Mug"))
-        ]))));
+        assert!(cat.add(Ok(product(&[("id", Value::Int(id)), ("name", Value::Str(b"Mug"))]))));
     }
     let before = cat.to_ndjson();
     assert_eq!(cat.freeze().as_slice(), before.as_slice());
     assert_eq!(cat.freeze().as_slice(), before.as_slice()); // unchanged: same buffer
-                                                            // Replace product 2 and add 4 after freezing: lines come from both the
-                                                            // frozen buffer and the new lines, in first-seen order.
-    assert!(cat.add(Ok(product(&[
-        ("id", Value::Int(2)),
-        ("name", Value::Str(b"Cup"))
-    ]))));
-    assert!(cat.add(Ok(product(&[
-        ("id", Value::Int(4)),
-        ("name", Value::Str(b"Pot"))
-    ]))));
+    // Replace product 2 and add 4 after freezing: lines come from both the
+    // frozen buffer and the new lines, in first-seen order.
+    assert!(cat.add(Ok(product(&[("id", Value::Int(2)), ("name", Value::Str(b"Cup"))]))));
+    assert!(cat.add(Ok(product(&[("id", Value::Int(4)), ("name", Value::Str(b"Pot"))]))));
     let after = cat.to_ndjson();
-    let names: Vec<String> = cat
-        .documents()
-        .map(|d| d.unwrap().name.into_owned())
-        .collect();
+    let names: Vec<String> = cat.documents().map(|d| d.unwrap().name.into_owned()).collect();
     assert_eq!(names, ["Mug", "Cup", "Mug", "Pot"]);
     assert_eq!(String::from_utf8(after.clone()).unwrap().lines().count(), 4);
     assert_eq!(cat.freeze().as_slice(), after.as_slice());
@@ -200,20 +116,11 @@ fn freeze_moves_lines_and_stays_in_step() {
 fn mixed_products(n: i64) -> Vec<Value<'static>> {
     (1..=n)
         .map(|i| {
-            let name: &'static str =
-                Box::leak(format!("Mug <b>{i}</b> &amp; tea").into_boxed_str());
+            let name: &'static str = Box::leak(format!("Mug <b>{i}</b> &amp; tea").into_boxed_str());
             match i % 13 {
-                0 => product(&[
-                    ("id", Value::Int(i % 97 + 1)),
-                    ("name", Value::Str(name.as_bytes())),
-                    ("price", Value::Int(i)),
-                ]),
+                0 => product(&[("id", Value::Int(i % 97 + 1)), ("name", Value::Str(name.as_bytes())), ("price", Value::Int(i))]),
                 5 => product(&[("id", Value::Int(i)), ("price", Value::Str(b"x"))]),
-                _ => product(&[
-                    ("id", Value::Int(i)),
-                    ("name", Value::Str(name.as_bytes())),
-                    ("sku", Value::Str(b" S-1 ")),
-                ]),
+                _ => product(&[("id", Value::Int(i)), ("name", Value::Str(name.as_bytes())), ("sku", Value::Str(b" S-1 "))]),
             }
         })
         .collect()
@@ -223,31 +130,18 @@ fn mixed_products(n: i64) -> Vec<Value<'static>> {
 fn threads_change_nothing_but_speed() {
     let products = mixed_products(8000);
     let run = |threads: usize| {
-        let mut cat: Catalog = Catalog::new(Options {
-            threads,
-            ..Options::default()
-        })
-        .unwrap();
+        let mut cat: Catalog = Catalog::new(Options { threads, ..Options::default() }).unwrap();
         let accepted = cat.add_all(&products, |p, _| Ok(*p));
         // A second call appends after (and replaces into) the first one's lines.
         let accepted = accepted + cat.add_all(&products[..500], |p, _| Ok(*p));
-        let errors: Vec<String> = cat
-            .errors()
-            .map(|e| format!("{:?} {}", e.id, e.error))
-            .collect();
+        let errors: Vec<String> = cat.errors().map(|e| format!("{:?} {}", e.id, e.error)).collect();
         let ndjson = cat.to_ndjson();
         // Frozen (by as many threads) it is the same, and so is a second freeze
         // after more products, which moves lines out of the first one.
-        assert!(
-            cat.freeze() == &ndjson,
-            "{threads} threads froze other lines"
-        );
+        assert!(cat.freeze() == &ndjson, "{threads} threads froze other lines");
         cat.add_all(&products[1500..], |p, _| Ok(*p));
         let more = cat.to_ndjson();
-        assert!(
-            cat.freeze() == &more,
-            "{threads} threads froze other lines the second time"
-        );
+        assert!(cat.freeze() == &more, "{threads} threads froze other lines the second time");
         (accepted, ndjson, errors, cat.stats(), more)
     };
     let one = run(1);
@@ -255,14 +149,10 @@ fn threads_change_nothing_but_speed() {
     for line in one.1.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
         let doc: Document<'_> = serde_json::from_slice(line).unwrap();
         let json = serde_json::to_string(&doc).unwrap();
-        let without_hash =
-            &line[..line.len() - r#","hash":"00000000000000000000000000000000"}"#.len()];
+        let without_hash = &line[..line.len() - r#","hash":"00000000000000000000000000000000"}"#.len()];
         assert_eq!(format!("{}}}", String::from_utf8_lossy(without_hash)), json);
     }
-    assert_eq!(
-        one.1.iter().filter(|&&b| b == b'\n').count(),
-        one.3.products
-    );
+    assert_eq!(one.1.iter().filter(|&&b| b == b'\n').count(), one.3.products);
     assert!(one.2.len() > 100, "{}", one.2.len());
     for threads in [2, 3, 4, 7] {
         assert!(run(threads) == one, "{threads} threads differ from one");

@@ -29,43 +29,9 @@ pub fn repair_utf8(bytes: &[u8]) -> (Cow<'_, str>, usize) {
 /// same names; a test keeps the two in step).
 #[cfg(test)]
 const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset", "figcaption",
+    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 ];
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
@@ -127,51 +93,16 @@ fn classify_tag(b: &[u8], lt: usize) -> Option<(usize, &'static str)> {
 /// compares instead of a case-insensitive scan of the whole list per tag).
 fn separator(name: &[u8]) -> &'static str {
     let mut buf = [0u8; 10];
-    let Some(lower) = buf.get_mut(..name.len()) else {
-        return "";
-    };
+    let Some(lower) = buf.get_mut(..name.len()) else { return "" };
     for (d, s) in lower.iter_mut().zip(name) {
         *d = s.to_ascii_lowercase();
     }
     let block = matches!(
         &*lower,
-        b"address"
-            | b"article"
-            | b"aside"
-            | b"blockquote"
-            | b"br"
-            | b"dd"
-            | b"div"
-            | b"dl"
-            | b"dt"
-            | b"fieldset"
-            | b"figcaption"
-            | b"figure"
-            | b"footer"
-            | b"form"
-            | b"h1"
-            | b"h2"
-            | b"h3"
-            | b"h4"
-            | b"h5"
-            | b"h6"
-            | b"header"
-            | b"hr"
-            | b"li"
-            | b"main"
-            | b"nav"
-            | b"ol"
-            | b"p"
-            | b"pre"
-            | b"section"
-            | b"table"
-            | b"tbody"
-            | b"td"
-            | b"tfoot"
-            | b"th"
-            | b"thead"
-            | b"tr"
-            | b"ul"
+        b"address" | b"article" | b"aside" | b"blockquote" | b"br" | b"dd" | b"div" | b"dl" | b"dt" | b"fieldset"
+            | b"figcaption" | b"figure" | b"footer" | b"form" | b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6"
+            | b"header" | b"hr" | b"li" | b"main" | b"nav" | b"ol" | b"p" | b"pre" | b"section" | b"table"
+            | b"tbody" | b"td" | b"tfoot" | b"th" | b"thead" | b"tr" | b"ul"
     );
     if block {
         "\n"
@@ -183,9 +114,7 @@ fn separator(name: &[u8]) -> &'static str {
 /// Drops tags, comments and script/style content; block tags become "\n".
 pub fn strip_tags(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
-    let Some(first) = find_byte(b, 0, b'<') else {
-        return Cow::Borrowed(s);
-    };
+    let Some(first) = find_byte(b, 0, b'<') else { return Cow::Borrowed(s) };
     let mut out = String::with_capacity(s.len());
     let (mut last, mut i) = (0, first);
     while let Some(lt) = find_byte(b, i, b'<') {
@@ -235,9 +164,7 @@ fn shortcode_end(b: &[u8], open: usize) -> Option<usize> {
 /// Removes shortcode tags, keeping any text they enclose.
 pub fn strip_shortcodes(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
-    let Some(first) = find_byte(b, 0, b'[') else {
-        return Cow::Borrowed(s);
-    };
+    let Some(first) = find_byte(b, 0, b'[') else { return Cow::Borrowed(s) };
     let mut out = String::with_capacity(s.len());
     let (mut last, mut i) = (0, first);
     while let Some(open) = find_byte(b, i, b'[') {
@@ -265,19 +192,8 @@ fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Decoded)> {
     let rest = &b[amp + 1..];
     if rest.first() == Some(&b'#') {
         let (digits, radix, start) = match rest.get(1) {
-            Some(b'x' | b'X') => (
-                rest[2..]
-                    .iter()
-                    .take_while(|c| c.is_ascii_hexdigit())
-                    .count(),
-                16,
-                2,
-            ),
-            _ => (
-                rest[1..].iter().take_while(|c| c.is_ascii_digit()).count(),
-                10,
-                1,
-            ),
+            Some(b'x' | b'X') => (rest[2..].iter().take_while(|c| c.is_ascii_hexdigit()).count(), 16, 2),
+            _ => (rest[1..].iter().take_while(|c| c.is_ascii_digit()).count(), 10, 1),
         };
         let max = if radix == 16 { 6 } else { 7 };
         if digits == 0 || digits > max || rest.get(start + digits) != Some(&b';') {
@@ -285,20 +201,13 @@ fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Decoded)> {
         }
         let text = std::str::from_utf8(&rest[start..start + digits]).ok()?;
         let code = u32::from_str_radix(text, radix).ok()?;
-        let ch = if code == 0 {
-            '\u{FFFD}'
-        } else {
-            char::from_u32(code).unwrap_or('\u{FFFD}')
-        };
+        let ch = if code == 0 { '\u{FFFD}' } else { char::from_u32(code).unwrap_or('\u{FFFD}') };
         return Some((amp + 1 + start + digits + 1, Decoded::Char(ch)));
     }
     if !rest.first()?.is_ascii_alphabetic() {
         return None;
     }
-    let len = rest
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .count();
+    let len = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
     if !(2..=32).contains(&len) || rest.get(len) != Some(&b';') {
         return None;
     }
@@ -309,9 +218,7 @@ fn entity_at(b: &[u8], amp: usize) -> Option<(usize, Decoded)> {
 /// Decodes named (see `entities`) and numeric character references.
 pub fn decode_entities(s: &str) -> Cow<'_, str> {
     let b = s.as_bytes();
-    let Some(first) = find_byte(b, 0, b'&') else {
-        return Cow::Borrowed(s);
-    };
+    let Some(first) = find_byte(b, 0, b'&') else { return Cow::Borrowed(s) };
     let mut out = String::with_capacity(s.len());
     let (mut last, mut i) = (0, first);
     while let Some(amp) = find_byte(b, i, b'&') {
@@ -340,14 +247,8 @@ pub fn is_space(c: char) -> bool {
     }
     matches!(
         c,
-        '\u{7F}' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200B}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202F}'
-                | '\u{205F}'
-                | '\u{3000}'
-                | '\u{FEFF}'
+        '\u{7F}' | '\u{85}' | '\u{A0}' | '\u{1680}' | '\u{2000}'..='\u{200B}' | '\u{2028}' | '\u{2029}' | '\u{202F}'
+            | '\u{205F}' | '\u{3000}' | '\u{FEFF}'
     )
 }
 
@@ -395,8 +296,7 @@ pub fn collapse_whitespace(input: Cow<'_, str>, multiline: bool) -> Cow<'_, str>
         if i > 0 {
             if let (Some(x), Some(&next)) = (swar::load(b, i), b.get(i + 8)) {
                 let special = swar::not_graphic(x);
-                let next_special =
-                    (special >> 8) | (u64::from(!(0x21..=0x7E).contains(&next)) << 63);
+                let next_special = (special >> 8) | (u64::from(!(0x21..=0x7E).contains(&next)) << 63);
                 let kept = swar::eq(x, b' ') & !next_special;
                 let attention = special & !kept;
                 if attention == 0 {
@@ -439,8 +339,7 @@ pub fn collapse_whitespace(input: Cow<'_, str>, multiline: bool) -> Cow<'_, str>
         } else {
             " "
         };
-        let unchanged = i - start == replacement.len()
-            && replacement.bytes().next().is_none_or(|r| b[start] == r);
+        let unchanged = i - start == replacement.len() && replacement.bytes().next().is_none_or(|r| b[start] == r);
         if !unchanged {
             if out.capacity() == 0 {
                 out.reserve(s.len());
@@ -466,11 +365,7 @@ pub fn truncate_words(text: &mut Cow<'_, str>, max: usize) -> bool {
     // Where character `max` starts: at byte `max` when all before it are ASCII
     // (the usual description), found by walking the characters otherwise.
     let ascii_prefix = text.as_bytes().get(..max).is_some_and(<[u8]>::is_ascii);
-    let cut = if ascii_prefix {
-        Some(max)
-    } else {
-        text.char_indices().nth(max).map(|(i, _)| i)
-    };
+    let cut = if ascii_prefix { Some(max) } else { text.char_indices().nth(max).map(|(i, _)| i) };
     let Some(cut) = cut else { return false };
     let s = text.to_mut();
     let next_is_break = matches!(s.as_bytes()[cut], b' ' | b'\n');
@@ -539,24 +434,9 @@ mod tests {
     fn separator_knows_exactly_the_block_tags() {
         for t in super::BLOCK_TAGS {
             assert_eq!(super::separator(t.as_bytes()), "\n", "{t}");
-            assert_eq!(
-                super::separator(t.to_ascii_uppercase().as_bytes()),
-                "\n",
-                "{t}"
-            );
+            assert_eq!(super::separator(t.to_ascii_uppercase().as_bytes()), "\n", "{t}");
         }
-        for t in [
-            "b",
-            "span",
-            "a",
-            "img",
-            "strong",
-            "blockquotes",
-            "h7",
-            "",
-            "figcaptionx",
-            "tablex",
-        ] {
+        for t in ["b", "span", "a", "img", "strong", "blockquotes", "h7", "", "figcaptionx", "tablex"] {
             assert_eq!(super::separator(t.as_bytes()), "", "{t}");
         }
     }
@@ -564,20 +444,10 @@ mod tests {
     #[test]
     fn passes_chain_like_separate_calls() {
         let mut r = super::Repairs::default();
-        let html =
-            "<p>Caf&eacute;  [gallery ids=\"1\"]<b>mug</b></p>\n\n<script>x</script>&amp;  tea";
-        assert_eq!(
-            super::html_to_text(html.as_bytes(), true, &mut r),
-            "Café mug\n& tea"
-        );
-        assert_eq!(
-            super::html_to_text(b"Blue shirt", false, &mut r),
-            "Blue shirt"
-        );
-        assert_eq!(
-            super::html_to_text(b"  x\xff  y ", false, &mut r),
-            "x\u{FFFD} y"
-        );
+        let html = "<p>Caf&eacute;  [gallery ids=\"1\"]<b>mug</b></p>\n\n<script>x</script>&amp;  tea";
+        assert_eq!(super::html_to_text(html.as_bytes(), true, &mut r), "Café mug\n& tea");
+        assert_eq!(super::html_to_text(b"Blue shirt", false, &mut r), "Blue shirt");
+        assert_eq!(super::html_to_text(b"  x\xff  y ", false, &mut r), "x\u{FFFD} y");
         assert_eq!(r.utf8, 1);
     }
 
@@ -597,11 +467,7 @@ mod tests {
                 i += 1;
             }
             if start > 0 && i < chars.len() {
-                out.push(if multiline && chars[start..i].contains(&'\n') {
-                    '\n'
-                } else {
-                    ' '
-                });
+                out.push(if multiline && chars[start..i].contains(&'\n') { '\n' } else { ' ' });
             }
         }
         out
@@ -610,28 +476,15 @@ mod tests {
     #[test]
     fn fast_paths_agree_with_the_rule_on_random_text() {
         use rand::{Rng, SeedableRng};
-        let alphabet = [
-            'a', 'b', 'Z', '.', ' ', ' ', ' ', '\n', '\t', '\r', '\u{7F}', '\u{A0}', '\u{200B}',
-            'é', '耳', '😀', '\u{3000}',
-        ];
+        let alphabet = ['a', 'b', 'Z', '.', ' ', ' ', ' ', '\n', '\t', '\r', '\u{7F}', '\u{A0}', '\u{200B}', 'é', '耳', '😀', '\u{3000}'];
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         for _ in 0..20_000 {
             let len = rng.gen_range(0..40);
             let s: String = (0..len)
-                .map(|_| {
-                    if rng.gen_bool(0.6) {
-                        'w'
-                    } else {
-                        alphabet[rng.gen_range(0..alphabet.len())]
-                    }
-                })
+                .map(|_| if rng.gen_bool(0.6) { 'w' } else { alphabet[rng.gen_range(0..alphabet.len())] })
                 .collect();
             for multiline in [false, true] {
-                assert_eq!(
-                    c(&s, multiline),
-                    collapse_by_runs(&s, multiline),
-                    "{s:?} multiline={multiline}"
-                );
+                assert_eq!(c(&s, multiline), collapse_by_runs(&s, multiline), "{s:?} multiline={multiline}");
             }
         }
     }

@@ -22,12 +22,7 @@ fn num(s: &str) -> Option<i64> {
 /// `Ok(None)` for MySQL's zero date, which WooCommerce stores for "never".
 pub fn parse_datetime(text: &str) -> Result<Option<i64>, String> {
     let t = text.trim();
-    let bad = || {
-        format!(
-            "'{}' is not a Unix time or ISO 8601 date",
-            t.chars().take(40).collect::<String>()
-        )
-    };
+    let bad = || format!("'{}' is not a Unix time or ISO 8601 date", t.chars().take(40).collect::<String>());
     if !t.is_ascii() {
         return Err(bad());
     }
@@ -41,11 +36,7 @@ pub fn parse_datetime(text: &str) -> Result<Option<i64>, String> {
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(bad());
     }
-    let (y, mo, d) = (
-        num(&t[0..4]).ok_or_else(bad)?,
-        num(&t[5..7]).ok_or_else(bad)?,
-        num(&t[8..10]).ok_or_else(bad)?,
-    );
+    let (y, mo, d) = (num(&t[0..4]).ok_or_else(bad)?, num(&t[5..7]).ok_or_else(bad)?, num(&t[8..10]).ok_or_else(bad)?);
     let mut secs = 0;
     let mut rest = &t[10..];
     if let Some(time) = rest.strip_prefix(['T', ' ']) {
@@ -53,10 +44,7 @@ pub fn parse_datetime(text: &str) -> Result<Option<i64>, String> {
         if tb.len() < 5 || tb[2] != b':' {
             return Err(bad());
         }
-        let (h, mi) = (
-            num(&time[0..2]).ok_or_else(bad)?,
-            num(&time[3..5]).ok_or_else(bad)?,
-        );
+        let (h, mi) = (num(&time[0..2]).ok_or_else(bad)?, num(&time[3..5]).ok_or_else(bad)?);
         let mut s = 0;
         rest = &time[5..];
         if let Some(sec) = rest.strip_prefix(':') {
@@ -87,10 +75,7 @@ pub fn parse_datetime(text: &str) -> Result<Option<i64>, String> {
             if digits.len() != 4 || rest.len() > 6 {
                 return Err(bad());
             }
-            let (oh, om) = (
-                num(&digits[0..2]).ok_or_else(bad)?,
-                num(&digits[2..4]).ok_or_else(bad)?,
-            );
+            let (oh, om) = (num(&digits[0..2]).ok_or_else(bad)?, num(&digits[2..4]).ok_or_else(bad)?);
             sign * (oh * 3600 + om * 60)
         }
     };
@@ -107,18 +92,9 @@ mod tests {
     #[test]
     fn parses_iso_and_mysql() {
         assert_eq!(parse_datetime("1970-01-01T00:00:00Z"), Ok(Some(0)));
-        assert_eq!(
-            parse_datetime("2024-05-01 08:00:00"),
-            Ok(Some(1_714_550_400))
-        );
-        assert_eq!(
-            parse_datetime("2024-05-01T10:00:00+02:00"),
-            Ok(Some(1_714_550_400))
-        );
-        assert_eq!(
-            parse_datetime("2024-05-01T10:00:00.123+0200"),
-            Ok(Some(1_714_550_400))
-        );
+        assert_eq!(parse_datetime("2024-05-01 08:00:00"), Ok(Some(1_714_550_400)));
+        assert_eq!(parse_datetime("2024-05-01T10:00:00+02:00"), Ok(Some(1_714_550_400)));
+        assert_eq!(parse_datetime("2024-05-01T10:00:00.123+0200"), Ok(Some(1_714_550_400)));
         assert_eq!(parse_datetime("2024-05-01"), Ok(Some(1_714_521_600)));
         assert_eq!(parse_datetime("1714550400"), Ok(Some(1_714_550_400)));
         assert_eq!(parse_datetime("0000-00-00 00:00:00"), Ok(None));

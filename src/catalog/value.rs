@@ -56,10 +56,7 @@ impl<'a> Value<'a> {
 
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
         match self {
-            Self::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| *k == Key::Str(key.as_bytes()))
-                .map(|(_, v)| v),
+            Self::Map(entries) => entries.iter().find(|(k, _)| *k == Key::Str(key.as_bytes())).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -71,10 +68,7 @@ impl<'a> Value<'a> {
             Self::List(items) => (&[], items),
             _ => return None,
         };
-        let listed = list
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Key::Int(i as i64), v));
+        let listed = list.iter().enumerate().map(|(i, v)| (Key::Int(i as i64), v));
         Some(map.iter().map(|(k, v)| (*k, v)).chain(listed))
     }
 

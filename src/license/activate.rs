@@ -47,14 +47,9 @@ struct Prepared {
 
 fn prepare(req: &ActivateRequest<'_>) -> Result<Prepared, LicenseError> {
     let license_key = license_key::normalize(req.license_key).map_err(LicenseError::Malformed)?;
-    let host = site::normalize_host(req.site_url).ok_or_else(|| {
-        LicenseError::Malformed(format!("site URL '{}' has no host", req.site_url))
-    })?;
-    Ok(Prepared {
-        license_key,
-        host,
-        timeout_ms: req.timeout_ms.clamp(1, MAX_TIMEOUT_MS),
-    })
+    let host = site::normalize_host(req.site_url)
+        .ok_or_else(|| LicenseError::Malformed(format!("site URL '{}' has no host", req.site_url)))?;
+    Ok(Prepared { license_key, host, timeout_ms: req.timeout_ms.clamp(1, MAX_TIMEOUT_MS) })
 }
 
 /// POSTs `{"license_key","site"}` to `<server>/v1/<path>`. Returns the body of
@@ -66,13 +61,7 @@ fn post(server_url: &str, path: &str, p: &Prepared) -> Result<Vec<u8>, LicenseEr
     let body = serde_json::json!({ "license_key": p.license_key, "site": p.host });
 
     let exchange = async {
-        let mut resp = client
-            .post(url)
-            .timeout(timeout)
-            .json(&body)
-            .send()
-            .await
-            .map_err(Failure::Other)?;
+        let mut resp = client.post(url).timeout(timeout).json(&body).send().await.map_err(Failure::Other)?;
         let status = resp.status();
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(Failure::Other)? {
@@ -84,58 +73,33 @@ fn post(server_url: &str, path: &str, p: &Prepared) -> Result<Vec<u8>, LicenseEr
         Ok((status, bytes))
     };
     // The outer timeout bounds everything (DNS, connect, TLS, body) by one deadline.
-    let bounded = async {
-        tokio::time::timeout(timeout, exchange)
-            .await
-            .unwrap_or(Err(Failure::Timeout))
+    let bounded = async { tokio::time::timeout(timeout, exchange).await.unwrap_or(Err(Failure::Timeout)) };
+    let (status, bytes) = match net::block_on(bounded).map_err(|e| LicenseError::Network(e.to_string()))? {
+        Ok(ok) => ok,
+        Err(Failure::Timeout) => return Err(LicenseError::Timeout(p.timeout_ms)),
+        Err(Failure::TooLarge) => {
+            return Err(LicenseError::InvalidResponse(format!("answer larger than {MAX_RESPONSE_BYTES} bytes")))
+        }
+        Err(Failure::Other(e)) if e.is_timeout() => return Err(LicenseError::Timeout(p.timeout_ms)),
+        Err(Failure::Other(e)) if e.is_body() || e.is_decode() => {
+            return Err(LicenseError::InvalidResponse(format!("cannot read the answer: {}", error_chain(&e))))
+        }
+        Err(Failure::Other(e)) => return Err(LicenseError::Network(error_chain(&e))),
     };
-    let (status, bytes) =
-        match net::block_on(bounded).map_err(|e| LicenseError::Network(e.to_string()))? {
-            Ok(ok) => ok,
-            Err(Failure::Timeout) => return Err(LicenseError::Timeout(p.timeout_ms)),
-            Err(Failure::TooLarge) => {
-                return Err(LicenseError::InvalidResponse(format!(
-                    "answer larger than {MAX_RESPONSE_BYTES} bytes"
-                )))
-            }
-            Err(Failure::Other(e)) if e.is_timeout() => {
-                return Err(LicenseError::Timeout(p.timeout_ms))
-            }
-            Err(Failure::Other(e)) if e.is_body() || e.is_decode() => {
-                return Err(LicenseError::InvalidResponse(format!(
-                    "cannot read the answer: {}",
-                    error_chain(&e)
-                )))
-            }
-            Err(Failure::Other(e)) => return Err(LicenseError::Network(error_chain(&e))),
-        };
     if status.is_success() {
         return Ok(bytes);
     }
     if status.is_client_error() {
         if let Ok(refused) = serde_json::from_slice::<Refused>(&bytes) {
-            let reason: String = refused
-                .error
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(64)
-                .collect();
+            let reason: String = refused.error.chars().filter(|c| !c.is_control()).take(64).collect();
             let message = match refused.message {
-                Some(m) => format!(
-                    "{reason} ({})",
-                    m.chars()
-                        .filter(|c| !c.is_control())
-                        .take(300)
-                        .collect::<String>()
-                ),
+                Some(m) => format!("{reason} ({})", m.chars().filter(|c| !c.is_control()).take(300).collect::<String>()),
                 None => reason,
             };
             return Err(LicenseError::Rejected(message));
         }
     }
-    Err(LicenseError::InvalidResponse(format!(
-        "HTTP {status} from {server_url}: is this an aisle-license server?"
-    )))
+    Err(LicenseError::InvalidResponse(format!("HTTP {status} from {server_url}: is this an aisle-license server?")))
 }
 
 /// Returns a token that verifies for the site. Input mistakes (a mistyped
@@ -149,13 +113,10 @@ pub fn activate(req: &ActivateRequest<'_>) -> Result<String, LicenseError> {
         None => token::vendor_public_key()?,
     };
     let bytes = post(req.server_url, "activate", &prepared)?;
-    let granted: Granted = serde_json::from_slice(&bytes).map_err(|_| {
-        LicenseError::InvalidResponse("a success without a {\"token\": …} JSON body".into())
-    })?;
+    let granted: Granted = serde_json::from_slice(&bytes)
+        .map_err(|_| LicenseError::InvalidResponse("a success without a {\"token\": …} JSON body".into()))?;
     let claims = token::decode(&granted.token, &key).map_err(|e| match e {
-        LicenseError::BadSignature => {
-            LicenseError::InvalidResponse("the token is not signed by the vendor key".into())
-        }
+        LicenseError::BadSignature => LicenseError::InvalidResponse("the token is not signed by the vendor key".into()),
         other => LicenseError::InvalidResponse(format!("the token does not verify: {other}")),
     })?;
     if !site::host_matches(&claims.site, &prepared.host) {
@@ -172,11 +133,8 @@ pub fn activate(req: &ActivateRequest<'_>) -> Result<String, LicenseError> {
 pub fn deactivate(req: &ActivateRequest<'_>) -> Result<bool, LicenseError> {
     let prepared = prepare(req)?;
     let bytes = post(req.server_url, "deactivate", &prepared)?;
-    let answer: Deactivated = serde_json::from_slice(&bytes).map_err(|_| {
-        LicenseError::InvalidResponse(
-            "a success without a {\"deactivated\": bool} JSON body".into(),
-        )
-    })?;
+    let answer: Deactivated = serde_json::from_slice(&bytes)
+        .map_err(|_| LicenseError::InvalidResponse("a success without a {\"deactivated\": bool} JSON body".into()))?;
     Ok(answer.deactivated)
 }
 
@@ -190,9 +148,7 @@ fn endpoint(server_url: &str, path: &str) -> Result<reqwest::Url, LicenseError> 
     let url = reqwest::Url::parse(&format!("{base}/v1/{path}"))
         .map_err(|e| LicenseError::Malformed(format!("server URL '{server_url}': {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(LicenseError::Malformed(format!(
-            "server URL '{server_url}' must be http(s)://host[:port][/path]"
-        )));
+        return Err(LicenseError::Malformed(format!("server URL '{server_url}' must be http(s)://host[:port][/path]")));
     }
     Ok(url)
 }

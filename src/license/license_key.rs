@@ -14,10 +14,7 @@ const CHECK_CHARS: usize = 4;
 pub const PREFIX: &str = "AISLE";
 
 fn check_group(data: &[u8]) -> [u8; CHECK_CHARS] {
-    let digest = Sha256::new()
-        .chain_update(b"aisle-license-key-v1:")
-        .chain_update(data)
-        .finalize();
+    let digest = Sha256::new().chain_update(b"aisle-license-key-v1:").chain_update(data).finalize();
     let bits = (u32::from(digest[0]) << 16 | u32::from(digest[1]) << 8 | u32::from(digest[2])) >> 4;
     let mut out = [0u8; CHECK_CHARS];
     for (i, c) in out.iter_mut().enumerate() {
@@ -40,9 +37,7 @@ pub fn generate() -> String {
     let mut random = [0u8; 10];
     rand::rngs::OsRng.fill_bytes(&mut random);
     let mut data = [0u8; DATA_CHARS];
-    let bits = random
-        .iter()
-        .fold(0u128, |acc, &b| acc << 8 | u128::from(b));
+    let bits = random.iter().fold(0u128, |acc, &b| acc << 8 | u128::from(b));
     for (i, c) in data.iter_mut().enumerate() {
         *c = ALPHABET[((bits >> (5 * (DATA_CHARS - 1 - i))) & 31) as usize];
     }
@@ -58,9 +53,7 @@ pub fn normalize(input: &str) -> Result<String, String> {
         .filter(|b| !matches!(b, b'-' | b' ' | b'\t' | b'\r' | b'\n'))
         .map(|b| b.to_ascii_uppercase())
         .collect();
-    if chars.len() == PREFIX.len() + DATA_CHARS + CHECK_CHARS
-        && chars.starts_with(PREFIX.as_bytes())
-    {
+    if chars.len() == PREFIX.len() + DATA_CHARS + CHECK_CHARS && chars.starts_with(PREFIX.as_bytes()) {
         chars.drain(..PREFIX.len());
     }
     if chars.len() != DATA_CHARS + CHECK_CHARS {
@@ -77,10 +70,7 @@ pub fn normalize(input: &str) -> Result<String, String> {
             other => other,
         };
         if !ALPHABET.contains(c) {
-            return Err(format!(
-                "'{}' cannot appear in a license key",
-                char::from(*c)
-            ));
+            return Err(format!("'{}' cannot appear in a license key", char::from(*c)));
         }
     }
     let (data, check) = chars.split_at(DATA_CHARS);
@@ -102,10 +92,7 @@ mod tests {
         assert_eq!(a.len(), "AISLE-XXXX-XXXX-XXXX-XXXX-XXXX".len());
         assert_eq!(normalize(&a).unwrap(), a);
         // Forgiving reading: lower case, no dashes, no prefix.
-        let sloppy = a
-            .trim_start_matches("AISLE-")
-            .replace('-', " ")
-            .to_lowercase();
+        let sloppy = a.trim_start_matches("AISLE-").replace('-', " ").to_lowercase();
         assert_eq!(normalize(&sloppy).unwrap(), a);
     }
 

@@ -47,12 +47,7 @@ pub fn unix_now() -> i64 {
 
 impl License {
     /// `public_key`: base64 Ed25519 key; `None` trusts the key compiled into this build.
-    pub fn verify(
-        token: &str,
-        site_url: &str,
-        public_key: Option<&str>,
-        now: Option<i64>,
-    ) -> Result<Self, LicenseError> {
+    pub fn verify(token: &str, site_url: &str, public_key: Option<&str>, now: Option<i64>) -> Result<Self, LicenseError> {
         let key = match public_key {
             Some(k) => token::cached_public_key(k)?,
             None => token::vendor_public_key()?,
@@ -64,17 +59,9 @@ impl License {
         })?;
         let development = site::is_development_host(&host);
         if !development && !site::host_matches(&payload.site, &host) {
-            return Err(LicenseError::WrongSite {
-                licensed: payload.site,
-                actual: host,
-            });
+            return Err(LicenseError::WrongSite { licensed: payload.site, actual: host });
         }
-        Ok(Self {
-            payload,
-            host,
-            development,
-            now,
-        })
+        Ok(Self { payload, host, development, now })
     }
 
     fn now(&self) -> i64 {

@@ -34,9 +34,7 @@ fn round_trip_and_status_over_time() {
     let token = encode(&claims("example.com"), &k).unwrap();
     let pk = pubkey(&k);
     let c = claims("example.com");
-    let at = |now| {
-        License::verify(&token, "https://www.Example.com/shop", Some(&pk), Some(now)).unwrap()
-    };
+    let at = |now| License::verify(&token, "https://www.Example.com/shop", Some(&pk), Some(now)).unwrap();
     assert_eq!(at(c.iat).status(), Status::Active);
     assert!(at(c.iat).has("ai"));
     assert!(!at(c.iat).has("nope"));
@@ -76,33 +74,18 @@ fn tampering_and_bad_keys() {
     for i in 0..token.len() {
         let mut bytes = token.clone().into_bytes();
         bytes[i] ^= 0x01;
-        let Ok(t) = String::from_utf8(bytes) else {
-            continue;
-        };
+        let Ok(t) = String::from_utf8(bytes) else { continue };
         let err = License::verify(&t, "example.com", Some(&pk), None).unwrap_err();
-        assert!(
-            matches!(err.reason(), "bad_signature" | "malformed"),
-            "byte {i}: {err}"
-        );
+        assert!(matches!(err.reason(), "bad_signature" | "malformed"), "byte {i}: {err}");
     }
     let other = pubkey(&SigningKey::from_bytes(&[8u8; 32]));
-    assert_eq!(
-        License::verify(&token, "example.com", Some(&other), None)
-            .unwrap_err()
-            .reason(),
-        "bad_signature"
-    );
+    assert_eq!(License::verify(&token, "example.com", Some(&other), None).unwrap_err().reason(), "bad_signature");
     for bad in ["", "abc", "AAAA", &STANDARD.encode([0u8; 32])] {
         let err = License::verify(&token, "example.com", Some(bad), None).unwrap_err();
         assert_eq!(err.reason(), "bad_key", "{bad:?}: {err}");
     }
     for bad in ["", ".", "a.b", &format!("{token}.x"), &"A".repeat(20_000)] {
-        assert_eq!(
-            License::verify(bad, "example.com", Some(&pk), None)
-                .unwrap_err()
-                .reason(),
-            "malformed"
-        );
+        assert_eq!(License::verify(bad, "example.com", Some(&pk), None).unwrap_err().reason(), "malformed");
     }
 }
 
@@ -148,11 +131,7 @@ fn activate_refuses_bad_input_before_any_network_call() {
     let good: &'static str = Box::leak(good.into_boxed_str());
     // An unroutable server would time out; malformed input must fail first.
     for r in [
-        req(
-            "AISLE-0000-0000-0000-0000-0000",
-            "example.com",
-            "http://10.255.255.1",
-        ),
+        req("AISLE-0000-0000-0000-0000-0000", "example.com", "http://10.255.255.1"),
         req(good, "", "http://10.255.255.1"),
         req(good, "example.com", "ftp://x"),
         req(good, "example.com", "not a url"),

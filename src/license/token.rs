@@ -3,9 +3,7 @@ use std::sync::{Mutex, OnceLock};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use ed25519_dalek::{
-    Signature, Signer, SigningKey, VerifyingKey, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH,
-};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH};
 use serde::{Deserialize, Serialize};
 
 use super::site::normalize_pattern;
@@ -38,10 +36,7 @@ impl Payload {
     pub fn validate(&self) -> Result<(), LicenseError> {
         let bad = |m: &str| Err(LicenseError::Malformed(m.to_owned()));
         if self.v != TOKEN_VERSION {
-            return Err(LicenseError::Malformed(format!(
-                "unsupported token version {}",
-                self.v
-            )));
+            return Err(LicenseError::Malformed(format!("unsupported token version {}", self.v)));
         }
         if self.lid.is_empty() || self.lid.len() > 128 {
             return bad("license id must be 1 to 128 bytes");
@@ -52,9 +47,7 @@ impl Payload {
         if normalize_pattern(&self.site).as_deref() != Some(self.site.as_str()) {
             return bad("site must be a lower-case host or *.host");
         }
-        if self.features.len() > MAX_FEATURES
-            || self.features.iter().any(|f| f.is_empty() || f.len() > 64)
-        {
+        if self.features.len() > MAX_FEATURES || self.features.iter().any(|f| f.is_empty() || f.len() > 64) {
             return bad("features must be at most 64 names of 1 to 64 bytes");
         }
         // Years 1970..=9999: keeps every date computation far from overflow.
@@ -81,15 +74,13 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, LicenseError> {
         .decode(text)
         .or_else(|_| URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')))
         .map_err(|_| LicenseError::BadKey("the public key is not base64".into()))?;
-    let bytes: [u8; PUBLIC_KEY_LENGTH] = raw.try_into().map_err(|_| {
-        LicenseError::BadKey("the public key must be 32 bytes (44 base64 characters)".into())
-    })?;
+    let bytes: [u8; PUBLIC_KEY_LENGTH] = raw
+        .try_into()
+        .map_err(|_| LicenseError::BadKey("the public key must be 32 bytes (44 base64 characters)".into()))?;
     let key = VerifyingKey::from_bytes(&bytes)
         .map_err(|_| LicenseError::BadKey("the public key is not a valid Ed25519 point".into()))?;
     if key.is_weak() {
-        return Err(LicenseError::BadKey(
-            "the public key is a weak (small-order) Ed25519 point".into(),
-        ));
+        return Err(LicenseError::BadKey("the public key is a weak (small-order) Ed25519 point".into()));
     }
     Ok(key)
 }
@@ -97,8 +88,7 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, LicenseError> {
 /// The public key compiled into this build (see build.rs), parsed once.
 pub fn vendor_public_key() -> Result<VerifyingKey, LicenseError> {
     static KEY: OnceLock<Result<VerifyingKey, LicenseError>> = OnceLock::new();
-    KEY.get_or_init(|| parse_public_key(VENDOR_PUBLIC_KEY_B64))
-        .clone()
+    KEY.get_or_init(|| parse_public_key(VENDOR_PUBLIC_KEY_B64)).clone()
 }
 
 pub const VENDOR_PUBLIC_KEY_B64: &str = env!("AISLE_LICENSE_PUBLIC_KEY_B64");
@@ -110,9 +100,7 @@ pub const VENDOR_KEY_SOURCE: &str = env!("AISLE_LICENSE_KEY_SOURCE");
 /// much as a third of a verification.
 pub fn cached_public_key(text: &str) -> Result<VerifyingKey, LicenseError> {
     static LAST: Mutex<Option<(String, VerifyingKey)>> = Mutex::new(None);
-    let mut last = LAST
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut last = LAST.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some((t, k)) = last.as_ref() {
         if t == text {
             return Ok(*k);
@@ -134,21 +122,19 @@ pub fn decode(token: &str, key: &VerifyingKey) -> Result<Payload, LicenseError> 
 fn decode_claims(token: &str, key: &VerifyingKey) -> Result<Payload, LicenseError> {
     let token = token.trim();
     if token.len() > MAX_TOKEN_LEN {
-        return Err(LicenseError::Malformed(format!(
-            "token longer than {MAX_TOKEN_LEN} bytes"
-        )));
+        return Err(LicenseError::Malformed(format!("token longer than {MAX_TOKEN_LEN} bytes")));
     }
-    let (payload_b64, sig_b64) = token.split_once('.').ok_or_else(|| {
-        LicenseError::Malformed("expected two base64url parts separated by '.'".into())
-    })?;
+    let (payload_b64, sig_b64) = token
+        .split_once('.')
+        .ok_or_else(|| LicenseError::Malformed("expected two base64url parts separated by '.'".into()))?;
     // The strict engine refuses padding and non-canonical trailing bits, so
     // every distinct token text maps to distinct bytes.
     let payload = URL_SAFE_NO_PAD
         .decode(payload_b64)
         .map_err(|_| LicenseError::Malformed("payload is not base64url without padding".into()))?;
-    let sig = URL_SAFE_NO_PAD.decode(sig_b64).map_err(|_| {
-        LicenseError::Malformed("signature is not base64url without padding".into())
-    })?;
+    let sig = URL_SAFE_NO_PAD
+        .decode(sig_b64)
+        .map_err(|_| LicenseError::Malformed("signature is not base64url without padding".into()))?;
     let sig: [u8; SIGNATURE_LENGTH] = sig
         .try_into()
         .map_err(|_| LicenseError::Malformed("signature must be 64 bytes".into()))?;
@@ -166,9 +152,5 @@ pub fn encode(claims: &Payload, key: &SigningKey) -> Result<String, LicenseError
     claims.validate()?;
     let json = serde_json::to_vec(claims).map_err(|e| LicenseError::Malformed(e.to_string()))?;
     let sig = key.sign(&json);
-    Ok(format!(
-        "{}.{}",
-        URL_SAFE_NO_PAD.encode(&json),
-        URL_SAFE_NO_PAD.encode(sig.to_bytes())
-    ))
+    Ok(format!("{}.{}", URL_SAFE_NO_PAD.encode(&json), URL_SAFE_NO_PAD.encode(sig.to_bytes())))
 }

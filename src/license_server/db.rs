@@ -35,10 +35,7 @@ CREATE TABLE IF NOT EXISTS activations (
 #[derive(Debug, Error)]
 pub enum DbError {
     #[error("license database {path}: {source}")]
-    Sqlite {
-        path: String,
-        source: rusqlite::Error,
-    },
+    Sqlite { path: String, source: rusqlite::Error },
     #[error("{0}")]
     Invalid(String),
 }
@@ -102,30 +99,22 @@ pub struct Db {
 impl Db {
     /// Creates the schema if needed.
     pub fn open(path: &Path) -> Result<Self, DbError> {
-        let db = Self {
-            path: path.to_owned(),
-        };
+        let db = Self { path: path.to_owned() };
         let conn = db.connect()?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(|e| db.err(e))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| db.err(e))?;
         conn.execute_batch(SCHEMA).map_err(|e| db.err(e))?;
         Ok(db)
     }
 
     fn err(&self, source: rusqlite::Error) -> DbError {
-        DbError::Sqlite {
-            path: self.path.display().to_string(),
-            source,
-        }
+        DbError::Sqlite { path: self.path.display().to_string(), source }
     }
 
     fn connect(&self) -> Result<Connection, DbError> {
         let conn = Connection::open(&self.path).map_err(|e| self.err(e))?;
         // Writers queue behind BEGIN IMMEDIATE instead of failing with SQLITE_BUSY.
-        conn.busy_timeout(Duration::from_secs(15))
-            .map_err(|e| self.err(e))?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(|e| self.err(e))?;
+        conn.busy_timeout(Duration::from_secs(15)).map_err(|e| self.err(e))?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| self.err(e))?;
         Ok(conn)
     }
 
@@ -137,22 +126,17 @@ impl Db {
             return Err(DbError::Invalid("plan must be 1 to 64 bytes".into()));
         }
         if new.features.iter().any(|f| f.is_empty() || f.len() > 64) || new.features.len() > 64 {
-            return Err(DbError::Invalid(
-                "features must be at most 64 names of 1 to 64 bytes".into(),
-            ));
+            return Err(DbError::Invalid("features must be at most 64 names of 1 to 64 bytes".into()));
         }
         if new.grace_days > crate::license::token::MAX_GRACE_DAYS {
             return Err(DbError::Invalid("grace days must be at most 365".into()));
         }
         let mut id = [0u8; 8];
         rand::rngs::OsRng.fill_bytes(&mut id);
-        let id: String = std::iter::once("lic_".to_owned())
-            .chain(id.iter().map(|b| format!("{b:02x}")))
-            .collect();
+        let id: String = std::iter::once("lic_".to_owned()).chain(id.iter().map(|b| format!("{b:02x}"))).collect();
         let key = crate::license::license_key::generate();
         let expires_at = now + i64::from(new.days) * 86_400;
-        let features =
-            serde_json::to_string(&new.features).map_err(|e| DbError::Invalid(e.to_string()))?;
+        let features = serde_json::to_string(&new.features).map_err(|e| DbError::Invalid(e.to_string()))?;
         let conn = self.connect()?;
         conn.execute(
             "INSERT INTO licenses (id, license_key, plan, features, seats, grace_days, created_at, expires_at)
@@ -160,8 +144,7 @@ impl Db {
             params![id, key, new.plan, features, new.seats, new.grace_days, now, expires_at],
         )
         .map_err(|e| self.err(e))?;
-        self.find(&conn, &key)?
-            .ok_or_else(|| DbError::Invalid("the new license vanished".into()))
+        self.find(&conn, &key)?.ok_or_else(|| DbError::Invalid("the new license vanished".into()))
     }
 
     fn find(&self, conn: &Connection, key: &str) -> Result<Option<LicenseRecord>, DbError> {
@@ -187,13 +170,9 @@ impl Db {
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let Some(mut record) = row else {
-            return Ok(None);
-        };
+        let Some(mut record) = row else { return Ok(None) };
         let mut stmt = conn
-            .prepare(
-                "SELECT site FROM activations WHERE license_id = ?1 ORDER BY activated_at, site",
-            )
+            .prepare("SELECT site FROM activations WHERE license_id = ?1 ORDER BY activated_at, site")
             .map_err(|e| self.err(e))?;
         record.sites = stmt
             .query_map([&record.id], |r| r.get(0))
@@ -216,9 +195,7 @@ impl Db {
             .and_then(Iterator::collect)
             .map_err(|e| self.err(e))?;
         drop(stmt);
-        keys.iter()
-            .filter_map(|k| self.find(&conn, k).transpose())
-            .collect()
+        keys.iter().filter_map(|k| self.find(&conn, k).transpose()).collect()
     }
 
     /// Revokes a license: no new activation, no token refresh. `false` if unknown.
@@ -237,10 +214,7 @@ impl Db {
     pub fn set_expiry(&self, key: &str, expires_at: i64) -> Result<bool, DbError> {
         let conn = self.connect()?;
         let n = conn
-            .execute(
-                "UPDATE licenses SET expires_at = ?2 WHERE license_key = ?1",
-                params![key, expires_at],
-            )
+            .execute("UPDATE licenses SET expires_at = ?2 WHERE license_key = ?1", params![key, expires_at])
             .map_err(|e| self.err(e))?;
         Ok(n == 1)
     }
@@ -248,19 +222,10 @@ impl Db {
     /// Takes a seat for `site` (a normalized host), or re-uses the one it holds.
     /// Development hosts are served without taking a seat: the extension
     /// accepts them offline anyway.
-    pub fn activate(
-        &self,
-        key: &str,
-        site: &str,
-        now: i64,
-    ) -> Result<Result<LicenseRecord, Refusal>, DbError> {
+    pub fn activate(&self, key: &str, site: &str, now: i64) -> Result<Result<LicenseRecord, Refusal>, DbError> {
         let mut conn = self.connect()?;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| self.err(e))?;
-        let Some(record) = self.find(&tx, key)? else {
-            return Ok(Err(Refusal::UnknownKey));
-        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| self.err(e))?;
+        let Some(record) = self.find(&tx, key)? else { return Ok(Err(Refusal::UnknownKey)) };
         if record.revoked_at.is_some() {
             return Ok(Err(Refusal::Revoked));
         }
@@ -292,17 +257,10 @@ impl Db {
     /// Frees the seat `site` holds. `Ok(Ok(false))` when it held none.
     pub fn deactivate(&self, key: &str, site: &str) -> Result<Result<bool, Refusal>, DbError> {
         let mut conn = self.connect()?;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| self.err(e))?;
-        let Some(record) = self.find(&tx, key)? else {
-            return Ok(Err(Refusal::UnknownKey));
-        };
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| self.err(e))?;
+        let Some(record) = self.find(&tx, key)? else { return Ok(Err(Refusal::UnknownKey)) };
         let n = tx
-            .execute(
-                "DELETE FROM activations WHERE license_id = ?1 AND site = ?2",
-                params![record.id, site],
-            )
+            .execute("DELETE FROM activations WHERE license_id = ?1 AND site = ?2", params![record.id, site])
             .map_err(|e| self.err(e))?;
         tx.commit().map_err(|e| self.err(e))?;
         Ok(Ok(n == 1))

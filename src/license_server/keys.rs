@@ -19,12 +19,9 @@ pub fn generate(path: &Path) -> Result<SigningKey, String> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| {
-        format!(
-            "cannot create {} (an existing key is never overwritten): {e}",
-            path.display()
-        )
-    })?;
+    let mut file = options
+        .open(path)
+        .map_err(|e| format!("cannot create {} (an existing key is never overwritten): {e}", path.display()))?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -33,19 +30,14 @@ pub fn generate(path: &Path) -> Result<SigningKey, String> {
 
 pub fn load(path: &Path) -> Result<SigningKey, String> {
     let text = Zeroizing::new(
-        std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read key file {}: {e}", path.display()))?,
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read key file {}: {e}", path.display()))?,
     );
     let line = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
         .ok_or_else(|| format!("{} holds no key", path.display()))?;
-    let raw = Zeroizing::new(
-        STANDARD
-            .decode(line)
-            .map_err(|_| format!("{}: the key is not base64", path.display()))?,
-    );
+    let raw = Zeroizing::new(STANDARD.decode(line).map_err(|_| format!("{}: the key is not base64", path.display()))?);
     let seed: [u8; 32] = raw
         .as_slice()
         .try_into()

@@ -44,20 +44,12 @@ struct ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(json!({ "error": self.reason, "message": self.message })),
-        )
-            .into_response()
+        (self.status, Json(json!({ "error": self.reason, "message": self.message }))).into_response()
     }
 }
 
 fn error(status: StatusCode, reason: &'static str, message: impl Into<String>) -> ApiError {
-    ApiError {
-        status,
-        reason,
-        message: message.into(),
-    }
+    ApiError { status, reason, message: message.into() }
 }
 
 fn refusal(r: &Refusal) -> ApiError {
@@ -75,47 +67,27 @@ fn parse(body: Result<Bytes, BytesRejection>) -> Result<(String, String), ApiErr
     let body = body.map_err(|rej| {
         let status = rej.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
-            error(
-                status,
-                "too_large",
-                format!("the request body is limited to {MAX_BODY_BYTES} bytes"),
-            )
+            error(status, "too_large", format!("the request body is limited to {MAX_BODY_BYTES} bytes"))
         } else {
             error(status, "bad_request", rej.body_text())
         }
     })?;
     let req: SiteRequest = serde_json::from_slice(&body).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            "bad_json",
-            format!("expected {{\"license_key\": \"…\", \"site\": \"…\"}}: {e}"),
-        )
+        error(StatusCode::BAD_REQUEST, "bad_json", format!("expected {{\"license_key\": \"…\", \"site\": \"…\"}}: {e}"))
     })?;
     let key = license_key::normalize(&req.license_key)
         .map_err(|m| error(StatusCode::BAD_REQUEST, "malformed_key", m))?;
     let host = site::normalize_host(&req.site)
         .filter(|h| !h.contains('*'))
-        .ok_or_else(|| {
-            error(
-                StatusCode::BAD_REQUEST,
-                "bad_site",
-                "site must be a host or a site URL",
-            )
-        })?;
+        .ok_or_else(|| error(StatusCode::BAD_REQUEST, "bad_site", "site must be a host or a site URL"))?;
     Ok((key, host))
 }
 
 /// Runs blocking SQLite work off the async workers.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(|_| {
-        error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "the request handler failed",
-        )
-    })
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| error(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the request handler failed"))
 }
 
 async fn activate(
@@ -137,9 +109,7 @@ async fn activate(
             return Err(refusal(&Refusal::Internal));
         }
     };
-    let exp = record
-        .expires_at
-        .min(now + i64::from(state.token_days) * 86_400);
+    let exp = record.expires_at.min(now + i64::from(state.token_days) * 86_400);
     let claims = Payload {
         v: token::TOKEN_VERSION,
         lid: record.id.clone(),
@@ -152,12 +122,7 @@ async fn activate(
     };
     match token::encode(&claims, &state.key) {
         Ok(token) => {
-            eprintln!(
-                "activate {host}: {} ({}/{} seats)",
-                record.id,
-                record.sites.len(),
-                record.seats
-            );
+            eprintln!("activate {host}: {} ({}/{} seats)", record.id, record.sites.len(), record.seats);
             Ok(Json(json!({
                 "token": token,
                 "license_id": record.id,
@@ -170,11 +135,7 @@ async fn activate(
             }))
             .into_response())
         }
-        Err(e) => Err(error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            e.to_string(),
-        )),
+        Err(e) => Err(error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())),
     }
 }
 
@@ -205,11 +166,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         .route("/v1/deactivate", post(deactivate))
         .route("/v1/health", get(health))
         .method_not_allowed_fallback(|| async {
-            error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "see the aisle-license README for the API",
-            )
+            error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "see the aisle-license README for the API")
         })
         .fallback(|| async { error(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -222,7 +179,5 @@ pub async fn serve(
     state: Arc<ServerState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
 }

@@ -31,9 +31,7 @@ fn per_process<T, E>(
     make: impl FnOnce() -> Result<T, E>,
 ) -> Result<Arc<T>, E> {
     let pid = std::process::id();
-    let mut guard = slot
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut guard = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(existing) = guard.as_ref() {
         if existing.pid == pid {
             return Ok(Arc::clone(&existing.value));
@@ -45,10 +43,7 @@ fn per_process<T, E>(
         std::mem::forget(stale);
     }
     let value = Arc::new(make()?);
-    *guard = Some(PerProcess {
-        pid,
-        value: Arc::clone(&value),
-    });
+    *guard = Some(PerProcess { pid, value: Arc::clone(&value) });
     Ok(value)
 }
 

@@ -26,8 +26,7 @@ pub struct PhpAiClient {
 #[php_impl]
 impl PhpAiClient {
     pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
-        let options = Options::from_json(&table_to_json(options, 0, false).map_err(to_php)?)
-            .map_err(to_php)?;
+        let options = Options::from_json(&table_to_json(options, 0, false).map_err(to_php)?).map_err(to_php)?;
         // Built here, in the worker (objects never exist before PHP-FPM forks).
         let client = ai::http_client(&options).map_err(to_php)?;
         Ok(Self { options, client })
@@ -44,12 +43,9 @@ impl PhpAiClient {
         tools: Option<&ZendHashTable>,
         onDelta: Option<ZendCallable>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        let messages = ai::parse_messages(&table_to_json(messages, 0, false).map_err(to_php)?)
-            .map_err(to_php)?;
+        let messages = ai::parse_messages(&table_to_json(messages, 0, false).map_err(to_php)?).map_err(to_php)?;
         let tools = match tools {
-            Some(t) => {
-                ai::parse_tools(&table_to_json(t, 0, false).map_err(to_php)?).map_err(to_php)?
-            }
+            Some(t) => ai::parse_tools(&table_to_json(t, 0, false).map_err(to_php)?).map_err(to_php)?,
             None => Vec::new(),
         };
         if keyEnvelope.trim().is_empty() {
@@ -61,33 +57,14 @@ impl PhpAiClient {
             .map_err(|e| to_php(AiError::NoKey(format!("cannot decrypt the AI key: {e}"))))?;
         let key = Zeroizing::new(
             std::str::from_utf8(&plain)
-                .map_err(|_| {
-                    to_php(AiError::NoKey(
-                        "the decrypted AI key is not UTF-8 text".into(),
-                    ))
-                })?
+                .map_err(|_| to_php(AiError::NoKey("the decrypted AI key is not UTF-8 text".into())))?
                 .to_owned(),
         );
         drop(plain);
 
-        let mut call = |delta: &str| {
-            onDelta
-                .as_ref()
-                .is_some_and(|cb| cb.try_call(vec![&delta]).is_ok())
-        };
-        let on_delta: Option<&mut dyn FnMut(&str) -> bool> = if onDelta.is_some() {
-            Some(&mut call)
-        } else {
-            None
-        };
-        match ai::chat(
-            &self.options,
-            &self.client,
-            key,
-            &messages,
-            &tools,
-            on_delta,
-        ) {
+        let mut call = |delta: &str| onDelta.as_ref().is_some_and(|cb| cb.try_call(vec![&delta]).is_ok());
+        let on_delta: Option<&mut dyn FnMut(&str) -> bool> = if onDelta.is_some() { Some(&mut call) } else { None };
+        match ai::chat(&self.options, &self.client, key, &messages, &tools, on_delta) {
             Ok(result) => result_to_php(result),
             // The callable threw: return and let the engine raise its exception unchanged.
             Err(AiError::Cancelled) if ExecutorGlobals::has_exception() => Ok(ZendHashTable::new()),
@@ -122,9 +99,7 @@ fn zval_to_json(z: &Zval, depth: usize) -> Result<Value, AiError> {
         return Ok(Value::from(n));
     }
     if let Some(f) = z.double() {
-        return Number::from_f64(f)
-            .map(Value::Number)
-            .ok_or_else(|| AiError::BadRequest("NAN and INF are not JSON".into()));
+        return Number::from_f64(f).map(Value::Number).ok_or_else(|| AiError::BadRequest("NAN and INF are not JSON".into()));
     }
     if let Some(s) = z.zend_str() {
         return s
@@ -139,9 +114,9 @@ fn zval_to_json(z: &Zval, depth: usize) -> Result<Value, AiError> {
     // even when empty, e.g. a tool schema's `"properties": {}`.
     if let Some(obj) = z.object() {
         if std::ptr::eq(obj.get_class_entry(), ext_php_rs::zend::ce::stdclass()) {
-            let props = obj.get_properties().map_err(|_| {
-                AiError::BadRequest("cannot read the properties of a stdClass".into())
-            })?;
+            let props = obj
+                .get_properties()
+                .map_err(|_| AiError::BadRequest("cannot read the properties of a stdClass".into()))?;
             return table_to_json(props, depth + 1, true);
         }
     }
@@ -153,16 +128,10 @@ fn zval_to_json(z: &Zval, depth: usize) -> Result<Value, AiError> {
 /// A list (keys 0..n-1) becomes a JSON array, anything else (or a stdClass) an object.
 fn table_to_json(t: &ZendHashTable, depth: usize, as_object: bool) -> Result<Value, AiError> {
     if depth > MAX_DEPTH {
-        return Err(AiError::BadRequest(format!(
-            "arrays nested deeper than {MAX_DEPTH} levels"
-        )));
+        return Err(AiError::BadRequest(format!("arrays nested deeper than {MAX_DEPTH} levels")));
     }
     if !as_object && t.has_sequential_keys() {
-        return t
-            .values()
-            .map(|v| zval_to_json(v, depth))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array);
+        return t.values().map(|v| zval_to_json(v, depth)).collect::<Result<Vec<_>, _>>().map(Value::Array);
     }
     let mut m = Map::new();
     for (k, v) in t {
@@ -218,14 +187,8 @@ fn result_to_php(r: ai::ChatResult) -> PhpResult<ZBox<ZendHashTable>> {
         calls.push(call)?;
     }
     let mut usage = ZendHashTable::new();
-    usage.insert(
-        "input_tokens",
-        i64::try_from(r.input_tokens).unwrap_or(i64::MAX),
-    )?;
-    usage.insert(
-        "output_tokens",
-        i64::try_from(r.output_tokens).unwrap_or(i64::MAX),
-    )?;
+    usage.insert("input_tokens", i64::try_from(r.input_tokens).unwrap_or(i64::MAX))?;
+    usage.insert("output_tokens", i64::try_from(r.output_tokens).unwrap_or(i64::MAX))?;
     let mut out = ZendHashTable::new();
     out.insert("text", r.text)?;
     out.insert("tool_calls", calls)?;

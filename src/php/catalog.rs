@@ -2,16 +2,16 @@
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::convert::IntoZval;
 use ext_php_rs::exception::PhpException;
-use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::flags::DataType;
+use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 
 use super::errors::{exception, CatalogException, CATALOG_REASONS};
 use crate::catalog::{
-    input_error, Catalog, CatalogError, FrozenLines, InputError, Key, Options, ProductError,
-    ProductId, Value, MAX_DEPTH, MAX_STRING_BYTES,
+    input_error, Catalog, CatalogError, FrozenLines, InputError, Key, Options, ProductError, ProductId, Value, MAX_DEPTH,
+    MAX_STRING_BYTES,
 };
 use crate::memory::Region;
 use bumpalo::Bump;
@@ -67,11 +67,7 @@ pub fn to_value<'a>(z: &'a Zval, depth: usize, arena: &'a Bump) -> Result<Value<
             Some(ht) => array_value(ht, depth, arena),
             None => Err(InputError::Unsupported("array")),
         },
-        _ => Err(InputError::Unsupported(if z.is_object() {
-            "object"
-        } else {
-            "resource"
-        })),
+        _ => Err(InputError::Unsupported(if z.is_object() { "object" } else { "resource" })),
     }
 }
 
@@ -88,11 +84,7 @@ fn is_undef(z: &Zval) -> bool {
 /// Reads the array's storage directly instead of through the engine's
 /// iterator API: four engine calls and a refcounted key copy per element were
 /// ~10% of `addMany`, and string keys can be borrowed like string values.
-fn array_value<'a>(
-    ht: &'a ZendHashTable,
-    depth: usize,
-    arena: &'a Bump,
-) -> Result<Value<'a>, InputError> {
+fn array_value<'a>(ht: &'a ZendHashTable, depth: usize, arena: &'a Bump) -> Result<Value<'a>, InputError> {
     let capacity = ht.nNumOfElements as usize;
     let used = ht.nNumUsed as usize;
     // SAFETY: `ht` is a live array borrowed for the whole call, and nothing
@@ -143,8 +135,7 @@ fn array_value<'a>(
             entries.push((key, to_value(z, depth + 1, arena)?));
         }
         if sequential {
-            let items =
-                bumpalo::collections::Vec::from_iter_in(entries.iter().map(|(_, v)| *v), arena);
+            let items = bumpalo::collections::Vec::from_iter_in(entries.iter().map(|(_, v)| *v), arena);
             return Ok(Value::List(items.into_bump_slice()));
         }
         Ok(Value::Map(entries.into_bump_slice()))
@@ -161,11 +152,7 @@ unsafe impl Sync for Product<'_> {}
 
 fn read_product<'a>(product: &'a Zval, arena: &'a Bump) -> Result<Value<'a>, ProductError> {
     to_value(product, 1, arena).map_err(|e| {
-        let id = product
-            .dereference()
-            .array()
-            .and_then(|ht| find_str_key(ht, b"id"))
-            .and_then(|z| to_value(z, 2, arena).ok());
+        let id = product.dereference().array().and_then(|ht| find_str_key(ht, b"id")).and_then(|z| to_value(z, 2, arena).ok());
         input_error(id, &e)
     })
 }
@@ -180,12 +167,10 @@ fn find_str_key<'a>(ht: &'a ZendHashTable, key: &[u8]) -> Option<&'a Zval> {
             return None;
         }
         let base = ht.__bindgen_anon_1.arData;
-        (0..ht.nNumUsed as usize)
-            .map(|i| &*base.add(i))
-            .find_map(|bucket| {
-                let k = bucket.key.as_ref()?;
-                (!is_undef(&bucket.val) && k.as_bytes() == key).then_some(&bucket.val)
-            })
+        (0..ht.nNumUsed as usize).map(|i| &*base.add(i)).find_map(|bucket| {
+            let k = bucket.key.as_ref()?;
+            (!is_undef(&bucket.val) && k.as_bytes() == key).then_some(&bucket.val)
+        })
     }
 }
 
@@ -196,9 +181,7 @@ fn options(ht: Option<&ZendHashTable>) -> PhpResult<Options> {
     while let Some((key, val)) = iter.next_zval() {
         let key = String::from_utf8_lossy(&key_bytes(&key)).into_owned();
         let count = |v: &Zval| {
-            v.long()
-                .and_then(|n| usize::try_from(n).ok())
-                .ok_or_else(|| invalid(format!("option '{key}' must be a non-negative int")))
+            v.long().and_then(|n| usize::try_from(n).ok()).ok_or_else(|| invalid(format!("option '{key}' must be a non-negative int")))
         };
         match key.as_str() {
             "max_description_chars" => opts.max_description_chars = count(val)?,
@@ -236,16 +219,13 @@ pub struct PhpCatalog {
 impl PhpCatalog {
     #[php(optional = options)]
     pub fn __construct(options: Option<&ZendHashTable>) -> PhpResult<Self> {
-        Ok(Self {
-            inner: Catalog::new(self::options(options)?)?,
-        })
+        Ok(Self { inner: Catalog::new(self::options(options)?)? })
     }
 
     /// Adds (or replaces, by id) products; returns how many were accepted.
     pub fn add_many(&mut self, products: &ZendHashTable) -> i64 {
         let items: Vec<Product<'_>> = products.values().map(Product).collect();
-        self.inner
-            .add_all(&items, |p, arena| read_product(p.0, arena)) as i64
+        self.inner.add_all(&items, |p, arena| read_product(p.0, arena)) as i64
     }
 
     pub fn errors(&self) -> PhpResult<ZBox<ZendHashTable>> {
@@ -275,8 +255,7 @@ impl PhpCatalog {
     }
 
     pub fn hashes(&self) -> PhpResult<ZBox<ZendHashTable>> {
-        let mut ht =
-            ZendHashTable::with_capacity(u32::try_from(self.inner.len()).unwrap_or(u32::MAX));
+        let mut ht = ZendHashTable::with_capacity(u32::try_from(self.inner.len()).unwrap_or(u32::MAX));
         for (id, hash) in self.inner.hashes() {
             ht.insert(id, hash)?;
         }
@@ -287,12 +266,8 @@ impl PhpCatalog {
         let mut previous = Vec::with_capacity(previousHashes.len());
         let mut iter = Iter::new(previousHashes);
         while let Some((key, val)) = iter.next_zval() {
-            let id = key
-                .long()
-                .ok_or_else(|| invalid("previousHashes must map product ids (int) to hashes"))?;
-            let hash = val
-                .str()
-                .ok_or_else(|| invalid(format!("previousHashes[{id}] must be a hex string")))?;
+            let id = key.long().ok_or_else(|| invalid("previousHashes must map product ids (int) to hashes"))?;
+            let hash = val.str().ok_or_else(|| invalid(format!("previousHashes[{id}] must be a hex string")))?;
             previous.push((id, hash.to_owned()));
         }
         let diff = self.inner.diff(&previous);
@@ -313,12 +288,7 @@ impl PhpCatalog {
 
     pub fn batches(&mut self, maxBytes: i64) -> PhpResult<Vec<String>> {
         let max = usize::try_from(maxBytes).map_err(|_| invalid("maxBytes must be at least 1"))?;
-        Ok(self
-            .inner
-            .batches(max)?
-            .into_iter()
-            .map(ndjson_string)
-            .collect())
+        Ok(self.inner.batches(max)?.into_iter().map(ndjson_string).collect())
     }
 
     pub fn write_index(&self, dir: &str) -> PhpResult<()> {
@@ -414,11 +384,7 @@ impl FrozenLines for EngineLines {
             (*ptr).h = 0;
             (*ptr).len = len;
             *(*ptr).val.as_mut_ptr().cast::<u8>().add(len) = 0;
-            Self {
-                _owner: ZBox::from_raw(ptr),
-                raw: ptr,
-                filled: 0,
-            }
+            Self { _owner: ZBox::from_raw(ptr), raw: ptr, filled: 0 }
         }
     }
 

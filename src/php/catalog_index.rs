@@ -21,11 +21,7 @@ fn number(key: &str, v: &Zval) -> PhpResult<Option<f64>> {
         return Ok(None);
     }
     #[allow(clippy::cast_precision_loss)]
-    let n = v
-        .long()
-        .map(|i| i as f64)
-        .or_else(|| v.double())
-        .or_else(|| v.str().and_then(|s| s.trim().parse().ok()));
+    let n = v.long().map(|i| i as f64).or_else(|| v.double()).or_else(|| v.str().and_then(|s| s.trim().parse().ok()));
     match n {
         Some(n) if n.is_finite() => Ok(Some(n)),
         _ => Err(invalid(format!("filter '{key}' must be a number"))),
@@ -43,10 +39,7 @@ fn filters(ht: Option<&ZendHashTable>) -> PhpResult<Filters> {
                 f.in_stock = if val.dereference().is_null() {
                     None
                 } else {
-                    Some(
-                        val.bool()
-                            .ok_or_else(|| invalid("filter 'in_stock' must be a bool".into()))?,
-                    )
+                    Some(val.bool().ok_or_else(|| invalid("filter 'in_stock' must be a bool".into()))?)
                 };
             }
             "price_min" => f.price_min = number(&key, val)?,
@@ -55,18 +48,10 @@ fn filters(ht: Option<&ZendHashTable>) -> PhpResult<Filters> {
                 f.category = if val.dereference().is_null() {
                     None
                 } else {
-                    Some(
-                        val.str()
-                            .ok_or_else(|| invalid("filter 'category' must be a string".into()))?
-                            .to_owned(),
-                    )
+                    Some(val.str().ok_or_else(|| invalid("filter 'category' must be a string".into()))?.to_owned())
                 };
             }
-            _ => {
-                return Err(invalid(
-                    "unknown filter (known: in_stock, price_min, price_max, category)".into(),
-                ))
-            }
+            _ => return Err(invalid("unknown filter (known: in_stock, price_min, price_max, category)".into())),
         }
     }
     Ok(f)
@@ -94,19 +79,12 @@ pub struct PhpCatalogIndex {
 impl PhpCatalogIndex {
     /// Cached per process; reopened when a writer swapped in a new index.
     pub fn open(dir: &str) -> PhpResult<Self> {
-        Ok(Self {
-            inner: SearchIndex::open(Path::new(dir))?,
-        })
+        Ok(Self { inner: SearchIndex::open(Path::new(dir))? })
     }
 
     #[php(defaults(limit = 5))]
     #[php(optional = limit)]
-    pub fn search(
-        &self,
-        query: BinarySlice<u8>,
-        limit: i64,
-        filters: Option<&ZendHashTable>,
-    ) -> PhpResult<ZBox<ZendHashTable>> {
+    pub fn search(&self, query: BinarySlice<u8>, limit: i64, filters: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
         let filters = self::filters(filters)?;
         // Any bytes are a query; invalid UTF-8 just finds less, it is not an error.
         let query = String::from_utf8_lossy(&query);

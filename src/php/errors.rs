@@ -16,50 +16,18 @@ use ext_php_rs::zend::ce;
 /// Reasons per exception class; code = class base + position + 1. Append only:
 /// codes are part of the public contract.
 pub const GENERAL_REASONS: (i32, &[&str]) = (0, &["invalid_argument", "internal"]);
-pub const VAULT_REASONS: (i32, &[&str]) = (
-    1000,
-    &[
-        "malformed",
-        "unknown_key",
-        "auth_failed",
-        "bad_key",
-        "no_key",
-    ],
-);
+pub const VAULT_REASONS: (i32, &[&str]) =
+    (1000, &["malformed", "unknown_key", "auth_failed", "bad_key", "no_key"]);
 pub const LICENSE_REASONS: (i32, &[&str]) = (
     2000,
-    &[
-        "malformed",
-        "bad_signature",
-        "wrong_site",
-        "network",
-        "timeout",
-        "rejected",
-        "invalid_response",
-        "bad_key",
-    ],
+    &["malformed", "bad_signature", "wrong_site", "network", "timeout", "rejected", "invalid_response", "bad_key"],
 );
-pub const CATALOG_REASONS: (i32, &[&str]) =
-    (3000, &["invalid_argument", "io", "index", "too_large"]);
-pub const AI_REASONS: (i32, &[&str]) = (
-    4000,
-    &[
-        "network",
-        "timeout",
-        "http_status",
-        "invalid_response",
-        "bad_request",
-        "no_key",
-    ],
-);
+pub const CATALOG_REASONS: (i32, &[&str]) = (3000, &["invalid_argument", "io", "index", "too_large"]);
+pub const AI_REASONS: (i32, &[&str]) =
+    (4000, &["network", "timeout", "http_status", "invalid_response", "bad_request", "no_key"]);
 
-const ALL_REASONS: [(i32, &[&str]); 5] = [
-    GENERAL_REASONS,
-    VAULT_REASONS,
-    LICENSE_REASONS,
-    CATALOG_REASONS,
-    AI_REASONS,
-];
+const ALL_REASONS: [(i32, &[&str]); 5] =
+    [GENERAL_REASONS, VAULT_REASONS, LICENSE_REASONS, CATALOG_REASONS, AI_REASONS];
 
 pub fn code_for(table: (i32, &[&str]), reason: &str) -> i32 {
     let (base, reasons) = table;
@@ -80,11 +48,7 @@ pub fn reason_for(code: i64) -> &'static str {
 }
 
 /// Builds a PHP exception of class `T` with the code of `reason` in `table`.
-pub fn exception<T: RegisteredClass>(
-    table: (i32, &[&str]),
-    reason: &str,
-    message: String,
-) -> PhpException {
+pub fn exception<T: RegisteredClass>(table: (i32, &[&str]), reason: &str, message: String) -> PhpException {
     PhpException::new(message, code_for(table, reason), T::get_metadata().ce())
 }
 
@@ -125,26 +89,10 @@ macro_rules! exception_class {
     };
 }
 
-exception_class!(
-    AisleException,
-    "Aisle\\Exception",
-    extends(ce = ce::exception, stub = "\\Exception")
-);
-exception_class!(
-    VaultException,
-    "Aisle\\VaultException",
-    extends(AisleException)
-);
-exception_class!(
-    LicenseException,
-    "Aisle\\LicenseException",
-    extends(AisleException)
-);
-exception_class!(
-    CatalogException,
-    "Aisle\\CatalogException",
-    extends(AisleException)
-);
+exception_class!(AisleException, "Aisle\\Exception", extends(ce = ce::exception, stub = "\\Exception"));
+exception_class!(VaultException, "Aisle\\VaultException", extends(AisleException));
+exception_class!(LicenseException, "Aisle\\LicenseException", extends(AisleException));
+exception_class!(CatalogException, "Aisle\\CatalogException", extends(AisleException));
 exception_class!(AiException, "Aisle\\AiException", extends(AisleException));
 
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {

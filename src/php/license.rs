@@ -15,8 +15,7 @@ pub struct PhpLicense {
 
 /// Tokens and URLs are text; invalid UTF-8 is the caller's input error, not a TypeError.
 fn text<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, LicenseError> {
-    std::str::from_utf8(bytes)
-        .map_err(|_| LicenseError::Malformed(format!("{what} is not UTF-8 text")))
+    std::str::from_utf8(bytes).map_err(|_| LicenseError::Malformed(format!("{what} is not UTF-8 text")))
 }
 
 #[php_impl]
@@ -28,9 +27,7 @@ impl PhpLicense {
         now: Option<i64>,
     ) -> PhpResult<Self> {
         let site = std::str::from_utf8(&siteUrl).unwrap_or("");
-        Ok(Self {
-            inner: License::verify(text(&token, "the token")?, site, publicKey.as_deref(), now)?,
-        })
+        Ok(Self { inner: License::verify(text(&token, "the token")?, site, publicKey.as_deref(), now)? })
     }
 
     #[php(defaults(timeoutMs = 5000))]
@@ -53,12 +50,7 @@ impl PhpLicense {
 
     /// Frees this site's seat on the license server; true if it held one.
     #[php(defaults(timeoutMs = 5000))]
-    pub fn deactivate(
-        serverUrl: &str,
-        licenseKey: &str,
-        siteUrl: &str,
-        timeoutMs: i64,
-    ) -> PhpResult<bool> {
+    pub fn deactivate(serverUrl: &str, licenseKey: &str, siteUrl: &str, timeoutMs: i64) -> PhpResult<bool> {
         let request = ActivateRequest {
             server_url: serverUrl,
             license_key: licenseKey,
@@ -130,10 +122,6 @@ impl PhpLicense {
 
 impl From<LicenseError> for PhpException {
     fn from(err: LicenseError) -> Self {
-        super::errors::exception::<super::errors::LicenseException>(
-            super::errors::LICENSE_REASONS,
-            err.reason(),
-            err.to_string(),
-        )
+        super::errors::exception::<super::errors::LicenseException>(super::errors::LICENSE_REASONS, err.reason(), err.to_string())
     }
 }

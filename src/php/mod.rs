@@ -29,11 +29,7 @@ extern "C" fn module_info(_module: *mut ModuleEntry) {
     info_table_row!("vault key source", source.describe());
     info_table_row!(
         "license public key",
-        format!(
-            "{} ({})",
-            crate::license::VENDOR_PUBLIC_KEY_B64,
-            crate::license::VENDOR_KEY_SOURCE
-        )
+        format!("{} ({})", crate::license::VENDOR_PUBLIC_KEY_B64, crate::license::VENDOR_KEY_SOURCE)
     );
     info_table_end!();
 }

@@ -23,51 +23,33 @@ impl PhpVault {
 
     #[php(defaults(keyId = String::from("k1")))]
     pub fn from_key(key32: BinarySlice<u8>, keyId: String) -> PhpResult<Self> {
-        Ok(Self {
-            inner: Vault::from_key(&key32, &keyId)?,
-        })
+        Ok(Self { inner: Vault::from_key(&key32, &keyId)? })
     }
 
     #[php(defaults(keyId = String::from("wp")))]
     pub fn from_secret(secret: BinarySlice<u8>, keyId: String) -> PhpResult<Self> {
-        Ok(Self {
-            inner: Vault::from_secret(&secret, &keyId)?,
-        })
+        Ok(Self { inner: Vault::from_secret(&secret, &keyId)? })
     }
 
     pub fn from_key_file(path: &str) -> PhpResult<Self> {
-        Ok(Self {
-            inner: Vault::from_key_file(path)?,
-        })
+        Ok(Self { inner: Vault::from_key_file(path)? })
     }
 
     pub fn from_environment() -> PhpResult<Self> {
         let env = std::env::var("AISLE_MASTER_KEY").ok();
         let key_file = ini::key_file();
-        Ok(Self {
-            inner: Vault::from_environment(env.as_deref(), key_file.as_deref())?,
-        })
+        Ok(Self { inner: Vault::from_environment(env.as_deref(), key_file.as_deref())? })
     }
 
     pub fn with_key(&self, key32: BinarySlice<u8>, keyId: String) -> PhpResult<Self> {
-        Ok(Self {
-            inner: self.inner.with_key(&key32, &keyId)?,
-        })
+        Ok(Self { inner: self.inner.with_key(&key32, &keyId)? })
     }
 
-    pub fn encrypt(
-        &self,
-        plaintext: BinarySlice<u8>,
-        context: BinarySlice<u8>,
-    ) -> PhpResult<String> {
+    pub fn encrypt(&self, plaintext: BinarySlice<u8>, context: BinarySlice<u8>) -> PhpResult<String> {
         Ok(self.inner.encrypt(&plaintext, &context)?)
     }
 
-    pub fn decrypt(
-        &self,
-        envelope: BinarySlice<u8>,
-        context: BinarySlice<u8>,
-    ) -> PhpResult<Binary<u8>> {
+    pub fn decrypt(&self, envelope: BinarySlice<u8>, context: BinarySlice<u8>) -> PhpResult<Binary<u8>> {
         let envelope = envelope_str(&envelope)?;
         let plaintext = self.inner.decrypt(envelope, &context)?;
         // The copy handed to PHP is PHP's to manage; ours is wiped on drop.
@@ -89,11 +71,7 @@ impl PhpVault {
 
     /// Every key id in the keyring, active first.
     pub fn key_ids(&self) -> Vec<String> {
-        self.inner
-            .key_ids()
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
+        self.inner.key_ids().into_iter().map(str::to_owned).collect()
     }
 }
 

@@ -15,10 +15,7 @@ fn valid_domain(domain: &str) -> bool {
     if labels.len() < 2 {
         return false;
     }
-    if labels
-        .iter()
-        .any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-'))
-    {
+    if labels.iter().any(|l| l.is_empty() || l.starts_with('-') || l.ends_with('-')) {
         return false;
     }
     let tld = labels[labels.len() - 1];

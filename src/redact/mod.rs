@@ -70,11 +70,7 @@ pub struct Kinds {
 }
 
 impl Kinds {
-    pub const ALL: Self = Self {
-        phone: true,
-        email: true,
-        card: true,
-    };
+    pub const ALL: Self = Self { phone: true, email: true, card: true };
 
     pub fn with(mut self, kind: Kind) -> Self {
         match kind {
@@ -130,11 +126,7 @@ pub fn redact(text: &str, kinds: Kinds) -> Redacted {
     for &(start, end) in &emails {
         number::find(text, from, start, kinds, &mut spans);
         if kinds.email {
-            spans.push(Span {
-                start,
-                end,
-                kind: Kind::Email,
-            });
+            spans.push(Span { start, end, kind: Kind::Email });
         }
         from = end;
     }
@@ -147,10 +139,7 @@ pub fn redact(text: &str, kinds: Kinds) -> Redacted {
     for span in spans {
         out.push_str(&text[last..span.start]);
         out.push_str(span.kind.placeholder());
-        found.push(Found {
-            kind: span.kind,
-            value: text[span.start..span.end].to_owned(),
-        });
+        found.push(Found { kind: span.kind, value: text[span.start..span.end].to_owned() });
         last = span.end;
     }
     out.push_str(&text[last..]);

@@ -38,33 +38,11 @@ fn is_sep(c: char) -> bool {
 }
 
 const MAX_SEP_CHARS: usize = 3;
-const CURRENCY: &[char] = &[
-    '$', '€', '£', '¥', '₹', '₽', '₺', '₩', '¢', '﷼', '₪', '₦', '₱',
-];
+const CURRENCY: &[char] = &['$', '€', '£', '¥', '₹', '₽', '₺', '₩', '¢', '﷼', '₪', '₦', '₱'];
 /// A number right after one of these words is an identifier, not a phone or card.
 const ID_WORDS: &[&str] = &[
-    "order",
-    "orders",
-    "sku",
-    "ean",
-    "upc",
-    "gtin",
-    "isbn",
-    "invoice",
-    "ref",
-    "reference",
-    "tracking",
-    "awb",
-    "model",
-    "part",
-    "item",
-    "id",
-    "serial",
-    "barcode",
-    "version",
-    "build",
-    "po",
-    "ticket",
+    "order", "orders", "sku", "ean", "upc", "gtin", "isbn", "invoice", "ref", "reference", "tracking",
+    "awb", "model", "part", "item", "id", "serial", "barcode", "version", "build", "po", "ticket",
 ];
 /// Words that link an identifier word to its number: "order no. 1234".
 const LINK_WORDS: &[&str] = &["no", "nr", "number", "num"];
@@ -111,12 +89,7 @@ pub(super) fn find(text: &str, from: usize, to: usize, kinds: Kinds, out: &mut V
                 continue;
             }
         };
-        let mut run = Run {
-            lead,
-            start: cs[i].0,
-            groups: Vec::new(),
-            seps: Vec::new(),
-        };
+        let mut run = Run { lead, start: cs[i].0, groups: Vec::new(), seps: Vec::new() };
         let mut j = if lead == Lead::None { i } else { i + 1 };
         loop {
             let gstart = j;
@@ -125,11 +98,7 @@ pub(super) fn find(text: &str, from: usize, to: usize, kinds: Kinds, out: &mut V
                 digits.push(d);
                 j += 1;
             }
-            run.groups.push(Group {
-                digits,
-                start: byte_at(gstart),
-                end: byte_at(j),
-            });
+            run.groups.push(Group { digits, start: byte_at(gstart), end: byte_at(j) });
             let mut k = j;
             while k < cs.len() && k - j < MAX_SEP_CHARS && is_sep(cs[k].1) {
                 k += 1;
@@ -157,10 +126,8 @@ fn classify_run(text: &str, run: &Run, kinds: Kinds, out: &mut Vec<Span>) {
         }
     }
     chunks.push((first, run.groups.len() - 1));
-    let chunk_digits: Vec<usize> = chunks
-        .iter()
-        .map(|&(a, b)| run.groups[a..=b].iter().map(|g| g.digits.len()).sum())
-        .collect();
+    let chunk_digits: Vec<usize> =
+        chunks.iter().map(|&(a, b)| run.groups[a..=b].iter().map(|g| g.digits.len()).sum()).collect();
     let last_chunk = chunks.len() - 1;
     let prefix_ok = prefix_ok(text, run);
     let suffix_ok = suffix_ok(text, run.groups[run.groups.len() - 1].end);
@@ -190,11 +157,7 @@ fn classify_run(text: &str, run: &Run, kinds: Kinds, out: &mut Vec<Span>) {
         }
         match matched {
             Some((b, kind, start)) => {
-                out.push(Span {
-                    start,
-                    end: run.groups[chunks[b].1].end,
-                    kind,
-                });
+                out.push(Span { start, end: run.groups[chunks[b].1].end, kind });
                 a = b + 1;
             }
             None => a += 1,
@@ -225,17 +188,8 @@ impl<'a> Sub<'a> {
         };
         let groups = &run.groups[ga..=gb];
         let seps = run.seps[ga..gb].iter().map(|&(s, e)| &text[s..e]).collect();
-        let digits = groups
-            .iter()
-            .flat_map(|g| g.digits.iter().copied())
-            .collect();
-        Self {
-            lead,
-            start,
-            groups,
-            seps,
-            digits,
-        }
+        let digits = groups.iter().flat_map(|g| g.digits.iter().copied()).collect();
+        Self { lead, start, groups, seps, digits }
     }
 
     fn classify(&self, kinds: Kinds, whole: bool) -> Option<Kind> {
@@ -250,16 +204,14 @@ impl<'a> Sub<'a> {
 
     fn is_card(&self) -> bool {
         let n = self.digits.len();
-        if self.lead != Lead::None || !(13..=19).contains(&n) || !(2..=6).contains(&self.digits[0])
-        {
+        if self.lead != Lead::None || !(13..=19).contains(&n) || !(2..=6).contains(&self.digits[0]) {
             return false;
         }
         let sep_ok = self.seps.iter().all(|s| *s == " " || *s == "-")
             && self.seps.windows(2).all(|w| w[0] == w[1]);
         let lens: Vec<usize> = self.groups.iter().map(|g| g.digits.len()).collect();
         let grouping_ok = lens.len() == 1
-            || (lens[..lens.len() - 1].iter().all(|&l| l == 4)
-                && (1..=4).contains(&lens[lens.len() - 1]))
+            || (lens[..lens.len() - 1].iter().all(|&l| l == 4) && (1..=4).contains(&lens[lens.len() - 1]))
             || lens == [4, 6, 5]
             || lens == [4, 6, 4];
         sep_ok && grouping_ok && luhn(&self.digits)
@@ -299,9 +251,7 @@ impl<'a> Sub<'a> {
             return true;
         }
         let same_single = self.seps.windows(2).all(|w| w[0] == w[1])
-            && self.seps.first().is_some_and(|s| {
-                s.chars().count() == 1 && s.chars().all(|c| c == '.' || is_space(c))
-            });
+            && self.seps.first().is_some_and(|s| s.chars().count() == 1 && s.chars().all(|c| c == '.' || is_space(c)));
         self.lead == Lead::None
             && self.digits[0] != 0
             && same_single
@@ -319,11 +269,7 @@ fn luhn(digits: &[u8]) -> bool {
             let d = u32::from(d);
             if i % 2 == 1 {
                 let x = d * 2;
-                if x > 9 {
-                    x - 9
-                } else {
-                    x
-                }
+                if x > 9 { x - 9 } else { x }
             } else {
                 d
             }
@@ -355,12 +301,8 @@ fn prefix_ok(text: &str, run: &Run) -> bool {
 fn after_id_word(before: &str) -> bool {
     let mut rest = before;
     for _ in 0..2 {
-        rest = rest.trim_end_matches(|c: char| {
-            c.is_whitespace() || matches!(c, ':' | '#' | '.' | '-' | '№')
-        });
-        let word_start = rest.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| {
-            i + rest[i..].chars().next().map_or(1, char::len_utf8)
-        });
+        rest = rest.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '#' | '.' | '-' | '№'));
+        let word_start = rest.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
         let word = rest[word_start..].to_lowercase();
         if ID_WORDS.contains(&word.as_str()) {
             return true;

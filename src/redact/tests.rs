@@ -1,19 +1,11 @@
 use super::*;
 
 fn found(text: &str) -> Vec<(&'static str, String)> {
-    redact(text, Kinds::ALL)
-        .found
-        .into_iter()
-        .map(|f| (f.kind.name(), f.value))
-        .collect()
+    redact(text, Kinds::ALL).found.into_iter().map(|f| (f.kind.name(), f.value)).collect()
 }
 
 fn one(kind: &'static str, text: &str, value: &str) {
-    assert_eq!(
-        found(text),
-        vec![(kind, value.to_owned())],
-        "input: {text:?}"
-    );
+    assert_eq!(found(text), vec![(kind, value.to_owned())], "input: {text:?}");
 }
 
 #[test]
@@ -124,14 +116,8 @@ fn near_misses_are_left_alone() {
 
 #[test]
 fn several_in_one_message_and_placeholders() {
-    let r = redact(
-        "Hi, I'm at john@x.io or 0501234567 0559876543; card 4111-1111-1111-1111.",
-        Kinds::ALL,
-    );
-    assert_eq!(
-        r.text,
-        "Hi, I'm at [email] or [phone] [phone]; card [card]."
-    );
+    let r = redact("Hi, I'm at john@x.io or 0501234567 0559876543; card 4111-1111-1111-1111.", Kinds::ALL);
+    assert_eq!(r.text, "Hi, I'm at [email] or [phone] [phone]; card [card].");
     let kinds: Vec<_> = r.found.iter().map(|f| f.kind.name()).collect();
     assert_eq!(kinds, ["email", "phone", "phone", "card"]);
 }

@@ -59,7 +59,5 @@ fn strip_prefix(envelope: &str) -> Result<&str, VaultError> {
             "unsupported envelope version (this build reads v1)".into(),
         ));
     }
-    Err(VaultError::Malformed(
-        "not an Aisle envelope (expected 'aisle:v1:' prefix)".into(),
-    ))
+    Err(VaultError::Malformed("not an Aisle envelope (expected 'aisle:v1:' prefix)".into()))
 }

@@ -7,9 +7,7 @@ pub enum VaultError {
     Malformed(String),
     #[error("unknown key id '{0}': this envelope was sealed with a key the vault does not hold")]
     UnknownKey(String),
-    #[error(
-        "authentication failed: the envelope was tampered with, or the key or context is wrong"
-    )]
+    #[error("authentication failed: the envelope was tampered with, or the key or context is wrong")]
     AuthFailed,
     #[error("bad key: {0}")]
     BadKey(String),

@@ -24,19 +24,15 @@ impl NamedKey {
         }
         let cipher = Aes256Gcm::new_from_slice(key)
             .map_err(|_| VaultError::BadKey(format!("key '{id}' is not a valid AES-256 key")))?;
-        Ok(Self {
-            id: id.to_owned(),
-            cipher,
-        })
+        Ok(Self { id: id.to_owned(), cipher })
     }
 
     /// Parses base64 key text (standard or URL-safe alphabet, padded or not).
     pub fn from_base64(id: &str, text: &str) -> Result<Self, VaultError> {
         let text = text.trim();
-        let bytes = Zeroizing::new(
-            decode_any_base64(text)
-                .ok_or_else(|| VaultError::BadKey(format!("key '{id}' is not valid base64")))?,
-        );
+        let bytes = Zeroizing::new(decode_any_base64(text).ok_or_else(|| {
+            VaultError::BadKey(format!("key '{id}' is not valid base64"))
+        })?);
         Self::new(id, &bytes)
     }
 }
@@ -51,9 +47,7 @@ fn decode_any_base64(text: &str) -> Option<Vec<u8>> {
 /// Key ids appear inside envelopes, so they are restricted to a safe alphabet.
 pub fn validate_key_id(id: &str) -> Result<(), VaultError> {
     let ok = (1..=32).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     if ok {
         Ok(())
     } else {

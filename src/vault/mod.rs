@@ -11,8 +11,8 @@ use rand::rngs::OsRng;
 use zeroize::Zeroizing;
 
 pub use error::VaultError;
-use key::NamedKey;
 pub use key::KEY_LEN;
+use key::NamedKey;
 pub use sources::{derive_key_from_secret, parse_key_file, KeySource, HKDF_INFO, HKDF_SALT};
 
 /// A keyring: the first key seals, every key opens.
@@ -23,9 +23,7 @@ pub struct Vault {
 impl std::fmt::Debug for Vault {
     // Never print key material, only ids.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault")
-            .field("key_ids", &self.key_ids())
-            .finish()
+        f.debug_struct("Vault").field("key_ids", &self.key_ids()).finish()
     }
 }
 
@@ -37,9 +35,7 @@ impl Vault {
     }
 
     pub fn from_key(key: &[u8], key_id: &str) -> Result<Self, VaultError> {
-        Ok(Self {
-            keys: vec![NamedKey::new(key_id, key)?],
-        })
+        Ok(Self { keys: vec![NamedKey::new(key_id, key)?] })
     }
 
     pub fn from_secret(secret: &[u8], key_id: &str) -> Result<Self, VaultError> {
@@ -49,9 +45,7 @@ impl Vault {
 
     /// Parses keyring text (see `parse_key_file`): first key active.
     pub fn from_keyring_text(text: &str) -> Result<Self, VaultError> {
-        Ok(Self {
-            keys: parse_key_file(text)?,
-        })
+        Ok(Self { keys: parse_key_file(text)? })
     }
 
     /// A new vault whose active key is `key`; the current keys still open old envelopes.
@@ -63,10 +57,7 @@ impl Vault {
         }
         let mut keys = Vec::with_capacity(self.keys.len() + 1);
         keys.push(NamedKey::new(key_id, key)?);
-        keys.extend(self.keys.iter().map(|k| NamedKey {
-            id: k.id.clone(),
-            cipher: k.cipher.clone(),
-        }));
+        keys.extend(self.keys.iter().map(|k| NamedKey { id: k.id.clone(), cipher: k.cipher.clone() }));
         Ok(Self { keys })
     }
 
@@ -81,9 +72,7 @@ impl Vault {
     pub fn encrypt(&self, plaintext: &[u8], context: &[u8]) -> Result<String, VaultError> {
         let active = &self.keys[0];
         // One buffer, sealed in place: nonce || ciphertext || tag.
-        let mut sealed = Zeroizing::new(Vec::with_capacity(
-            envelope::NONCE_LEN + plaintext.len() + envelope::TAG_LEN,
-        ));
+        let mut sealed = Zeroizing::new(Vec::with_capacity(envelope::NONCE_LEN + plaintext.len() + envelope::TAG_LEN));
         let nonce_bytes = nonce::fresh();
         let nonce = Nonce::from_slice(&nonce_bytes);
         sealed.extend_from_slice(&nonce_bytes);
@@ -96,11 +85,7 @@ impl Vault {
         Ok(envelope::format(&active.id, &sealed))
     }
 
-    pub fn decrypt(
-        &self,
-        envelope_text: &str,
-        context: &[u8],
-    ) -> Result<Zeroizing<Vec<u8>>, VaultError> {
+    pub fn decrypt(&self, envelope_text: &str, context: &[u8]) -> Result<Zeroizing<Vec<u8>>, VaultError> {
         let env = envelope::parse(envelope_text)?;
         let key = self
             .keys
@@ -109,13 +94,7 @@ impl Vault {
             .ok_or_else(|| VaultError::UnknownKey(env.key_id.to_owned()))?;
         let (nonce, body) = env.sealed.split_at(envelope::NONCE_LEN);
         key.cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: body,
-                    aad: context,
-                },
-            )
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: body, aad: context })
             .map(Zeroizing::new)
             .map_err(|_| VaultError::AuthFailed)
     }

@@ -38,10 +38,7 @@ pub fn parse_key_file(text: &str) -> Result<Vec<NamedKey>, VaultError> {
         })?;
         let id = id.trim();
         if keys.iter().any(|k| k.id == id) {
-            return Err(VaultError::BadKey(format!(
-                "line {}: key id '{id}' appears twice",
-                index + 1
-            )));
+            return Err(VaultError::BadKey(format!("line {}: key id '{id}' appears twice", index + 1)));
         }
         let key = NamedKey::from_base64(id, b64).map_err(|e| match e {
             VaultError::BadKey(m) => VaultError::BadKey(format!("line {}: {m}", index + 1)),
@@ -66,10 +63,7 @@ pub enum KeySource {
 
 impl KeySource {
     pub fn detect(env_value: Option<&str>, key_file: Option<&str>) -> Self {
-        match (
-            env_value.filter(|v| !v.trim().is_empty()),
-            key_file.filter(|p| !p.is_empty()),
-        ) {
+        match (env_value.filter(|v| !v.trim().is_empty()), key_file.filter(|p| !p.is_empty())) {
             (Some(_), _) => Self::Environment,
             (None, Some(path)) => Self::KeyFile(path.to_owned()),
             (None, None) => Self::None,
@@ -87,10 +81,7 @@ impl KeySource {
 
 impl Vault {
     /// `AISLE_MASTER_KEY` (`id:base64key`, or plain base64 meaning id `env`), else the key file.
-    pub fn from_environment(
-        env_value: Option<&str>,
-        key_file: Option<&str>,
-    ) -> Result<Self, VaultError> {
+    pub fn from_environment(env_value: Option<&str>, key_file: Option<&str>) -> Result<Self, VaultError> {
         match KeySource::detect(env_value, key_file) {
             KeySource::Environment => {
                 let value = env_value.unwrap_or_default().trim();
@@ -118,9 +109,7 @@ fn read_private_file(path: &str) -> Result<Zeroizing<String>, VaultError> {
     let meta = std::fs::metadata(path)
         .map_err(|e| VaultError::NoKey(format!("cannot read key file {path}: {e}")))?;
     if !meta.is_file() {
-        return Err(VaultError::NoKey(format!(
-            "key file {path} is not a regular file"
-        )));
+        return Err(VaultError::NoKey(format!("key file {path} is not a regular file")));
     }
     #[cfg(unix)]
     {

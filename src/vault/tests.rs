@@ -18,16 +18,11 @@ fn round_trip_and_fresh_nonce() {
 fn wrong_context_and_tamper_fail() {
     let v = vault();
     let env = v.encrypt(b"secret", b"ctx").unwrap();
-    assert_eq!(
-        v.decrypt(&env, b"other").unwrap_err(),
-        VaultError::AuthFailed
-    );
+    assert_eq!(v.decrypt(&env, b"other").unwrap_err(), VaultError::AuthFailed);
     for i in 0..env.len() {
         let mut bytes = env.clone().into_bytes();
         bytes[i] ^= 0x01;
-        let Ok(tampered) = String::from_utf8(bytes) else {
-            continue;
-        };
+        let Ok(tampered) = String::from_utf8(bytes) else { continue };
         let err = v.decrypt(&tampered, b"ctx").unwrap_err();
         assert!(
             matches!(err.reason(), "auth_failed" | "malformed" | "unknown_key"),
@@ -46,14 +41,8 @@ fn rotation_keeps_old_envelopes() {
     assert!(rotated.starts_with("aisle:v1:k2:"));
     assert!(!new.needs_rotation(&rotated).unwrap());
     assert_eq!(new.decrypt(&env, b"c").unwrap().as_slice(), b"s");
-    assert_eq!(
-        old.decrypt(&rotated, b"c").unwrap_err(),
-        VaultError::UnknownKey("k2".into())
-    );
-    assert_eq!(
-        new.with_key(&[1u8; 32], "k1").unwrap_err().reason(),
-        "bad_key"
-    );
+    assert_eq!(old.decrypt(&rotated, b"c").unwrap_err(), VaultError::UnknownKey("k2".into()));
+    assert_eq!(new.with_key(&[1u8; 32], "k1").unwrap_err().reason(), "bad_key");
 }
 
 #[test]
@@ -61,10 +50,7 @@ fn secret_derivation_is_stable() {
     let a = derive_key_from_secret(b"0123456789abcdef-wordpress-salts").unwrap();
     let b = derive_key_from_secret(b"0123456789abcdef-wordpress-salts").unwrap();
     assert_eq!(*a, *b);
-    assert_eq!(
-        derive_key_from_secret(b"short").unwrap_err().reason(),
-        "bad_key"
-    );
+    assert_eq!(derive_key_from_secret(b"short").unwrap_err().reason(), "bad_key");
 }
 
 #[test]
@@ -73,73 +59,28 @@ fn key_file_text() {
     let k = base64::engine::general_purpose::STANDARD.encode([3u8; 32]);
     let v = Vault::from_keyring_text(&format!("# comment\n\nnew:{k}\nold:{k}\n")).unwrap();
     assert_eq!(v.key_ids(), vec!["new", "old"]);
-    assert_eq!(
-        Vault::from_keyring_text("# none\n").unwrap_err().reason(),
-        "no_key"
-    );
-    assert_eq!(
-        Vault::from_keyring_text("a:AAAA\n").unwrap_err().reason(),
-        "bad_key"
-    );
-    assert_eq!(
-        Vault::from_keyring_text(&format!("a:{k}\na:{k}"))
-            .unwrap_err()
-            .reason(),
-        "bad_key"
-    );
+    assert_eq!(Vault::from_keyring_text("# none\n").unwrap_err().reason(), "no_key");
+    assert_eq!(Vault::from_keyring_text("a:AAAA\n").unwrap_err().reason(), "bad_key");
+    assert_eq!(Vault::from_keyring_text(&format!("a:{k}\na:{k}")).unwrap_err().reason(), "bad_key");
 }
 
 #[test]
 fn environment_forms() {
     use base64::Engine;
     let k = base64::engine::general_purpose::STANDARD.encode([5u8; 32]);
-    assert_eq!(
-        Vault::from_environment(Some(&k), None)
-            .unwrap()
-            .active_key_id(),
-        "env"
-    );
-    assert_eq!(
-        Vault::from_environment(Some(&format!("prod:{k}")), None)
-            .unwrap()
-            .active_key_id(),
-        "prod"
-    );
-    assert_eq!(
-        Vault::from_environment(None, None).unwrap_err().reason(),
-        "no_key"
-    );
-    assert_eq!(
-        Vault::from_environment(Some(""), Some(""))
-            .unwrap_err()
-            .reason(),
-        "no_key"
-    );
+    assert_eq!(Vault::from_environment(Some(&k), None).unwrap().active_key_id(), "env");
+    assert_eq!(Vault::from_environment(Some(&format!("prod:{k}")), None).unwrap().active_key_id(), "prod");
+    assert_eq!(Vault::from_environment(None, None).unwrap_err().reason(), "no_key");
+    assert_eq!(Vault::from_environment(Some(""), Some("")).unwrap_err().reason(), "no_key");
 }
 
 #[test]
 fn malformed_envelopes() {
     let v = vault();
-    for bad in [
-        "",
-        "aisle:",
-        "aisle:v2:k1:AAAA",
-        "aisle:v1:k 1:AAAA",
-        "aisle:v1:k1",
-        "aisle:v1:k1:***",
-        "aisle:v1:k1:AAAA",
-        "nope",
-    ] {
-        assert_eq!(
-            v.decrypt(bad, b"").unwrap_err().reason(),
-            "malformed",
-            "{bad}"
-        );
+    for bad in ["", "aisle:", "aisle:v2:k1:AAAA", "aisle:v1:k 1:AAAA", "aisle:v1:k1", "aisle:v1:k1:***", "aisle:v1:k1:AAAA", "nope"] {
+        assert_eq!(v.decrypt(bad, b"").unwrap_err().reason(), "malformed", "{bad}");
     }
-    assert_eq!(
-        v.decrypt("aisle:v1:zz:", b"").unwrap_err().reason(),
-        "malformed"
-    );
+    assert_eq!(v.decrypt("aisle:v1:zz:", b"").unwrap_err().reason(), "malformed");
 }
 
 #[test]

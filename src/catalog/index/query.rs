@@ -2,9 +2,7 @@
 use std::ops::Bound;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, TantivyDocument, Term};
@@ -57,13 +55,7 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> (Occur, Box<dyn Query>) {
 
 /// Field weights: the name says most about a product, the description least.
 fn weighted(f: &Fields) -> [(tantivy::schema::Field, f32); 5] {
-    [
-        (f.name, 3.0),
-        (f.categories, 1.5),
-        (f.tags, 1.5),
-        (f.attributes, 1.2),
-        (f.text, 1.0),
-    ]
+    [(f.name, 3.0), (f.categories, 1.5), (f.tags, 1.5), (f.attributes, 1.2), (f.text, 1.0)]
 }
 
 pub struct Analyzers {
@@ -89,32 +81,14 @@ pub fn search(
     }
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Exact SKU and exact name outrank any combination of word matches.
-    if let Some(key) = terms(&analyzers.exact, &exact_key(query))
-        .into_iter()
-        .next()
-    {
-        should.push(boosted(
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.sku, &key),
-                IndexRecordOption::Basic,
-            )),
-            100.0,
-        ));
-        should.push(boosted(
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.name_exact, &key),
-                IndexRecordOption::Basic,
-            )),
-            40.0,
-        ));
+    if let Some(key) = terms(&analyzers.exact, &exact_key(query)).into_iter().next() {
+        should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.sku, &key), IndexRecordOption::Basic)), 100.0));
+        should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.name_exact, &key), IndexRecordOption::Basic)), 40.0));
     }
     for word in &words {
         for (field, weight) in weighted(f) {
             let term = Term::from_field_text(field, word);
-            should.push(boosted(
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                weight,
-            ));
+            should.push(boosted(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), weight));
         }
         if word.chars().count() >= FUZZY_MIN_CHARS {
             for (field, weight) in [(f.name, 1.5), (f.text, 0.3)] {
@@ -123,61 +97,31 @@ pub fn search(
             }
         }
     }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-        vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
-    let mut filter =
-        |q: Box<dyn Query>| clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
+    let mut filter = |q: Box<dyn Query>| clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     if let Some(in_stock) = filters.in_stock {
-        filter(Box::new(TermQuery::new(
-            Term::from_field_bool(f.in_stock, in_stock),
-            IndexRecordOption::Basic,
-        )));
+        filter(Box::new(TermQuery::new(Term::from_field_bool(f.in_stock, in_stock), IndexRecordOption::Basic)));
     }
     if filters.price_min.is_some() || filters.price_max.is_some() {
-        let bound = |v: Option<f64>| {
-            v.map_or(Bound::Unbounded, |x| {
-                Bound::Included(Term::from_field_f64(f.price, x))
-            })
-        };
-        filter(Box::new(RangeQuery::new(
-            bound(filters.price_min),
-            bound(filters.price_max),
-        )));
+        let bound = |v: Option<f64>| v.map_or(Bound::Unbounded, |x| Bound::Included(Term::from_field_f64(f.price, x)));
+        filter(Box::new(RangeQuery::new(bound(filters.price_min), bound(filters.price_max))));
     }
     if let Some(category) = &filters.category {
-        let Some(key) = terms(&analyzers.exact, &exact_key(category))
-            .into_iter()
-            .next()
-        else {
-            return Ok(Vec::new());
-        };
-        filter(Box::new(TermQuery::new(
-            Term::from_field_text(f.category_exact, &key),
-            IndexRecordOption::Basic,
-        )));
+        let Some(key) = terms(&analyzers.exact, &exact_key(category)).into_iter().next() else { return Ok(Vec::new()) };
+        filter(Box::new(TermQuery::new(Term::from_field_text(f.category_exact, &key), IndexRecordOption::Basic)));
     }
-    let top = searcher.search(
-        &BooleanQuery::new(clauses),
-        &TopDocs::with_limit(limit.min(MAX_LIMIT)),
-    )?;
+    let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.min(MAX_LIMIT)))?;
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let d: TantivyDocument = searcher.doc(address)?;
-        let text = |field| {
-            d.get_first(field)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-        };
+        let text = |field| d.get_first(field).and_then(|v| v.as_str()).map(str::to_owned);
         hits.push(Hit {
             id: d.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or(0),
             score,
             name: text(f.name).unwrap_or_default(),
             price: text(f.price_text),
             url: text(f.url),
-            in_stock: d
-                .get_first(f.in_stock)
-                .and_then(|v| v.as_bool())
-                .unwrap_or(false),
+            in_stock: d.get_first(f.in_stock).and_then(|v| v.as_bool()).unwrap_or(false),
             image: text(f.image),
         });
     }

@@ -25,9 +25,7 @@ static CACHE: Mutex<Option<HashMap<PathBuf, Arc<SearchIndex>>>> = Mutex::new(Non
 impl SearchIndex {
     /// The index in `dir`, from the cache unless a writer swapped in a new generation.
     pub fn open(dir: &Path) -> Result<Arc<Self>, CatalogError> {
-        let key = dir
-            .canonicalize()
-            .map_err(|e| CatalogError::Io(format!("no index at {}: {e}", dir.display())))?;
+        let key = dir.canonicalize().map_err(|e| CatalogError::Io(format!("no index at {}: {e}", dir.display())))?;
         let mut last_err = None;
         // A writer may remove the generation between reading CURRENT and opening it.
         for _ in 0..5 {
@@ -40,9 +38,7 @@ impl SearchIndex {
                 Ok(opened) => {
                     let opened = Arc::new(opened);
                     if let Ok(mut cache) = CACHE.lock() {
-                        cache
-                            .get_or_insert_with(HashMap::new)
-                            .insert(key, Arc::clone(&opened));
+                        cache.get_or_insert_with(HashMap::new).insert(key, Arc::clone(&opened));
                     }
                     return Ok(opened);
                 }
@@ -54,29 +50,19 @@ impl SearchIndex {
 
     fn cached(key: &Path, generation: &str) -> Option<Arc<Self>> {
         let cache = CACHE.lock().ok()?;
-        cache
-            .as_ref()?
-            .get(key)
-            .filter(|i| i.generation == generation)
-            .cloned()
+        cache.as_ref()?.get(key).filter(|i| i.generation == generation).cloned()
     }
 
     fn load(dir: &Path, generation: String) -> Result<Self, CatalogError> {
         let index = Index::open_in_dir(dir.join(&generation))?;
         schema::register(&index);
         let fields = schema::fields_of(&index.schema())?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(Self {
             generation,
             searcher: reader.searcher(),
             fields,
-            analyzers: Analyzers {
-                words: schema::words_analyzer(),
-                exact: schema::exact_analyzer(),
-            },
+            analyzers: Analyzers { words: schema::words_analyzer(), exact: schema::exact_analyzer() },
         })
     }
 
@@ -92,19 +78,7 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    pub fn search(
-        &self,
-        query: &str,
-        limit: usize,
-        filters: &Filters,
-    ) -> Result<Vec<Hit>, CatalogError> {
-        query::search(
-            &self.searcher,
-            &self.fields,
-            &self.analyzers,
-            query,
-            limit,
-            filters,
-        )
+    pub fn search(&self, query: &str, limit: usize, filters: &Filters) -> Result<Vec<Hit>, CatalogError> {
+        query::search(&self.searcher, &self.fields, &self.analyzers, query, limit, filters)
     }
 }

@@ -1,11 +1,8 @@
 //! Fields of the index and the analyzers they use.
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST,
-    INDEXED, STORED,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer};
 use tantivy::Index;
 
 use super::tokenizer::WordTokenizer;
@@ -34,11 +31,8 @@ pub struct Fields {
 }
 
 fn text(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(tokenizer)
-            .set_index_option(record),
-    )
+    TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -94,10 +88,7 @@ pub fn words_analyzer() -> TextAnalyzer {
 }
 
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default())
-        .filter(RemoveLongFilter::limit(256))
-        .filter(LowerCaser)
-        .build()
+    TextAnalyzer::builder(RawTokenizer::default()).filter(RemoveLongFilter::limit(256)).filter(LowerCaser).build()
 }
 
 pub fn register(index: &Index) {

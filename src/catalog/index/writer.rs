@@ -24,10 +24,7 @@ fn to_tantivy(d: &Document, f: &Fields) -> TantivyDocument {
         f.text => d.text.as_ref(),
         f.in_stock => d.in_stock(),
     );
-    let skus = d
-        .sku
-        .iter()
-        .chain(d.variations.iter().filter_map(|v| v.sku.as_ref()));
+    let skus = d.sku.iter().chain(d.variations.iter().filter_map(|v| v.sku.as_ref()));
     for sku in skus {
         td.add_text(f.sku, exact_key(sku));
     }
@@ -64,10 +61,7 @@ fn to_tantivy(d: &Document, f: &Fields) -> TantivyDocument {
     td
 }
 
-fn build(
-    path: &Path,
-    docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>,
-) -> Result<(), CatalogError> {
+fn build(path: &Path, docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>) -> Result<(), CatalogError> {
     let (schema, fields) = schema::build();
     let index = Index::create_in_dir(path, schema)?;
     schema::register(&index);
@@ -83,9 +77,7 @@ fn build(
 }
 
 fn unique_suffix() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     format!("{nanos:020}-{}", std::process::id())
 }
 
@@ -111,10 +103,7 @@ impl SwapLock {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(CatalogError::Io(format!(
-            "timed out waiting for {}",
-            path.display()
-        )))
+        Err(CatalogError::Io(format!("timed out waiting for {}", path.display())))
     }
 }
 
@@ -128,25 +117,17 @@ pub fn read_current(dir: &Path) -> std::io::Result<String> {
     let name = fs::read_to_string(dir.join(CURRENT))?;
     let name = name.trim();
     if !name.starts_with("gen-") || name.contains(['/', '\\']) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "CURRENT does not name a generation",
-        ));
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "CURRENT does not name a generation"));
     }
     Ok(name.to_owned())
 }
 
 /// Writes `docs` as a new generation of the index in `dir` and makes it current.
-pub fn write(
-    dir: &Path,
-    docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>,
-) -> Result<(), CatalogError> {
-    fs::create_dir_all(dir)
-        .map_err(|e| CatalogError::Io(format!("cannot create {}: {e}", dir.display())))?;
+pub fn write(dir: &Path, docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>) -> Result<(), CatalogError> {
+    fs::create_dir_all(dir).map_err(|e| CatalogError::Io(format!("cannot create {}: {e}", dir.display())))?;
     let generation = format!("gen-{}", unique_suffix());
     let tmp = dir.join(format!(".tmp-{generation}"));
-    fs::create_dir(&tmp)
-        .map_err(|e| CatalogError::Io(format!("cannot write in {}: {e}", dir.display())))?;
+    fs::create_dir(&tmp).map_err(|e| CatalogError::Io(format!("cannot write in {}: {e}", dir.display())))?;
     if let Err(e) = build(&tmp, docs) {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
@@ -169,16 +150,11 @@ pub fn write(
 /// old `CURRENT`); processes that already opened an older one keep reading it
 /// (the files stay alive while mapped).
 fn cleanup(dir: &Path, current: &str, previous: Option<&str>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
+    let Ok(entries) = fs::read_dir(dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let old = || {
-            entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t.elapsed().is_ok_and(|a| a > STALE_BUILD))
+            entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|a| a > STALE_BUILD))
         };
         let remove = if name.starts_with("gen-") {
             name != current && Some(name.as_str()) != previous
