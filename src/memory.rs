@@ -52,13 +52,7 @@ const MIN_MAPPING: usize = 1 << 20;
 impl Region {
     /// An empty buffer whose bytes will start `lead % 4096` bytes into a page.
     pub fn new(lead: usize) -> Self {
-        Self {
-            base: None,
-            mapped: 0,
-            lead: lead % PAGE,
-            len: 0,
-            discarded: 0,
-        }
+        Self { base: None, mapped: 0, lead: lead % PAGE, len: 0, discarded: 0 }
     }
 
     pub fn len(&self) -> usize {
@@ -72,9 +66,7 @@ impl Region {
     pub fn as_bytes(&self) -> &[u8] {
         match self.base {
             // SAFETY: bytes `lead..lead + len` of the mapping were written by `push`.
-            Some(base) => unsafe {
-                std::slice::from_raw_parts(base.as_ptr().add(self.lead), self.len)
-            },
+            Some(base) => unsafe { std::slice::from_raw_parts(base.as_ptr().add(self.lead), self.len) },
             None => &[],
         }
     }
@@ -82,9 +74,7 @@ impl Region {
     /// Where the bytes start, for writing through (null before the first push).
     pub fn as_mut_ptr(&mut self) -> *mut u8 {
         // SAFETY: `lead` is inside the first page of the mapping.
-        self.base.map_or(std::ptr::null_mut(), |base| unsafe {
-            base.as_ptr().add(self.lead)
-        })
+        self.base.map_or(std::ptr::null_mut(), |base| unsafe { base.as_ptr().add(self.lead) })
     }
 
     /// Appends `bytes`; aborts like `Vec` when the system is out of memory.
@@ -92,9 +82,7 @@ impl Region {
         self.make_room(bytes.len());
         // SAFETY: there is room, and the claimed bytes are written at once,
         // through `&mut self`; `bytes` (borrowed) cannot lie in the mapping.
-        unsafe {
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.claim(bytes.len()), bytes.len())
-        };
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.claim(bytes.len()), bytes.len()) };
     }
 
     /// Whether `n` more bytes fit without growing the mapping (growing may
@@ -125,10 +113,7 @@ impl Region {
     }
 
     fn grow(&mut self, need: usize) {
-        let size = need
-            .max(self.mapped.saturating_mul(2))
-            .max(MIN_MAPPING)
-            .next_multiple_of(PAGE);
+        let size = need.max(self.mapped.saturating_mul(2)).max(MIN_MAPPING).next_multiple_of(PAGE);
         // SAFETY: mmap of fresh anonymous memory, or mremap of exactly the
         // mapping this Region owns (which may move it: `base` is updated and
         // no reference into it outlives `&mut self`).
@@ -142,12 +127,7 @@ impl Region {
                     -1,
                     0,
                 ),
-                Some(base) => libc::mremap(
-                    base.as_ptr().cast(),
-                    self.mapped,
-                    size,
-                    libc::MREMAP_MAYMOVE,
-                ),
+                Some(base) => libc::mremap(base.as_ptr().cast(), self.mapped, size, libc::MREMAP_MAYMOVE),
             }
         };
         if ptr == libc::MAP_FAILED {
@@ -166,13 +146,7 @@ impl Region {
         if end > self.discarded {
             // SAFETY: whole pages of the mapping this Region owns; MADV_DONTNEED
             // keeps them mapped (zero-filled on the next read).
-            unsafe {
-                libc::madvise(
-                    base.as_ptr().add(self.discarded).cast(),
-                    end - self.discarded,
-                    libc::MADV_DONTNEED,
-                )
-            };
+            unsafe { libc::madvise(base.as_ptr().add(self.discarded).cast(), end - self.discarded, libc::MADV_DONTNEED) };
             self.discarded = end;
         }
     }
@@ -268,13 +242,7 @@ mod tests {
 
     #[test]
     fn moves_into_aligned_and_unaligned_buffers() {
-        for (lead, len) in [
-            (24, 3 << 20),
-            (24, 100),
-            (0, 2 << 20),
-            (4000, 9000),
-            (24, 0),
-        ] {
+        for (lead, len) in [(24, 3 << 20), (24, 100), (0, 2 << 20), (4000, 9000), (24, 0)] {
             for offset in [lead, lead + 8, 0] {
                 let (r, bytes) = filled(lead, len);
                 // A page-aligned buffer with the bytes at `offset`, like a
@@ -285,21 +253,11 @@ mod tests {
                 // SAFETY: `dst` has offset + len + PAGE bytes, unused elsewhere.
                 let moved = unsafe { r.move_into(base.add(offset)) };
                 // Pages move when the offsets in the page agree and a whole page fits.
-                assert_eq!(
-                    moved > 0,
-                    offset == lead && len >= 2 * PAGE,
-                    "lead {lead} len {len} offset {offset}"
-                );
+                assert_eq!(moved > 0, offset == lead && len >= 2 * PAGE, "lead {lead} len {len} offset {offset}");
                 let got = &dst.as_bytes()[offset..offset + len];
                 assert!(got == &bytes[..], "lead {lead} len {len} offset {offset}");
-                assert!(
-                    dst.as_bytes()[offset + len..].iter().all(|&b| b == 0xEE),
-                    "wrote past the end"
-                );
-                assert!(
-                    dst.as_bytes()[..offset].iter().all(|&b| b == 0xEE),
-                    "wrote before the start"
-                );
+                assert!(dst.as_bytes()[offset + len..].iter().all(|&b| b == 0xEE), "wrote past the end");
+                assert!(dst.as_bytes()[..offset].iter().all(|&b| b == 0xEE), "wrote before the start");
             }
         }
     }

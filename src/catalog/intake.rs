@@ -50,13 +50,7 @@ impl Block {
         ndjson::write_document(doc, &mut self.lines);
         let hash = hash_json(&self.lines[at..]);
         ndjson::append_hash(&mut self.lines, hash);
-        Entry {
-            id: doc.id,
-            hash,
-            frozen: false,
-            at,
-            len: self.lines.len() - at,
-        }
+        Entry { id: doc.id, hash, frozen: false, at, len: self.lines.len() - at }
     }
 }
 
@@ -67,22 +61,18 @@ pub struct Sink<'c> {
 }
 
 impl Sink<'_> {
-    /// Appends the block's lines, records its results, and empties it for
-    /// reuse; returns how many products it accepted.
-    pub fn append(&mut self, block: &mut Block) -> usize {
+    /// Appends the block's lines and records its results; returns how many
+    /// products it accepted.
+    pub fn append(&mut self, mut block: Block) -> usize {
         let base = self.lines.len();
         self.lines.push(&block.lines);
-        self.record(block, base)
+        self.record(&mut block, base)
     }
 
     /// Records the block's results, its lines starting at `base`.
     fn record(&mut self, block: &mut Block, base: usize) -> usize {
         self.ledger.count(&mut block.counts);
-        block
-            .made
-            .drain(..)
-            .map(|m| usize::from(self.ledger.record(m, base)))
-            .sum()
+        block.made.drain(..).map(|m| usize::from(self.ledger.record(m, base))).sum()
     }
 }
 
@@ -104,13 +94,7 @@ impl Placed {
         // SAFETY: `to` has `block.lines.len()` claimed bytes that nothing
         // else reads or writes, and the mapping cannot move meanwhile: it
         // grows only when no copy is in flight.
-        unsafe {
-            std::ptr::copy_nonoverlapping(
-                self.block.lines.as_ptr(),
-                self.to,
-                self.block.lines.len(),
-            )
-        };
+        unsafe { std::ptr::copy_nonoverlapping(self.block.lines.as_ptr(), self.to, self.block.lines.len()) };
         in_flight.fetch_sub(1, Ordering::Release);
         self.block.lines.clear();
         self.block
@@ -167,41 +151,23 @@ impl InOrder<'_> {
 /// threads, this one included, and records them into `sink` in input order:
 /// the outcome is the same as adding them one by one. Returns how many were
 /// accepted.
-pub fn add_all<T, R>(
-    items: &[T],
-    read: &R,
-    options: &Options,
-    threads: usize,
-    sink: Sink<'_>,
-) -> usize
+pub fn add_all<T, R>(items: &[T], read: &R, options: &Options, threads: usize, sink: Sink<'_>) -> usize
 where
     T: Sync,
     R: for<'b> Fn(&'b T, &'b Bump) -> Result<Value<'b>, ProductError> + Sync,
 {
     // Several blocks per thread even for small calls, so they can even out.
-    let size = if threads > 1 {
-        (items.len() / (threads * 8)).clamp(1, MAX_BLOCK)
-    } else {
-        MAX_BLOCK
-    };
+    let size = if threads > 1 { (items.len() / (threads * 8)).clamp(1, MAX_BLOCK) } else { MAX_BLOCK };
     let claimed = AtomicUsize::new(0);
     let in_flight = AtomicUsize::new(0);
-    let order = Mutex::new(InOrder {
-        sink,
-        next: 0,
-        waiting: BTreeMap::new(),
-        spare: Vec::new(),
-        accepted: 0,
-    });
+    let order = Mutex::new(InOrder { sink, next: 0, waiting: BTreeMap::new(), spare: Vec::new(), accepted: 0 });
     let lock = || order.lock().unwrap_or_else(PoisonError::into_inner);
     let work = || {
         let mut arena = Bump::new();
         let mut next_block = Block::default();
         loop {
             let number = claimed.fetch_add(1, Ordering::Relaxed);
-            let Some(part) = items.chunks(size).nth(number) else {
-                break;
-            };
+            let Some(part) = items.chunks(size).nth(number) else { break };
             let mut block = std::mem::take(&mut next_block);
             for item in part {
                 block.normalize(read(item, &arena), options);
@@ -229,10 +195,7 @@ where
         }
         work();
     });
-    order
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner)
-        .accepted
+    order.into_inner().unwrap_or_else(PoisonError::into_inner).accepted
 }
 
 #[cfg(test)]
@@ -241,18 +204,8 @@ mod tests {
 
     /// A block of one product whose line is `len` bytes of `fill`.
     fn block(id: i64, len: usize, fill: u8) -> Block {
-        let entry = Entry {
-            id,
-            hash: 0,
-            frozen: false,
-            at: 0,
-            len,
-        };
-        Block {
-            lines: vec![fill; len],
-            made: vec![Ok(entry)],
-            counts: Counts::default(),
-        }
+        let entry = Entry { id, hash: 0, frozen: false, at: 0, len };
+        Block { lines: vec![fill; len], made: vec![Ok(entry)], counts: Counts::default() }
     }
 
     #[test]
@@ -260,10 +213,7 @@ mod tests {
         let (mut lines, mut ledger) = (Region::new(0), Ledger::default());
         let in_flight = AtomicUsize::new(0);
         let mut order = InOrder {
-            sink: Sink {
-                lines: &mut lines,
-                ledger: &mut ledger,
-            },
+            sink: Sink { lines: &mut lines, ledger: &mut ledger },
             next: 0,
             waiting: BTreeMap::new(),
             spare: Vec::new(),
@@ -273,33 +223,17 @@ mod tests {
         // holds blocks 0 and 1 but not 2.
         order.waiting.insert(2, block(3, 600_000, b'c'));
         order.waiting.insert(1, block(2, 300_000, b'b'));
-        assert!(
-            order.place(&in_flight).is_empty(),
-            "block 0 is not done yet"
-        );
+        assert!(order.place(&in_flight).is_empty(), "block 0 is not done yet");
         order.waiting.insert(0, block(1, 400_000, b'a'));
         let first = order.place(&in_flight);
-        assert_eq!(
-            first.len(),
-            2,
-            "stops before block 2, which needs the mapping to grow"
-        );
+        assert_eq!(first.len(), 2, "stops before block 2, which needs the mapping to grow");
         assert_eq!(in_flight.load(Ordering::Relaxed), 2);
         let copied: Vec<Block> = first.into_iter().map(|p| p.copy(&in_flight)).collect();
-        assert!(copied
-            .iter()
-            .all(|b| b.lines.is_empty() && b.made.is_empty()));
+        assert!(copied.iter().all(|b| b.lines.is_empty() && b.made.is_empty()));
         let second = order.place(&in_flight);
         assert_eq!(second.len(), 1);
         second.into_iter().for_each(|p| drop(p.copy(&in_flight)));
-        assert_eq!(
-            (
-                order.next,
-                order.accepted,
-                in_flight.load(Ordering::Relaxed)
-            ),
-            (3, 3, 0)
-        );
+        assert_eq!((order.next, order.accepted, in_flight.load(Ordering::Relaxed)), (3, 3, 0));
         let at: Vec<usize> = ledger.entries.iter().map(|e| e.at).collect();
         assert_eq!(at, [0, 400_000, 700_000]);
         let bytes = lines.as_bytes();

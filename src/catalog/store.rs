@@ -235,7 +235,7 @@ impl<F: FrozenLines> Catalog<F> {
     pub fn add(&mut self, product: Result<Value<'_>, ProductError>) -> bool {
         let mut block = Block::default();
         block.normalize(product, &self.options);
-        let accepted = self.sink().append(&mut block) > 0;
+        let accepted = self.sink().append(block) > 0;
         self.frozen_current &= !accepted;
         accepted
     }
