@@ -60,7 +60,7 @@ PHP);
     echo "WooCommerce: NOT installed (no WOOCOMMERCE_ZIP given; it is not in the package registries).\n";
     echo "             The demo runs against the TEST STAND-IN \"WooCommerce stand-in (Aisle tests only — NOT WooCommerce)\".\n";
     echo "             For the real thing: make demo WOOCOMMERCE_ZIP=/path/to/woocommerce.zip [WORDPRESS_ZIP=/path/to/wordpress.zip]\n";
-    $h->wp('standin_generate_products(500); return true;');
+    $h->wp('aisle_test_generate_products(500); return true;');
 }
 
 $sync = $h->wp(<<<'PHP'
@@ -75,7 +75,7 @@ if (is_wp_error($r)) {
 // Run the queue here rather than waiting for WP-Cron (disabled on this site).
 for ($i = 0; $i < 200 && in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true); $i++) {
     if (function_exists('standin_run_actions')) {
-        standin_run_actions(50);
+        aisle_test_run_actions(50);
     } else {
         ActionScheduler_QueueRunner::instance()->run('aisle-demo');
     }

@@ -10,7 +10,7 @@ final class ChatE2ETest extends WpTestCase
         ChatTest::seed();
         ChatTest::resetLimits();
         self::$h->wp(<<<'PHP'
-$id = standin_save_product(array('name' => 'Aisle XSS Hoodie', 'regular_price' => '20.00', 'categories' => array('Hoodies')));
+$id = aisle_test_save_product(array('name' => 'Aisle XSS Hoodie', 'regular_price' => '20.00', 'categories' => array('Hoodies')));
 // Written directly: kses would strip the markup on insert, but an importer or a role with unfiltered_html can store it.
 global $wpdb; $wpdb->update($wpdb->posts, array('post_title' => 'Aisle <img src=x onerror=alert(1)> Hoodie'), array('ID' => $id)); clean_post_cache($id);
 do_action('woocommerce_update_product', $id); // What WooCommerce fires on save: the catalog index gets the delta.
@@ -18,11 +18,11 @@ $s = get_option('aisle_settings'); $s['faq'] = array(array('question' => 'Do you
 update_option('aisle_settings', $s);
 return true;
 PHP);
-        self::$h->wp('return standin_run_actions();'); // The delta is queued at the end of the request above.
+        self::$h->wp('return aisle_test_run_actions();'); // The delta is queued at the end of the request above.
         $out = $repo . '/tests/artifacts';
         @mkdir($out, 0777, true);
         try {
-            $log = self::$h->cli(['node', "$repo/tests/e2e/chat-widget.mjs", self::$h->url, $out]);
+            $log = self::$h->cli(['node', "$repo/tests/e2e/chat-widget.mjs", self::$h->url, $out, ChatTest::order('a')]);
         } finally {
             self::$h->wp('$s = get_option("aisle_settings"); $s["faq"] = array(array("question" => "Do you offer gift wrapping?", "answer" => "Yes, gift wrapping costs nothing extra.")); update_option("aisle_settings", $s); return true;');
         }

@@ -25,12 +25,12 @@ final class ChatTest extends WpTestCase
         self::$h->wp(<<<'PHP'
 if (get_option('aisle_test_seeded')) { return true; }
 update_option('aisle_test_seeded', 1);
-standin_add_attribute('colour', 'Colour');
+aisle_test_add_attribute('colour', 'Colour');
 foreach (array(array('Aisle Blue Hoodie', '45.00', 'instock', 'blue', 'AH-BLUE-1'), array('Aisle Red Hoodie', '65.00', 'instock', 'red', 'AH-RED-1'), array('Aisle Green Hoodie', '30.00', 'outofstock', 'green', 'AH-GRN-1')) as $p) {
   wp_insert_term(ucfirst($p[3]), 'pa_colour', array('slug' => $p[3]));
-  standin_save_product(array('name' => $p[0], 'regular_price' => $p[1], 'stock_status' => $p[2], 'sku' => $p[4], 'categories' => array('Hoodies'), 'attributes' => array('pa_colour' => array($p[3])), 'short_description' => 'Warm cotton hoodie.'));
+  aisle_test_save_product(array('name' => $p[0], 'regular_price' => $p[1], 'stock_status' => $p[2], 'sku' => $p[4], 'categories' => array('Hoodies'), 'attributes' => array('pa_colour' => array($p[3])), 'short_description' => 'Warm cotton hoodie.'));
 }
-update_option('standin_store', array(
+aisle_test_configure_store(array(
   'zones' => array(
     array('zone_name' => 'Germany', 'locations' => array(array('type' => 'country', 'code' => 'DE')), 'methods' => array(array('id' => 'flat_rate', 'title' => 'DHL Paket', 'settings' => array('cost' => '4.90')))),
     array('zone_name' => 'Saudi Arabia', 'locations' => array(array('type' => 'country', 'code' => 'SA')), 'methods' => array(array('id' => 'flat_rate', 'title' => 'Aramex', 'settings' => array('cost' => '25')))),
@@ -43,15 +43,22 @@ $s['rate_limit_ip'] = 1000;
 $s['rate_limit_session'] = 1000;
 update_option('aisle_settings', $s);
 (new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
-standin_create_order(array('id' => 5001, 'status' => 'processing', 'billing_phone' => '+49 151 2345 6789', 'billing_email' => 'Buyer@Example.com', 'total' => '75.00',
+$a = aisle_test_create_order(array('status' => 'processing', 'billing_phone' => '+49 151 2345 6789', 'billing_email' => 'Buyer@Example.com', 'total' => '75.00',
   'shipping_method' => 'DHL Paket', 'items' => array(array('name' => 'Aisle Blue Hoodie', 'qty' => 1, 'total' => '45.00')), 'meta' => array('_tracking_number' => 'DHL123456')));
-standin_create_order(array('id' => 5002, 'status' => 'completed', 'billing_phone' => '0555 111 222', 'billing_email' => 'x@example.com', 'total' => '10.00', 'items' => array()));
+$b = aisle_test_create_order(array('status' => 'completed', 'billing_phone' => '0555 111 222', 'billing_email' => 'x@example.com', 'total' => '10.00', 'items' => array()));
+update_option('aisle_test_orders', array('a' => $a, 'b' => $b));
 return true;
 PHP);
         if (self::$h->wp('return class_exists("Aisle\\\\Catalog");')) {
             // Product saves queued catalog deltas at the end of that request: index them now.
-            self::$h->wp('return standin_run_actions();');
+            self::$h->wp('return aisle_test_run_actions();');
         }
+    }
+
+    /** The order number of a seeded order ('a': processing, phone +49 151 2345 6789; 'b': completed). */
+    public static function order(string $which): string
+    {
+        return (string) self::$h->wp("return wc_get_order(get_option('aisle_test_orders')['$which'])->get_order_number();");
     }
 
     public static function resetLimits(): void
@@ -108,13 +115,14 @@ PHP);
 
     public function testOrderStatusRightAndWrongContactGiveNoHint(): void
     {
-        $ok = $this->chat('Where is order 5001? My phone is 0151 23456789')['json']['reply'];
+        $a = self::order('a');
+        $ok = $this->chat("Where is order $a? My phone is 0151 23456789")['json']['reply'];
         $this->assertStringContainsString('Processing', $ok);
         $this->assertStringContainsString('Aisle Blue Hoodie', $ok);
         $this->assertStringContainsString('DHL123456', $ok);
-        $this->assertStringContainsString('Processing', $this->chat('order 5001, email buyer@example.com')['json']['reply']);
+        $this->assertStringContainsString('Processing', $this->chat("order $a, email buyer@example.com")['json']['reply']);
 
-        $wrong = $this->chat('Where is order 5001? My phone is +49 170 9999 8888')['json']['reply'];
+        $wrong = $this->chat("Where is order $a? My phone is +49 170 9999 8888")['json']['reply'];
         $unknown = $this->chat('Where is order 987654? My phone is +49 151 2345 6789')['json']['reply'];
         $this->assertSame($wrong, $unknown, 'wrong contact and unknown order must read the same');
         $this->assertStringNotContainsString('Processing', $wrong);
@@ -122,7 +130,7 @@ PHP);
         // Over three messages; the contact never reaches storage.
         $sid = self::uuid();
         $this->assertStringContainsString('order number', $this->chat('where is my order?', $sid)['json']['reply']);
-        $this->assertStringContainsString('5001', $this->chat('5001', $sid)['json']['reply']);
+        $this->assertStringContainsString($a, $this->chat($a, $sid)['json']['reply']);
         $this->assertStringContainsString('Processing', $this->chat('+49 151 2345 6789', $sid)['json']['reply']);
         $rows = self::$h->query("SELECT m.content FROM wp_aisle_messages m JOIN wp_aisle_conversations c ON c.id = m.conversation_id WHERE c.session_id = '$sid'");
         $this->assertCount(6, $rows);
@@ -133,10 +141,11 @@ PHP);
 
     public function testOrderLookupsAreLimitedPerOrder(): void
     {
+        $b = self::order('b');
         for ($i = 0; $i < 5; $i++) {
-            $this->assertStringNotContainsString('Too many', $this->chat("order 5002 phone 0555 999 00$i")['json']['reply']);
+            $this->assertStringNotContainsString('Too many', $this->chat("order $b phone 0555 999 00$i")['json']['reply']);
         }
-        $this->assertStringContainsString('Too many', $this->chat('order 5002 phone 0555 111 222')['json']['reply'], 'even the right phone waits');
+        $this->assertStringContainsString('Too many', $this->chat("order $b phone 0555 111 222")['json']['reply'], 'even the right phone waits');
     }
 
     public function testRateLimitAnswers429WithRetryAfter(): void
@@ -262,10 +271,10 @@ PHP);
     {
         $sid = self::uuid();
         $meta = self::$h->wp(<<<PHP
-WC()->session = new Standin_Session();
+WC()->session = new WC_Session_Handler(); WC()->session->init();
 \$_GET['aisle_session'] = '$sid';
 (new Aisle\Plugin\Attribution())->capture();
-\$id = standin_create_order(array('status' => 'processing', 'total' => '45.00'));
+\$id = aisle_test_create_order(array('status' => 'processing', 'total' => '45.00'));
 return wc_get_order(\$id)->get_meta('_aisle_session');
 PHP);
         $this->assertSame($sid, $meta);

@@ -18,7 +18,7 @@ final class DeltaHooksTest extends WpTestCase
         if (!self::$h->wp('return class_exists("Aisle\\\\Catalog");')) {
             $this->fail('Aisle\Catalog is not in this extension build');
         }
-        self::$h->wp('standin_run_actions(1000); return true;');
+        self::$h->wp('aisle_test_run_actions(1000); return true;');
         $this->assertSame(0, $this->pending());
         $this->assertSame('done', $this->rest('GET', '/sync', $this->admin())['json']['state']);
         $ids = array_map('intval', array_column(self::$h->query("SELECT ID FROM wp_posts WHERE post_type = 'product' AND post_status = 'publish' ORDER BY ID LIMIT 3 OFFSET 100"), 'ID'));
@@ -28,7 +28,7 @@ final class DeltaHooksTest extends WpTestCase
         $this->assertSame(1, $this->pending());
 
         // WooCommerce's stock hook passes the product object.
-        self::$h->wp("do_action('woocommerce_product_set_stock', new Standin_Product({$ids[1]})); return true;");
+        self::$h->wp("do_action('woocommerce_product_set_stock', wc_get_product({$ids[1]})); return true;");
         $this->assertSame(2, $this->pending());
 
         // Deleted for good through core, not WooCommerce: before_delete_post still knows the type.
@@ -36,7 +36,7 @@ final class DeltaHooksTest extends WpTestCase
         $this->assertSame(3, $this->pending());
 
         $before = (int) self::$h->query('SELECT COUNT(*) AS n FROM wp_aisle_catalog_hashes')[0]['n'];
-        self::$h->wp('standin_run_actions(1000); return true;');
+        self::$h->wp('aisle_test_run_actions(1000); return true;');
         $delta = $this->rest('GET', '/sync', $this->admin())['json']['last_delta'];
         $this->assertEqualsCanonicalizing($ids, $delta['ids']);
         $this->assertSame(1, $delta['counts']['deleted']);

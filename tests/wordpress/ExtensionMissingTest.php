@@ -37,14 +37,14 @@ final class ExtensionMissingTest extends WpTestCase
 
     public function testNoticeWhenWooCommerceIsInactive(): void
     {
-        self::$h->wp("deactivate_plugins('woocommerce-standin/woocommerce-standin.php'); return true;");
+        self::$h->wp("deactivate_plugins('woocommerce/woocommerce.php'); return true;");
         try {
             $page = $this->http('GET', '/wp-admin/plugins.php', null, $this->admin());
             $this->assertSame(200, $page['status']);
             $this->assertStringContainsString('WooCommerce is not active', $page['body']);
             $this->assertSame(200, $this->http('GET', '/')['status']);
         } finally {
-            self::$h->wp("return activate_plugin('woocommerce-standin/woocommerce-standin.php');");
+            self::$h->wp("return activate_plugin('woocommerce/woocommerce.php');");
         }
     }
 }

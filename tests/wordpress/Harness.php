@@ -1,13 +1,16 @@
 <?php
 /**
- * Brings up a private WordPress for the tests: its own MariaDB (datadir and socket in a temp
- * folder, no networking), a site folder built from Debian's /usr/share/wordpress with its own
- * wp-config.php and wp-content (our plugin and the WooCommerce stand-in symlinked), installed
- * with wp_install(), served by `php -S` with the extension. Everything it starts is stopped
- * by PID in stop().
+ * Brings up a private WooCommerce store for the tests, the demo and the benchmarks: its own
+ * MariaDB (datadir and socket in a temp folder, no networking), a site built from the official
+ * WordPress and WooCommerce release archives (Platform.php) with its own wp-config.php and
+ * wp-content (our plugin symlinked), installed with wp_install(), WooCommerce activated the
+ * real way (its installer creates its tables, HPOS on as for a new store), served by `php -S`
+ * with the extension. Everything it starts is stopped by PID in stop().
  */
 
 declare(strict_types=1);
+
+require_once __DIR__ . '/Platform.php';
 
 final class Harness
 {
@@ -40,12 +43,13 @@ final class Harness
         return (int) substr($name, strrpos($name, ':') + 1);
     }
 
-    /** WordPress core to copy: Debian's package, or an unpacked release (make demo WORDPRESS_ZIP=…). */
-    public string $wpSource = '/usr/share/wordpress';
+    /** The WordPress + WooCommerce pair (Platform::PAIRS): $AISLE_PLATFORM, else current. */
+    public array $platform;
 
     /** @param string[] $plugins Activated in this order after install. */
-    public function start(array $plugins = ['woocommerce-standin/woocommerce-standin.php', 'aisle/aisle.php'], ?callable $beforeInstall = null): void
+    public function start(array $plugins = ['woocommerce/woocommerce.php', 'aisle/aisle.php'], ?callable $beforeInstall = null): void
     {
+        $this->platform ??= Platform::pair();
         self::removeTree($this->root);
         mkdir($this->root, 0700, true);
         $this->startDatabase();
@@ -59,8 +63,18 @@ final class Harness
             if ($r !== true) {
                 throw new RuntimeException("activating $plugin failed: " . json_encode($r));
             }
+            if ($plugin === 'woocommerce/woocommerce.php') {
+                // What a merchant's setup wizard leaves: a live (not "coming soon") US store.
+                $this->cli([PHP_BINARY, '-dextension=' . $this->ext, __DIR__ . '/bin/setup-store.php', $this->site, $this->host]);
+            }
         }
         $this->startServer('web', $this->host, true);
+    }
+
+    /** Versions actually running, as WordPress and WooCommerce report them. */
+    public function versions(): array
+    {
+        return $this->wp('global $wp_version; return array("wordpress" => $wp_version, "woocommerce" => defined("WC_VERSION") ? WC_VERSION : null, "hpos" => class_exists("Automattic\\WooCommerce\\Utilities\\OrderUtil") && Automattic\\WooCommerce\\Utilities\\OrderUtil::custom_orders_table_usage_is_enabled());');
     }
 
     /** Stops what a previous Harness left running under $root (make demo-stop), by its PID files. */
@@ -125,28 +139,32 @@ final class Harness
 
     private function buildSite(): void
     {
-        $wp = $this->wpSource;
+        $wp = Platform::unpacked('wordpress', $this->platform['wordpress']);
+        $wc = Platform::unpacked('woocommerce', $this->platform['woocommerce']);
         mkdir($this->site . '/wp-content/plugins', 0755, true);
-        mkdir($this->site . '/wp-content/themes', 0755, true);
         mkdir($this->site . '/wp-content/uploads', 0755, true);
-        // Files that locate wp-load.php through __DIR__ are copied (PHP resolves symlinks in
-        // __DIR__, which would lead to Debian's own wp-config.php); wp-includes is symlinked.
+        // Core files that find wp-load.php through __DIR__ (the root scripts, wp-admin) are
+        // copied, since PHP resolves symlinks in __DIR__; hard links where the filesystem
+        // allows, so a site costs no space. wp-includes only loads from ABSPATH: a symlink.
         foreach (glob("$wp/*.php") as $file) {
             if (basename($file) !== 'wp-config.php') {
                 copy($file, $this->site . '/' . basename($file));
             }
         }
-        $this->cli(['cp', '-a', "$wp/wp-admin", $this->site . '/wp-admin']);
-        if ($wp === '/usr/share/wordpress') {
-            symlink("$wp/wp-includes", $this->site . '/wp-includes');
-        } else {
-            $this->cli(['cp', '-a', "$wp/wp-includes", $this->site . '/wp-includes']);
+        self::copyTree("$wp/wp-admin", $this->site . '/wp-admin');
+        symlink("$wp/wp-includes", $this->site . '/wp-includes');
+        self::copyTree("$wp/wp-content/themes", $this->site . '/wp-content/themes');
+        // A classic theme beside the block themes: Twenty Twenty-One, which WordPress no longer
+        // bundles; Debian packages it alone (wordpress-theme-twentytwentyone, no dependencies).
+        if (is_dir('/usr/share/wordpress/wp-content/themes/twentytwentyone')) {
+            self::copyTree('/usr/share/wordpress/wp-content/themes/twentytwentyone', $this->site . '/wp-content/themes/twentytwentyone');
         }
+        self::copyTree($wc, $this->site . '/wp-content/plugins/woocommerce');
         symlink($this->repo . '/plugin/aisle', $this->site . '/wp-content/plugins/aisle');
-        symlink(__DIR__ . '/woocommerce-standin', $this->site . '/wp-content/plugins/woocommerce-standin');
-        symlink(__DIR__ . '/theme', $this->site . '/wp-content/themes/aisle-test-theme');
         mkdir($this->site . '/wp-content/mu-plugins');
-        symlink(__DIR__ . '/offline.php', $this->site . '/wp-content/mu-plugins/offline.php');
+        foreach (glob(__DIR__ . '/mu-plugins/*.php') as $mu) {
+            symlink($mu, $this->site . '/wp-content/mu-plugins/' . basename($mu));
+        }
         $salts = '';
         foreach (['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT'] as $k) {
             $salts .= "define('$k', " . var_export(bin2hex(random_bytes(32)), true) . ");\n";
@@ -298,6 +316,19 @@ PHP);
         }
         if (!$keepFiles) {
             self::removeTree($this->root);
+        }
+    }
+
+    /** cp -al (hard links: instant, no space) where source and target share a filesystem, else cp -a. */
+    public static function copyTree(string $from, string $to): void
+    {
+        exec('cp -al ' . escapeshellarg($from) . ' ' . escapeshellarg($to) . ' 2>/dev/null', $out, $rc);
+        if ($rc !== 0) {
+            self::removeTree($to);
+            exec('cp -a ' . escapeshellarg($from) . ' ' . escapeshellarg($to), $out, $rc);
+            if ($rc !== 0) {
+                throw new RuntimeException("cp -a $from $to failed");
+            }
         }
     }
 

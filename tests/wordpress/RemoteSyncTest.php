@@ -39,13 +39,13 @@ final class RemoteSyncTest extends WpTestCase
 
     private function runActions(): int
     {
-        return (int) self::$h->wp('return standin_run_actions(1000);');
+        return (int) self::$h->wp('return aisle_test_run_actions(1000);');
     }
 
     /** Makes the pending retry due now (instead of waiting out the backoff). */
     private function retryNow(): void
     {
-        self::$h->query("UPDATE wp_standin_actions SET scheduled_date_gmt = UTC_TIMESTAMP() - INTERVAL 1 SECOND WHERE hook = 'aisle_remote_push' AND status = 'pending'");
+        self::$h->wp("return aisle_test_make_due('aisle_remote_push');");
     }
 
     /** @return list<array{request: string, headers: array, body: string, status: int}> */
@@ -118,7 +118,7 @@ final class RemoteSyncTest extends WpTestCase
 
         // A product edit pushes just that product.
         $id = (int) self::$h->query("SELECT ID FROM wp_posts WHERE post_type = 'product' AND post_status = 'publish' ORDER BY ID LIMIT 1 OFFSET 7")[0]['ID'];
-        self::$h->wp("return standin_save_product(array('id' => $id, 'name' => 'Remote Lantern', 'regular_price' => '12.00', 'sku' => 'SKU-RL'));");
+        self::$h->wp("return aisle_test_save_product(array('id' => $id, 'name' => 'Remote Lantern', 'regular_price' => '12.00', 'sku' => 'SKU-RL'));");
         $this->runActions();
         $last = array_slice($this->requests(), -1)[0];
         $this->assertSame(1, substr_count($last['body'], "\n"));
@@ -129,7 +129,7 @@ final class RemoteSyncTest extends WpTestCase
         // A deletion is pushed too; the backend answers 503 once, the push is retried with backoff.
         file_put_contents("{$this->dir}/fail", '1');
         $gone = $id + 1;
-        self::$h->wp("standin_delete_product($gone); return true;");
+        self::$h->wp("aisle_test_delete_product($gone); return true;");
         $this->runActions();
         $remote = $this->remote();
         $this->assertSame('retrying', $remote['state']);

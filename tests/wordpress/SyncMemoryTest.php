@@ -15,13 +15,13 @@ final class SyncMemoryTest extends WpTestCase
             $this->fail('Aisle\Catalog is not in this extension build');
         }
         $have = (int) self::$h->query("SELECT COUNT(*) AS n FROM wp_posts WHERE post_type = 'product'")[0]['n'];
-        self::$h->wp('standin_generate_products(' . max(0, 5000 - $have) . ', 7); standin_run_actions(1000); return true;');
+        self::$h->wp('aisle_test_generate_products(' . max(0, 5000 - $have) . ', 7); aisle_test_run_actions(1000); return true;');
         $result = self::$h->wp(<<<'PHP'
 ini_set('memory_limit', '128M');
 $sync = new Aisle\Plugin\CatalogSync(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()));
 $sync->start();
 while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) {
-    standin_run_actions(1);
+    aisle_test_run_actions(1);
 }
 return array('progress' => $sync->progress(), 'peak' => memory_get_peak_usage(), 'limit' => ini_get('memory_limit'));
 PHP);

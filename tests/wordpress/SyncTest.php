@@ -11,16 +11,16 @@ final class SyncTest extends WpTestCase
     /** Runs due Action Scheduler actions (the stand-in's `wp action-scheduler run`). */
     private function runActions(int $max = 1000): int
     {
-        return (int) self::$h->wp("return standin_run_actions($max);");
+        return (int) self::$h->wp("return aisle_test_run_actions($max);");
     }
 
     public function testAdapterReadsProductsInBulk(): void
     {
         $rows = self::$h->wp(<<<'PHP'
-standin_add_attribute('color', 'Color');
+aisle_test_add_attribute('color', 'Color');
 wp_insert_term('Blue', 'pa_color', array('slug' => 'blue'));
 wp_insert_term('Red', 'pa_color', array('slug' => 'red'));
-$id = standin_save_product(array(
+$id = aisle_test_save_product(array(
   'name' => 'Adapter Tee', 'description' => '<p>Soft &amp; warm</p>', 'sku' => 'TEE-1', 'regular_price' => '20.00', 'sale_price' => '15.00',
   'categories' => array('Shirts'), 'tags' => array('cotton'), 'attributes' => array('pa_color' => array('blue', 'red'), 'Fit' => array('Slim', 'Loose')),
   'variations' => array(
@@ -32,7 +32,7 @@ global $wpdb;
 $before = $wpdb->num_queries;
 $rows = (new Aisle\Plugin\WooAdapter())->products(array($id));
 $rows[0]['_queries'] = $wpdb->num_queries - $before;
-standin_delete_product($id, true);
+aisle_test_delete_product($id, true);
 return $rows;
 PHP);
         $this->assertCount(1, $rows);
@@ -58,8 +58,8 @@ PHP);
             $this->fail('Aisle\Catalog is not in this extension build yet (issue 3)');
         }
         self::$h->wp(<<<'PHP'
-standin_generate_products(2000);
-update_option('standin_store', array(
+aisle_test_generate_products(2000);
+aisle_test_configure_store(array(
   'zones' => array(array('zone_name' => 'Gulf', 'locations' => array(array('type' => 'country', 'code' => 'SA')),
     'methods' => array(array('id' => 'flat_rate', 'title' => 'Courier', 'settings' => array('cost' => '25')),
                        array('id' => 'free_shipping', 'title' => 'Free shipping', 'settings' => array('min_amount' => '200'))))),
@@ -100,7 +100,7 @@ PHP);
 
         // Delta after an edit through WooCommerce's save path.
         $id = (int) self::$h->query("SELECT ID FROM wp_posts WHERE post_type = 'product' ORDER BY ID LIMIT 1 OFFSET 41")[0]['ID'];
-        self::$h->wp("return standin_save_product(array('id' => $id, 'name' => 'Zanzibar Lantern', 'regular_price' => '99.00', 'sku' => 'SKU-Z'));");
+        self::$h->wp("return aisle_test_save_product(array('id' => $id, 'name' => 'Zanzibar Lantern', 'regular_price' => '99.00', 'sku' => 'SKU-Z'));");
         $this->assertSame(1, $this->rest('GET', '/sync', $this->admin())['json']['pending']);
         $this->runActions();
         $after = $this->rest('GET', '/sync', $this->admin())['json'];
@@ -112,7 +112,7 @@ PHP);
 
         // Trash through WooCommerce's delete path: the product leaves the index.
         $trashed = $id + 1;
-        self::$h->wp("standin_delete_product($trashed); return true;");
+        self::$h->wp("aisle_test_delete_product($trashed); return true;");
         $this->runActions();
         $gone = $this->rest('GET', '/sync', $this->admin())['json']['last_delta'];
         $this->assertSame([$trashed], $gone['ids']);

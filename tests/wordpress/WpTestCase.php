@@ -25,10 +25,7 @@ abstract class WpTestCase extends TestCase
     protected function tearDown(): void
     {
         $new = substr(self::$h->debugLog(), $this->logSize);
-        // Debian's WordPress 6.1 bundles a Requests library that PHP 8.2 reports as deprecated;
-        // those lines come from core, not from Aisle, and are the only ones tolerated.
-        $lines = array_filter(explode("\n", $new), static fn (string $l): bool => trim($l) !== ''
-            && !preg_match('~PHP Deprecated: .* in /usr/share/wordpress/wp-includes/~', $l));
+        $lines = array_filter(explode("\n", $new), static fn (string $l): bool => trim($l) !== '');
         $this->assertSame([], array_values($lines), 'debug.log gained lines');
     }
 

@@ -26,4 +26,12 @@ $GLOBALS['aisle_harness']->wp(<<<'PHP'
 wp_insert_user(array('user_login' => 'manager', 'user_pass' => 'manager-password-123', 'user_email' => 'm@example.com', 'role' => 'shop_manager'));
 return true;
 PHP);
+// Installing and activating may log WooCommerce's own first-run notices, never Aisle's.
+$setupLog = $GLOBALS['aisle_harness']->debugLog();
+if (preg_match_all('~^.*(/plugins/aisle/|aisle).*$~mi', $setupLog, $m)) {
+    fwrite(STDERR, "debug.log gained lines from Aisle while the site was set up:\n" . implode("\n", $m[0]) . "\n");
+    exit(1);
+}
+$v = $GLOBALS['aisle_harness']->versions();
+fprintf(STDERR, "WordPress %s + WooCommerce %s (HPOS %s)\n", $v['wordpress'], $v['woocommerce'], $v['hpos'] ? 'on' : 'off');
 fprintf(STDERR, "WordPress test site up at %s in %.1f s (root %s)\n", $GLOBALS['aisle_harness']->url, microtime(true) - $started, $GLOBALS['aisle_harness']->root);

@@ -82,7 +82,8 @@
 				link ? el('a', { href: link, 'class': 'aisle-card-name', text: p.name || '' }) : el('span', { 'class': 'aisle-card-name', text: p.name || '' }),
 				el('span', { 'class': 'aisle-card-price', text: p.price_text || p.price || '' }),
 				el('span', { 'class': 'aisle-card-stock', text: p.in_stock ? (t.inStock || 'In stock') : (t.outOfStock || 'Out of stock') }),
-				p.add_to_cart_url && storeLink(p.add_to_cart_url) ? el('a', { href: storeLink(p.add_to_cart_url), 'class': 'aisle-card-cart', text: t.addToCart || 'Add to cart' }) : null
+				p.add_to_cart_url && storeLink(p.add_to_cart_url) ? el('a', { href: storeLink(p.add_to_cart_url), 'class': 'aisle-card-cart', text: t.addToCart || 'Add to cart' })
+					: p.options_url && storeLink(p.options_url) ? el('a', { href: storeLink(p.options_url), 'class': 'aisle-card-cart', text: t.chooseOptions || 'Choose options' }) : null
 			])
 		];
 		return el('li', { 'class': 'aisle-card' }, kids);

@@ -261,7 +261,10 @@ final class Answerer {
 			'in_stock'        => $in_stock,
 			'url'             => $url,
 			'image'           => (string) ( $p['image'] ?? '' ),
-			'add_to_cart_url' => 'simple' === $p['type'] && $in_stock ? add_query_arg( 'add-to-cart', (int) $p['id'], $url ) : '',
+			// A simple product goes straight into WooCommerce's cart (its ?add-to-cart handler); a
+			// variable one needs a variation chosen on its page, so it gets that link instead.
+			'add_to_cart_url' => 'simple' === $p['type'] && $in_stock && '' !== (string) $p['price'] ? add_query_arg( 'add-to-cart', (int) $p['id'], $url ) : '',
+			'options_url'     => 'variable' === $p['type'] && $in_stock ? $url : '',
 		);
 	}
 

@@ -16,7 +16,14 @@ final class Retention {
 
 	public function register(): void {
 		add_action( self::HOOK, array( self::class, 'purge' ) );
-		// Scheduling checks the cron option, which WordPress autoloads: no extra query per page.
+		// On init, not plugins_loaded: scheduling runs the cron_schedules filter, where other
+		// plugins (WooCommerce) translate their schedule names, which WordPress 6.7+ reports
+		// as translation loading too early.
+		add_action( 'init', array( self::class, 'schedule' ) );
+	}
+
+	public static function schedule(): void {
+		// Checks the cron option, which WordPress autoloads: no extra query per page.
 		if ( ! wp_next_scheduled( self::HOOK ) ) {
 			wp_schedule_event( time() + HOUR_IN_SECONDS, 'hourly', self::HOOK );
 		}

@@ -65,6 +65,7 @@ final class Widget {
 				'inStock'     => __( 'In stock', 'aisle' ),
 				'outOfStock'  => __( 'Out of stock', 'aisle' ),
 				'addToCart'   => __( 'Add to cart', 'aisle' ),
+				'chooseOptions' => __( 'Choose options', 'aisle' ),
 				'email'       => __( 'Email', 'aisle' ),
 				'phone'       => __( 'Phone', 'aisle' ),
 				'leadIntro'   => __( 'Leave your email or phone and the store will get back to you.', 'aisle' ),

@@ -11,6 +11,5 @@ require $site . '/wp-load.php';
 require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 $r = wp_install( 'Aisle Test Store', 'admin', 'admin@example.com', false, '', 'admin-password-123' );
-switch_theme( 'aisle-test-theme' );
 wp_insert_user( array( 'user_login' => 'customer', 'user_pass' => 'customer-password-123', 'user_email' => 'c@example.com', 'role' => 'subscriber' ) );
 echo "installed\n";
