@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean dist test-dist
 
 help:
 	@echo "make demo   build the extension, run php/examples, start WordPress at http://127.0.0.1:8080 (make demo-stop)"
@@ -84,6 +84,17 @@ bench-sync: build
 bench-chat: build
 	@scripts/install-deps.sh wordpress
 	AISLE_EXT=$(EXT) $(PHP) tests/bench/chat.php $(or $(REQUESTS),500)
+
+# Release artifacts in dist/: the plugin zip (aisle-<AISLE_VERSION>.zip) and the extension as a
+# Debian package for PHP 8.2 (php8.2-aisle_<version>_<arch>.deb). scripts/dist.sh, packaging/.
+dist: ext
+	@scripts/install-deps.sh dist
+	scripts/dist.sh all
+
+# Checks both for real: zip layout and readme, composer.json, then installs, upgrades, removes and
+# purges the .deb on this machine (root; refuses if php8.2-aisle is already there). scripts/test-dist.sh.
+test-dist: dist
+	scripts/test-dist.sh
 
 clean:
 	rm -rf build target
