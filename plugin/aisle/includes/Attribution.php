@@ -48,6 +48,11 @@ final class Attribution {
 		if ( '' === $id ) {
 			return;
 		}
+		// The Store API fires its hook again when a shopper retries a failed payment on the same
+		// (draft) order: count each order once.
+		if ( (string) $order->get_meta( self::META ) === $id ) {
+			return;
+		}
 		$order->update_meta_data( self::META, $id );
 		$order->save();
 		Stats::bump( 'orders' );
