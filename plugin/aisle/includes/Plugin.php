@@ -41,6 +41,7 @@ final class Plugin {
 			new Retention(),
 			new Privacy( $conversations, $leads ),
 			new Attribution(),
+			new OrderAttributionAdmin( $conversations ),
 			new AdminChats( $conversations, $leads, $settings ),
 			$license,
 			$sync,
