@@ -3,48 +3,9 @@ declare(strict_types=1);
 
 require_once __DIR__ . '/ChatTest.php';
 
-/**
- * Chat-assisted orders through WooCommerce's real checkouts: a shopper follows a chat card's
- * link (?aisle_session=<uuid>), Attribution keeps the id in WooCommerce's session, and the order
- * placed through the block checkout (Store API) or the classic shortcode checkout
- * (?wc-ajax=checkout) carries it as order meta, counted on the dashboard and shown in the order's
- * "Aisle" meta box. Then the same journey in Chromium (tests/e2e/checkout.mjs).
- */
-final class CheckoutTest extends WpTestCase
+/** Shopper journeys over HTTP, shared by CheckoutTest and OrderStorageTest. */
+trait CheckoutFlows
 {
-    /** The page with [woocommerce_checkout] (the classic checkout) and the US free-shipping zone. */
-    public static function prepareStore(): array
-    {
-        ChatTest::seed();
-        ChatTest::resetLimits();
-        return self::$h->wp(<<<'PHP'
-// Shipping for the US address the tests check out with: a zone of its own, added beside the
-// store's zones (none deleted), with free shipping.
-$found = null;
-foreach (WC_Shipping_Zones::get_zones() as $z) {
-  if ($z['zone_name'] === 'Aisle tests US') { $found = $z['id']; }
-}
-if (!$found) {
-  $zone = new WC_Shipping_Zone();
-  $zone->set_zone_name('Aisle tests US');
-  $zone->set_zone_order(99);
-  $zone->add_location('US', 'country');
-  $zone->save();
-  $zone->add_shipping_method('free_shipping');
-  WC_Cache_Helper::get_transient_version('shipping', true);
-}
-$page = (int) get_option('aisle_test_classic_checkout');
-if (!$page || !get_post($page)) {
-  $page = wp_insert_post(array('post_type' => 'page', 'post_status' => 'publish', 'post_title' => 'Classic checkout', 'post_name' => 'classic-checkout',
-    'post_content' => '<!-- wp:shortcode -->[woocommerce_checkout]<!-- /wp:shortcode -->'));
-  update_option('aisle_test_classic_checkout', $page);
-}
-$s = get_option('aisle_settings'); $s['assistant_paused'] = false; $s['ai_provider'] = 'none'; update_option('aisle_settings', $s);
-return array('classic' => wp_make_link_relative(get_permalink($page)), 'checkout' => wp_make_link_relative(wc_get_checkout_url()), 'cart' => wp_make_link_relative(wc_get_cart_url()),
-  'blue' => wc_get_product_id_by_sku('AH-BLUE-1'));
-PHP);
-    }
-
     private function chat(string $message, string $session): array
     {
         $r = $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => $session, 'message' => $message, 'page_url' => self::$h->url . '/shop/']);
@@ -146,6 +107,51 @@ return array('meta' => \$o->get_meta('_aisle_session'), 'status' => \$o->get_sta
   'items' => array_values(array_map(static fn (\$i) => \$i->get_name(), \$o->get_items())),
   'hpos' => \$wpdb->get_col(\$wpdb->prepare("SELECT meta_value FROM {\$wpdb->prefix}wc_orders_meta WHERE order_id = %d AND meta_key = '_aisle_session'", $id)),
   'posts' => \$wpdb->get_col(\$wpdb->prepare("SELECT meta_value FROM {\$wpdb->postmeta} WHERE post_id = %d AND meta_key = '_aisle_session'", $id)));
+PHP);
+    }
+}
+
+/**
+ * Chat-assisted orders through WooCommerce's real checkouts: a shopper follows a chat card's
+ * link (?aisle_session=<uuid>), Attribution keeps the id in WooCommerce's session, and the order
+ * placed through the block checkout (Store API) or the classic shortcode checkout
+ * (?wc-ajax=checkout) carries it as order meta, counted on the dashboard and shown in the order's
+ * "Aisle" meta box. Then the same journey in Chromium (tests/e2e/checkout.mjs).
+ */
+final class CheckoutTest extends WpTestCase
+{
+    use CheckoutFlows;
+
+    /** The page with [woocommerce_checkout] (the classic checkout) and the US free-shipping zone. */
+    public static function prepareStore(): array
+    {
+        ChatTest::seed();
+        ChatTest::resetLimits();
+        return self::$h->wp(<<<'PHP'
+// Shipping for the US address the tests check out with: a zone of its own, added beside the
+// store's zones (none deleted), with free shipping.
+$found = null;
+foreach (WC_Shipping_Zones::get_zones() as $z) {
+  if ($z['zone_name'] === 'Aisle tests US') { $found = $z['id']; }
+}
+if (!$found) {
+  $zone = new WC_Shipping_Zone();
+  $zone->set_zone_name('Aisle tests US');
+  $zone->set_zone_order(99);
+  $zone->add_location('US', 'country');
+  $zone->save();
+  $zone->add_shipping_method('free_shipping');
+  WC_Cache_Helper::get_transient_version('shipping', true);
+}
+$page = (int) get_option('aisle_test_classic_checkout');
+if (!$page || !get_post($page)) {
+  $page = wp_insert_post(array('post_type' => 'page', 'post_status' => 'publish', 'post_title' => 'Classic checkout', 'post_name' => 'classic-checkout',
+    'post_content' => '<!-- wp:shortcode -->[woocommerce_checkout]<!-- /wp:shortcode -->'));
+  update_option('aisle_test_classic_checkout', $page);
+}
+$s = get_option('aisle_settings'); $s['assistant_paused'] = false; $s['ai_provider'] = 'none'; update_option('aisle_settings', $s);
+return array('classic' => wp_make_link_relative(get_permalink($page)), 'checkout' => wp_make_link_relative(wc_get_checkout_url()), 'cart' => wp_make_link_relative(wc_get_cart_url()),
+  'blue' => wc_get_product_id_by_sku('AH-BLUE-1'));
 PHP);
     }
 
