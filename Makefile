@@ -10,7 +10,7 @@ export CARGO_TERM_COLOR ?= never
 .PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean dist test-dist
 
 help:
-	@echo "make demo   build the extension, run php/examples, start WordPress at http://127.0.0.1:8080 (make demo-stop)"
+	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
 	@echo "make test   install what is missing, build, run every test layer"
 	@echo "make bench  run the benchmarks in tests/bench (slow)"
 
@@ -54,13 +54,17 @@ e2e-deps:
 	@cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.aisle-lock 2>/dev/null \
 		|| (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.aisle-lock)
 
+# A real store in .demo/: MariaDB + php -S with the extension, WordPress 7.0.4 + WooCommerce 11.0.1
+# with WooCommerce's sample catalog, orders and pages, Aisle synced (built-in answerer). A second
+# run reuses a healthy demo. AISLE_DEMO_PORT=8081 for another port. scripts/demo-wordpress.php.
 demo: build
 	@for f in php/examples/*.php; do echo; echo "=== $$f"; $(PHP) $$f || exit 1; done
 	@scripts/install-deps.sh wordpress
-	AISLE_EXT=$(EXT) $(PHP) scripts/demo-wordpress.php
+	@echo; AISLE_EXT=$(EXT) $(PHP) scripts/demo-wordpress.php
 
+# Stops exactly the processes make demo started (.demo/*.pid).
 demo-stop:
-	php -r 'require "tests/wordpress/Harness.php"; Harness::stopLeftovers(getcwd() . "/.demo");'
+	@php scripts/demo-wordpress.php stop
 
 bench: build bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat
 
