@@ -62,7 +62,13 @@ try {
     $h->start(['woocommerce/woocommerce.php']);
     // php -S forks its workers at start: their PIDs too, so demo-stop finds them even if the
     // server's parent process is gone.
-    file_put_contents("$root/web-workers.pids", implode(' ', demo_children((int) file_get_contents("$root/web.pid"))));
+    // It forks them one by one after it starts listening: wait until their number settles.
+    $web = (int) file_get_contents("$root/web.pid");
+    for ($i = 0, $workers = [], $was = null; $i < 50 && ($workers === [] || $workers !== $was); $i++) {
+        usleep(200000);
+        [$was, $workers] = [$workers, demo_children($web)];
+    }
+    file_put_contents("$root/web-workers.pids", implode(' ', $workers));
     $v = $h->versions();
     $step("WordPress {$v['wordpress']} + WooCommerce {$v['woocommerce']} installed (HPOS " . ($v['hpos'] ? 'on' : 'off') . "), MariaDB and php -S running");
     $h->wp("update_option('blogname', 'Aisle Demo Store'); update_option('blogdescription', 'WooCommerce sample catalog with the Aisle assistant'); return true;");
