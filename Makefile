@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean dist test-dist
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean dist test-dist
 
 help:
 	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
@@ -29,7 +29,7 @@ ext:
 	@mkdir -p build && cp target/release/libaisle.so $(EXT)
 	@$(PHP) --ri aisle
 
-test: build lint test-rust test-php test-wordpress
+test: build lint test-rust test-php test-wordpress test-compat
 	@echo "make test: every layer passed"
 
 lint:
@@ -43,11 +43,16 @@ test-rust:
 test-php:
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/php/phpunit.xml
 
-# Real WordPress (Debian's package) + private MariaDB + the plugin, against the WooCommerce
-# stand-in, plus headless Chromium for the settings page. tests/wordpress/Harness.php.
+# Real WordPress 7.0.4 + WooCommerce 11.0.1 (the pinned release archives: tests/wordpress/Platform.php)
+# + private MariaDB + the plugin, with headless Chromium for the widget, checkout and admin screens.
 test-wordpress: build e2e-deps
-	@for f in plugin/aisle/*.php plugin/aisle/includes/*.php; do php -l $$f >/dev/null || exit 1; done
+	@for f in plugin/aisle/*.php plugin/aisle/includes/*.php tests/wordpress/*.php tests/wordpress/*/*.php; do php -l $$f >/dev/null || exit 1; done
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/wordpress/phpunit.xml
+
+# The smoke suite (activate, sync, chat card, order status, uninstall) on the oldest supported
+# pair, WordPress 6.8.3 + WooCommerce 9.9.5.
+test-compat: build e2e-deps
+	AISLE_PLATFORM=oldest AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/wordpress/phpunit-smoke.xml
 
 e2e-deps:
 	@scripts/install-deps.sh wordpress browser

@@ -1,9 +1,9 @@
 // Storefront widget in Debian's headless Chromium against the test site (built-in answerer).
 // Exits non-zero on a failed check, a JS console error or a page error. Screenshots go to OUTDIR.
-// Usage: node chat-widget.mjs BASE_URL OUTDIR
+// Usage: node chat-widget.mjs BASE_URL OUTDIR ORDER_NUMBER (an order with phone +49 151 2345 6789, processing)
 import { chromium } from 'playwright-core';
 
-const [ base, outdir ] = process.argv.slice( 2 );
+const [ base, outdir, order ] = process.argv.slice( 2 );
 const problems = [];
 const check = ( ok, what ) => { if ( ! ok ) { problems.push( 'failed: ' + what ); } };
 const browser = await chromium.launch( {
@@ -64,9 +64,9 @@ try {
 	check( ( await faq.locator( 'script' ).count() ) === 0, 'no script element from FAQ' );
 
 	// Order status, wrong then right phone.
-	const wrong = await ask( page, 'Where is order 5001? My phone is +49 170 9999 8888' );
+	const wrong = await ask( page, `Where is order ${ order }? My phone is +49 170 9999 8888` );
 	check( ! ( await wrong.textContent() ).includes( 'Processing' ), 'wrong phone shows nothing' );
-	const right = await ask( page, 'Where is order 5001? My phone is 0151 23456789' );
+	const right = await ask( page, `Where is order ${ order }? My phone is 0151 23456789` );
 	check( ( await right.textContent() ).includes( 'Processing' ), 'right phone shows the status' );
 
 	// Lead form with consent.

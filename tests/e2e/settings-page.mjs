@@ -27,7 +27,7 @@ try {
 	} );
 	page.on( 'response', ( r ) => {
 		const url = r.url();
-		const deliberate = r.status() === 400 && r.request().method() === 'POST' && url.includes( 'aisle%2Fv1%2Fsettings' );
+		const deliberate = r.status() === 400 && r.request().method() === 'POST' && ( url.includes( 'aisle%2Fv1%2Fsettings' ) || url.includes( '/aisle/v1/settings' ) );
 		if ( url.startsWith( base ) && r.status() >= 400 && ! url.endsWith( '/favicon.ico' ) && ! deliberate ) {
 			problems.push( 'HTTP ' + r.status() + ' for ' + url );
 		}

@@ -193,6 +193,7 @@ define('DISABLE_WP_CRON', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 define('WP_ENVIRONMENT_TYPE', 'local');
+define('AISLE_TEST_MAIL_LOG', '{$this->root}/mail.ndjson');
 $extra
 // Tests add constants here while the site runs (e.g. the license server's address).
 if (is_file(__DIR__ . '/test-config.php')) {
@@ -364,7 +365,20 @@ PHP);
         if (trim(substr($out, 0, $pos)) !== '') {
             throw new RuntimeException("wp-eval printed output:\n" . substr($out, 0, $pos));
         }
-        return json_decode(substr($out, $pos + strlen("\n@@AISLE_RESULT@@")), true);
+        $json = substr($out, $pos + strlen("\n@@AISLE_RESULT@@"));
+        $result = json_decode($json, true);
+        if ($result === null && trim($json) !== 'null') {
+            // Something printed after the result: a shutdown hook's warning or fatal error.
+            throw new RuntimeException("wp-eval printed after its result:\n$json");
+        }
+        return $result;
+    }
+
+    /** @return list<array{to: list<string>, subject: string, message: string, headers: mixed}> Mail the site sent. */
+    public function mails(): array
+    {
+        $lines = @file("{$this->root}/mail.ndjson", FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: [];
+        return array_map(static fn (string $l): array => json_decode($l, true), $lines);
     }
 
     public function debugLog(): string

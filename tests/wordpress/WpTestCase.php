@@ -88,4 +88,18 @@ abstract class WpTestCase extends TestCase
         $rows = self::$h->query("SELECT option_value FROM wp_options WHERE option_name = '" . self::$h->db()->real_escape_string($name) . "'");
         return $rows[0]['option_value'] ?? null;
     }
+
+    /** Chat rate-limit counters back to zero, so a test's own requests are the only ones counted. */
+    public static function resetLimits(): void
+    {
+        self::$h->query("DELETE FROM wp_options WHERE option_name LIKE '%transient%aisle\\_rl\\_%'");
+    }
+
+    public static function uuid(): string
+    {
+        $b = random_bytes(16);
+        $b[6] = chr(ord($b[6]) & 0x0f | 0x40);
+        $b[8] = chr(ord($b[8]) & 0x3f | 0x80);
+        return vsprintf('%s%s-%s-%s-%s-%s%s%s', str_split(bin2hex($b), 4));
+    }
 }
