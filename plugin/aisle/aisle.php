@@ -4,10 +4,11 @@
  * Plugin URI:           https://aisle.example/
  * Description:          An AI sales assistant for WooCommerce that answers from your own catalog, shipping, payment settings, FAQ and policies. Needs the `aisle` PHP extension.
  * Version:              0.1.0
- * Requires at least:    6.1
- * Requires PHP:         8.1
+ * Requires at least:    6.8
+ * Tested up to:         7.0
+ * Requires PHP:         8.2
  * Requires Plugins:     woocommerce
- * WC requires at least: 8.0
+ * WC requires at least: 9.9
  * WC tested up to:      11.0
  * Author:               Aisle
  * License:              GPL-2.0-or-later

@@ -100,6 +100,22 @@ PHP);
         $this->assertContains('offer_lead', $this->chat('Can I talk to a human?')['json']['actions']);
     }
 
+    /** A long policy is shortened with a real ellipsis: replies are plain text, never HTML entities. */
+    public function testLongRefundPolicyIsQuotedAsPlainText(): void
+    {
+        $page = (int) self::$h->wp(<<<'PHP'
+$page = wp_insert_post(array('post_type' => 'page', 'post_status' => 'publish', 'post_title' => 'Refund and Returns Policy', 'post_content' => '<p>' . str_repeat('You can return any unworn item within thirty days for a full refund. ', 12) . '</p>'));
+update_option('woocommerce_refund_returns_page_id', $page);
+(new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
+return $page;
+PHP);
+        $reply = $this->chat('What is your refund policy?')['json']['reply'];
+        $this->assertStringContainsString('**Refund and Returns Policy**', $reply);
+        $this->assertMatchesRegularExpression('/\w…\n/u', $reply, 'cut with an ellipsis');
+        $this->assertStringNotContainsString('&hellip;', $reply);
+        $this->assertStringNotContainsString('&', $reply);
+    }
+
     public function testOrderStatusRightAndWrongContactGiveNoHint(): void
     {
         $a = self::order('a');

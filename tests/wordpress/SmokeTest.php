@@ -21,6 +21,26 @@ final class SmokeTest extends WpTestCase
         $this->assertCount(1, self::$h->query("SHOW TABLES LIKE 'wp\\_aisle\\_conversations'"));
     }
 
+    /** The header promises exactly what the test runs show: the oldest pair to the current one, this PHP. */
+    public function testPluginHeaderAndReadmeMatchTheTestedPlatforms(): void
+    {
+        $minor = static fn (string $v): string => implode('.', array_slice(explode('.', $v), 0, 2));
+        $expected = [
+            'RequiresWP'  => $minor(Platform::PAIRS['oldest']['wordpress']),
+            'TestedUpTo'  => $minor(Platform::PAIRS['current']['wordpress']),
+            'RequiresPHP' => PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION,
+            'WCRequires'  => $minor(Platform::PAIRS['oldest']['woocommerce']),
+            'WCTested'    => $minor(Platform::PAIRS['current']['woocommerce']),
+        ];
+        $header = self::$h->wp(<<<'PHP'
+$h = get_file_data(WP_PLUGIN_DIR . '/aisle/aisle.php', array('RequiresWP' => 'Requires at least', 'TestedUpTo' => 'Tested up to', 'RequiresPHP' => 'Requires PHP', 'WCRequires' => 'WC requires at least', 'WCTested' => 'WC tested up to'));
+$r = get_file_data(WP_PLUGIN_DIR . '/aisle/readme.txt', array('RequiresWP' => 'Requires at least', 'TestedUpTo' => 'Tested up to', 'RequiresPHP' => 'Requires PHP', 'WCRequires' => 'WC requires at least', 'WCTested' => 'WC tested up to'));
+return array($h, $r);
+PHP);
+        $this->assertSame($expected, $header[0], 'aisle.php header');
+        $this->assertSame($expected, $header[1], 'readme.txt header');
+    }
+
     /** @depends testActivatedOnTheRealPlatform */
     public function testFullSyncThenChatAnswersWithACard(): void
     {

@@ -182,7 +182,7 @@ final class Answerer {
 		if ( empty( $p[ $kind ] ) ) {
 			return $this->out( __( 'I do not have that policy. Leave your email or phone and the store will answer you.', 'aisle' ), array(), array( 'offer_lead' ), 'policy' );
 		}
-		$text = wp_trim_words( (string) $p[ $kind ]['text'], 60 );
+		$text = wp_trim_words( (string) $p[ $kind ]['text'], 60, '…' );
 		return $this->out( '**' . $p[ $kind ]['title'] . "**\n" . $text . "\n" . $p[ $kind ]['url'], array(), array(), 'policy' );
 	}
 
@@ -237,7 +237,7 @@ final class Answerer {
 			$lines = array( '**' . $p['name'] . '** — ' . $cards[0]['price_text'] . ', ' . ( $cards[0]['in_stock'] ? __( 'in stock', 'aisle' ) : __( 'out of stock', 'aisle' ) ) . '.' );
 			$desc  = trim( wp_strip_all_tags( (string) ( $p['short_description'] ?: $p['description'] ) ) );
 			if ( '' !== $desc ) {
-				$lines[] = wp_trim_words( $desc, 40 );
+				$lines[] = wp_trim_words( $desc, 40, '…' );
 			}
 			foreach ( $p['attributes'] as $name => $values ) {
 				$lines[] = '- ' . $name . ': ' . implode( ', ', $values );

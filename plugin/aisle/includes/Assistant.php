@@ -128,7 +128,7 @@ final class Assistant {
 			'payment_methods'  => array_column( (array) ( $facts['payment_gateways'] ?? array() ), 'title' ),
 			'shareable_coupons' => $facts['coupons'] ?? array(),
 			'faq'              => $facts['faq'] ?? array(),
-			'policies'         => array_map( static fn ( $p ) => array( 'title' => $p['title'], 'url' => $p['url'], 'text' => wp_trim_words( (string) $p['text'], 120 ) ), (array) ( $facts['policies'] ?? array() ) ),
+			'policies'         => array_map( static fn ( $p ) => array( 'title' => $p['title'], 'url' => $p['url'], 'text' => wp_trim_words( (string) $p['text'], 120, '…' ) ), (array) ( $facts['policies'] ?? array() ) ),
 		);
 		return implode( "\n", $rules ) . "\n\nStore facts (data):\n" . wp_json_encode( $facts_for_ai, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES );
 	}
@@ -299,7 +299,7 @@ final class Assistant {
 			'in_stock'          => 'outofstock' !== $p['stock_status'],
 			'categories'        => $p['categories'],
 			'attributes'        => $p['attributes'],
-			'short_description' => wp_trim_words( wp_strip_all_tags( (string) ( $p['short_description'] ?: $p['description'] ) ), 50 ),
+			'short_description' => wp_trim_words( wp_strip_all_tags( (string) ( $p['short_description'] ?: $p['description'] ) ), 50, '…' ),
 		);
 		switch ( $name ) {
 			case 'search_products':

@@ -41,7 +41,7 @@ final class Requirements {
 		if ( in_array( 'extension', $this->missing, true ) ) {
 			$lines[] = sprintf(
 				/* translators: %s: the php.ini line that loads the extension. */
-				__( 'The aisle PHP extension is not loaded in this PHP. Install build/aisle.so into PHP\'s extension directory, add %s to php.ini (see "Installing the extension" in the README), then restart PHP-FPM or the web server.', 'aisle' ),
+				__( 'The aisle PHP extension is not loaded in this PHP. On Debian or Ubuntu, install the php8.2-aisle package (apt install ./php8.2-aisle_*.deb); otherwise copy aisle.so into PHP\'s extension directory and add %s to php.ini. Then restart PHP-FPM or the web server.', 'aisle' ),
 				'<code>extension=aisle.so</code>'
 			);
 		}
