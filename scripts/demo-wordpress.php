@@ -57,6 +57,7 @@ if ($busy) {
 }
 
 $h = new Harness($root, $port);
+$h->manualQueue = false; // A real store: WP-Cron and Action Scheduler run the jobs (Sync now works).
 try {
     // The merchant's order: a WooCommerce store with products, orders and pages, then Aisle.
     $h->start(['woocommerce/woocommerce.php']);

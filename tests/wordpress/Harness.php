@@ -43,6 +43,9 @@ final class Harness
         return (int) substr($name, strrpos($name, ':') + 1);
     }
 
+    /** False for the demo: WP-Cron and Action Scheduler's own runners work as on a real store. */
+    public bool $manualQueue = true;
+
     /** The WordPress + WooCommerce pair (Platform::PAIRS): $AISLE_PLATFORM, else current. */
     public array $platform;
 
@@ -170,6 +173,9 @@ final class Harness
             $salts .= "define('$k', " . var_export(bin2hex(random_bytes(32)), true) . ");\n";
         }
         $extra = getenv('AISLE_WP_CONFIG_EXTRA') ?: '';
+        // Tests run WP-Cron and Action Scheduler themselves, so a test sees exactly the jobs it
+        // caused; the demo leaves both on, as on a real store.
+        $queue = $this->manualQueue ? "define('DISABLE_WP_CRON', true);\ndefine('AISLE_TEST_MANUAL_QUEUE', true);" : '';
         file_put_contents($this->site . '/wp-config.php', <<<PHP
 <?php
 // Test site configuration, written by tests/wordpress/Harness.php.
@@ -189,7 +195,7 @@ define('WP_DEBUG', true);
 define('WP_DEBUG_LOG', '{$this->root}/debug.log');
 define('WP_DEBUG_DISPLAY', false);
 define('SCRIPT_DEBUG', false);
-define('DISABLE_WP_CRON', true);
+$queue
 define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 define('WP_ENVIRONMENT_TYPE', 'local');

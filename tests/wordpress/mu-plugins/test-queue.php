@@ -1,11 +1,13 @@
 <?php
 /**
- * Test site only (mu-plugin): Action Scheduler runs only when a test says so, like
- * `wp action-scheduler run`, so a test sees exactly the jobs it caused. WP-Cron is off in
- * wp-config.php; this also turns off the loopback runner Action Scheduler starts after admin
- * requests.
+ * Test site only (mu-plugin): with AISLE_TEST_MANUAL_QUEUE (the tests, not the demo) Action
+ * Scheduler runs only when a test says so, like `wp action-scheduler run`, so a test sees exactly
+ * the jobs it caused. WP-Cron is off in wp-config.php then; this also turns off the loopback
+ * runner Action Scheduler starts after admin requests.
  */
-add_filter( 'action_scheduler_allow_async_request_runner', '__return_false' );
+if ( defined( 'AISLE_TEST_MANUAL_QUEUE' ) ) {
+	add_filter( 'action_scheduler_allow_async_request_runner', '__return_false' );
+}
 
 /**
  * Runs due pending actions of $group (Aisle's by default; '' for every group) through Action
