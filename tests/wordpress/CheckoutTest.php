@@ -283,4 +283,38 @@ PHP);
         $this->assertStringContainsString('id="aisle-order-attribution"', $admin);
         $this->assertStringContainsString($o['classic_sid'], $admin);
     }
+    /** tests/e2e/checkout.mjs in Chromium: chat, cards, cart, block checkout, order received, wp-admin. */
+    public function testChatToOrderReceivedInChromium(): void
+    {
+        $store = self::prepareStore();
+        $zip = self::$h->wp(<<<'PHP'
+$id = wc_get_product_id_by_sku('AH-ZIP');
+if (!$id) {
+  $id = aisle_test_save_product(array('name' => 'Aisle Zip Hoodie', 'sku' => 'AH-ZIP', 'categories' => array('Hoodies'), 'short_description' => 'A zip hoodie in three sizes.',
+    'attributes' => array('Size' => array('S', 'M', 'L')),
+    'variations' => array(array('sku' => 'AH-ZIP-S', 'regular_price' => '55.00', 'attributes' => array('Size' => 'S')), array('sku' => 'AH-ZIP-M', 'regular_price' => '55.00', 'attributes' => array('Size' => 'M')),
+      array('sku' => 'AH-ZIP-L', 'regular_price' => '57.00', 'attributes' => array('Size' => 'L')))));
+}
+return $id;
+PHP);
+        self::$h->wp('return aisle_test_run_actions();'); // The new product's catalog delta.
+        $before = $this->ordersToday();
+        $repo = dirname(__DIR__, 2);
+        $out = $repo . '/tests/artifacts';
+        @mkdir($out, 0777, true);
+        $log = self::$h->cli(['node', "$repo/tests/e2e/checkout.mjs", self::$h->url, $out, $store['cart'], $store['checkout'], 'admin', 'admin-password-123']);
+        $this->assertStringContainsString("\nok", $log, $log);
+        $this->assertSame(1, preg_match('/^session=([0-9a-f-]{36})$/m', $log, $sid), $log);
+        $this->assertSame(1, preg_match('/^order=(\d+)$/m', $log, $order), $log);
+        $facts = $this->orderFacts((int) $order[1]);
+        $this->assertSame($sid[1], $facts['meta'], 'the order placed in Chromium carries the widget\'s chat session');
+        $this->assertSame([$sid[1]], $facts['hpos']);
+        $this->assertSame('store-api', $facts['created_via'], 'placed through the block checkout');
+        $this->assertSame('cod', $facts['payment']);
+        $this->assertSame('processing', $facts['status']);
+        $this->assertSame(['Aisle Blue Hoodie'], $facts['items'], 'only the simple product: Choose options added nothing');
+        $this->assertSame($before + 1, $this->ordersToday());
+        $this->assertFileExists("$out/checkout-order-received.png");
+        $this->assertGreaterThan(0, (int) $zip);
+    }
 }
