@@ -1,130 +1,260 @@
 <?php
 /**
- * make bench-sync: catalog sync speed, side by side in one run, on a real WordPress 6.1 + MariaDB
- * with the WooCommerce stand-in (tests/wordpress/woocommerce-standin). Each path runs in its own
- * PHP process, so each peak-memory figure is that path's alone.
+ * make bench-sync: catalog sync speed on real WordPress 7.0.4 + WooCommerce 11.0.1 (the release
+ * archives the tests use, tests/wordpress/Harness.php) with its own MariaDB, side by side in one
+ * run. Each path runs in its own PHP process, so each peak-memory figure is that path's alone.
  *
- *   aisle full sync       CatalogSync jobs: WooAdapter bulk reads (500 a batch) → Aisle\Catalog
- *                         normalize/hash → diff against stored hashes → writeIndex + swap
- *   aisle adapter reads   WooAdapter::products() alone
- *   per-product path      what wc_get_products() + get_data() + json_encode does, one product at a
- *                         time: wc_get_product() with real WooCommerce; with the stand-in,
- *                         standin_product_data() (post, all meta, terms), which is far lighter
- *   REST crawl            GET /wc/v3/products?per_page=100&page=N over HTTP, as a remote service
- *                         syncs a store (the stand-in's route returns standin_product_data())
+ *   aisle full sync       CatalogSync jobs run through Action Scheduler (aisle_test_run_actions):
+ *                         WooAdapter bulk reads (500 a batch) -> staged NDJSON -> Aisle\Catalog
+ *                         normalize/hash -> diff against stored hashes -> writeIndex + swap
+ *   aisle adapter reads   WooAdapter::products() alone, same batches
+ *   get_data() path       what a careful PHP developer writes for an export: paged
+ *                         wc_get_products(limit 100, status publish, by ID), ->get_data() and
+ *                         json_encode per product, object cache flushed after each page
+ *                         (variation details are not read: less work than Aisle does)
+ *   REST crawl            GET /wp-json/wc/v3/products?per_page=100&page=N&status=publish over HTTP,
+ *                         basic auth
+ *                         (an application password), as a remote service syncs a store
  *
- * The stand-in is much lighter than real WooCommerce, so both per-product paths run faster here
- * than on a real store. The issue's reference figures (~200 products/s REST crawl, ~900/s
- * wc_get_products path) were measured on real WooCommerce and are printed for comparison.
+ * The store: PRODUCTS (default 10,000) products generated through WooCommerce's CRUD classes
+ * (tests/wordpress/mu-plugins/bench-fixtures.php: every 5th variable with 4 variations, global
+ * and custom attributes, sales, stock, images, tags, hidden products, drafts), written by
+ * BENCH_WORKERS processes (default 1: on 2 cores a second one gained ~10%, and concurrent
+ * transactions can deadlock, which the count check below reports). The generated product
+ * tables are kept as a mysqldump in build/bench-cache/ (keyed by count, seed, mix and
+ * generator version), so the next run loads them instead of generating again (~20 products/s
+ * here: 8 minutes for 10,000); BENCH_CACHE=0 turns that off.
+ *
+ * From 20,000 products on, the two per-product paths are sampled (their first BENCH_SAMPLE
+ * products, default 5,000) and their rate is taken from the sample; the output says so.
+ *
  * Usage: php -dextension=build/aisle.so tests/bench/sync.php [products=10000]
  */
 declare(strict_types=1);
 
 require dirname(__DIR__) . '/wordpress/Harness.php';
 
-$n = (int) ($argv[1] ?? 10000);
+$n         = (int) ($argv[1] ?? getenv('PRODUCTS') ?: 10000);
+$seed      = (int) (getenv('BENCH_SEED') ?: 1);
+$every     = 5;
+$workers   = max(1, (int) (getenv('BENCH_WORKERS') ?: 1));
+$useCache  = getenv('BENCH_CACHE') !== '0';
+$sampleMax = (int) (getenv('BENCH_SAMPLE') ?: 5000);
+$sample    = $n >= 20000 ? min($n, $sampleMax) : 0; // 0: all products
+
 $h = new Harness();
 register_shutdown_function(static fn () => $h->stop());
 $h->start();
-$h->wp("standin_generate_products($n); return true;");
-$realWc = (bool) $h->wp("return function_exists('wc_get_product');");
+$versions = $h->versions();
 
-// 1. Full sync through the jobs (reads + Catalog + diff + index), in one process.
+/** Runs $codes in the site at the same time, one PHP process each; returns their results. */
+function wp_parallel(Harness $h, array $codes): array
+{
+    $procs = [];
+    foreach ($codes as $i => $code) {
+        $cmd = [PHP_BINARY, '-dextension=' . $h->ext, '-dmemory_limit=1G', $h->repo . '/tests/wordpress/bin/wp-eval.php', $h->site, $h->host];
+        $procs[$i] = proc_open($cmd, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        fwrite($pipes[0], $code);
+        fclose($pipes[0]);
+        $procs[$i] = [$procs[$i], $pipes];
+    }
+    $out = [];
+    foreach ($procs as $i => [$proc, $pipes]) {
+        $stdout = stream_get_contents($pipes[1]);
+        $stderr = stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        $rc  = proc_close($proc);
+        $pos = strrpos($stdout, "\n@@AISLE_RESULT@@");
+        if ($rc !== 0 || $pos === false) {
+            throw new RuntimeException("worker $i exited $rc:\n$stdout\n$stderr");
+        }
+        $out[$i] = json_decode(substr($stdout, $pos + strlen("\n@@AISLE_RESULT@@")), true);
+    }
+    return $out;
+}
+
+function mysql_client(Harness $h, string $tool): array
+{
+    return [$tool, '--no-defaults', '--user=root', "--socket={$h->root}/mysql.sock"];
+}
+
+// ---- the store --------------------------------------------------------------------------------
+$tables = ['wp_posts', 'wp_postmeta', 'wp_terms', 'wp_term_taxonomy', 'wp_term_relationships', 'wp_termmeta',
+    'wp_wc_product_meta_lookup', 'wp_wc_product_attributes_lookup', 'wp_woocommerce_attribute_taxonomies'];
+$generator = (int) $h->wp('return AISLE_BENCH_GENERATOR;');
+$cacheDir  = $h->repo . '/build/bench-cache';
+$cacheFile = sprintf('%s/store-wc%s-n%d-seed%d-every%d-g%d.sql', $cacheDir, $versions['woocommerce'], $n, $seed, $every, $generator);
+$t = microtime(true);
+if ($useCache && is_file($cacheFile)) {
+    $h->cli(array_merge(mysql_client($h, 'mariadb'), ['wordpress', '-e', 'source ' . $cacheFile]));
+    $h->wp('global $wpdb; $wpdb->query("DELETE FROM {$wpdb->options} WHERE option_name LIKE \'\\\\_transient\\\\_%\'"); wp_cache_flush(); return true;');
+    $storeNote = sprintf('loaded from %s in %.1f s', substr($cacheFile, strlen($h->repo) + 1), microtime(true) - $t);
+} else {
+    $h->wp('aisle_bench_prepare_store(); return true;');
+    $codes = [];
+    for ($w = 0; $w < $workers; $w++) {
+        $codes[] = "return aisle_bench_generate_products($n, $seed, $every, $w, $workers);";
+    }
+    $made = array_sum(wp_parallel($h, $codes));
+    $h->wp('return aisle_bench_finish_store();');
+    $have = (int) $h->wp("global \$wpdb; return \$wpdb->get_var(\"SELECT COUNT(*) FROM {\$wpdb->posts} WHERE post_type = 'product' AND post_name LIKE 'bench-product-%'\");");
+    if ($made !== $n || $have !== $n) {
+        fprintf(STDERR, "generation made %d of %d products, %d are in the database (a transaction was lost?); not cached\n", $made, $n, $have);
+        exit(1);
+    }
+    $storeNote = sprintf('generated through WooCommerce CRUD by %d processes in %.1f s (%.0f products/s)', $workers, microtime(true) - $t, $made / (microtime(true) - $t));
+    if ($useCache) {
+        @mkdir($cacheDir, 0755, true);
+        $h->cli(array_merge(mysql_client($h, 'mariadb-dump'), ['--single-transaction', '--skip-lock-tables', '--skip-comments', "--result-file=$cacheFile.tmp", 'wordpress'], $tables));
+        rename("$cacheFile.tmp", $cacheFile);
+    }
+}
+$store = $h->wp(<<<'PHP'
+global $wpdb;
+$c = static fn ($sql) => (int) $wpdb->get_var($sql);
+return array(
+  'products'   => $c("SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = 'product'"),
+  'published'  => $c("SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = 'product' AND post_status = 'publish'"),
+  'variations' => $c("SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = 'product_variation'"),
+  'postmeta'   => $c("SELECT COUNT(*) FROM {$wpdb->postmeta}"),
+);
+PHP);
+
+// ---- 1. Aisle full sync through its jobs --------------------------------------------------------
 $sync = $h->wp(<<<'PHP'
-if (!Aisle\Plugin\CatalogSync::available()) { return null; }
-$adapter = new Aisle\Plugin\WooAdapter();
+$adapter  = new Aisle\Plugin\WooAdapter();
 $settings = new Aisle\Plugin\Settings();
+// The same products as the other paths: every published one (hidden and out of stock too).
 $settings->save(array('include_out_of_stock' => true, 'include_hidden' => true));
 $sync = new Aisle\Plugin\CatalogSync($adapter, $settings, new Aisle\Plugin\StoreFacts($adapter, $settings));
-$base = memory_get_usage();
 memory_reset_peak_usage();
 $t = microtime(true);
 $sync->start();
+$jobs = 0;
 while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) {
-    standin_run_actions(1);
+    $jobs += aisle_test_run_actions(1);
 }
 $seconds = microtime(true) - $t;
 $p = $sync->progress();
-return array('products' => $p['result']['indexed'] ?? 0, 'state' => $p['state'], 'seconds' => $seconds, 'peak_mb' => (memory_get_peak_usage() - $base) / 1048576, 'process_peak_mb' => memory_get_peak_usage() / 1048576);
+return array('products' => $p['result']['indexed'] ?? 0, 'state' => $p['state'], 'errors' => $p['error_count'], 'jobs' => $jobs, 'seconds' => $seconds, 'peak' => memory_get_peak_usage());
 PHP);
 
-// 2. Adapter reads alone.
+// ---- 2. The adapter's reads alone ---------------------------------------------------------------
 $adapter = $h->wp(<<<'PHP'
 $adapter = new Aisle\Plugin\WooAdapter();
 $opts = array('include_out_of_stock' => true, 'include_hidden' => true);
-$base = memory_get_usage();
 memory_reset_peak_usage();
 $t = microtime(true);
-$after = 0; $count = 0;
-while ($ids = $adapter->product_ids_after($after, 500, $opts)) {
-    $count += count($adapter->products($ids));
+$after = 0; $count = 0; $variations = 0;
+while ($ids = $adapter->product_ids_after($after, Aisle\Plugin\CatalogSync::BATCH_SIZE, $opts)) {
+    foreach ($adapter->products($ids) as $row) {
+        $count++;
+        $variations += count($row['variations']);
+    }
     $after = max($ids);
 }
-return array('products' => $count, 'seconds' => microtime(true) - $t, 'peak_mb' => (memory_get_peak_usage() - $base) / 1048576);
+return array('products' => $count, 'variations' => $variations, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage());
 PHP);
 
-// 3. Per-product path.
-$perProduct = $h->wp(<<<'PHP'
-global $wpdb;
-$base = memory_get_usage();
+// ---- 3. wc_get_products() + get_data() + json_encode, a page at a time ------------------------
+$getData = $h->wp(str_replace('__LIMIT__', (string) $sample, <<<'PHP'
+$limit = __LIMIT__;
 memory_reset_peak_usage();
 $t = microtime(true);
 $count = 0;
-$after = 0;
-while ($ids = $wpdb->get_col($wpdb->prepare("SELECT ID FROM {$wpdb->posts} WHERE post_type = 'product' AND post_status = 'publish' AND ID > %d ORDER BY ID LIMIT 100", $after))) {
-    foreach ($ids as $id) {
-        $data = function_exists('wc_get_product') ? wc_get_product((int) $id)->get_data() : standin_product_data((int) $id);
-        $json = json_encode($data);
+$bytes = 0;
+for ($page = 1; ; $page++) {
+    $products = wc_get_products(array('limit' => 100, 'page' => $page, 'status' => 'publish', 'orderby' => 'ID', 'order' => 'ASC'));
+    if (!$products) {
+        break;
+    }
+    foreach ($products as $product) {
+        $bytes += strlen(json_encode($product->get_data()));
         $count++;
     }
-    $after = (int) max($ids);
-    wp_cache_flush(); // As a long-running export must, or memory grows without bound.
+    unset($products);
+    wp_cache_flush(); // As a long-running export must, or memory grows with every page.
+    if ($limit > 0 && $count >= $limit) {
+        break;
+    }
 }
-return array('products' => $count, 'seconds' => microtime(true) - $t, 'peak_mb' => (memory_get_peak_usage() - $base) / 1048576);
-PHP);
+return array('products' => $count, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage(), 'bytes' => $bytes);
+PHP));
 
-// 4. REST crawl over HTTP with an application password (allowed over http on a "local" site).
+// ---- 4. REST crawl over HTTP, basic auth with an application password --------------------------
 $pass = $h->wp("return WP_Application_Passwords::create_new_application_password(1, array('name' => 'bench'))[0];");
 $t = microtime(true);
 $crawled = 0;
 $status = 0;
+$error = '';
 for ($page = 1; ; $page++) {
-    $ch = curl_init($h->url . '/?rest_route=' . rawurlencode('/wc/v3/products') . "&per_page=100&page=$page");
-    curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_USERPWD => "admin:$pass", CURLOPT_TIMEOUT => 120]);
+    $ch = curl_init($h->url . "/wp-json/wc/v3/products?per_page=100&page=$page&status=publish&orderby=id&order=asc");
+    curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_USERPWD => "admin:$pass", CURLOPT_TIMEOUT => 300]);
     $body = (string) curl_exec($ch);
     $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
     curl_close($ch);
     $items = json_decode($body, true);
-    if ($status !== 200 || !is_array($items) || !$items) {
+    if ($status !== 200 || !is_array($items)) {
+        $error = "HTTP $status: " . substr($body, 0, 200);
+        break;
+    }
+    if (!$items) {
         break;
     }
     $crawled += count($items);
+    if ($sample > 0 && $crawled >= $sample) {
+        break;
+    }
 }
-$crawl = ['products' => $crawled, 'seconds' => microtime(true) - $t, 'status' => $status];
+$crawl = ['products' => $crawled, 'seconds' => microtime(true) - $t, 'peak' => null];
+// The server's PHP: the largest peak resident size among php -S's workers (VmHWM).
+$webPid = (int) @file_get_contents($h->root . '/web.pid');
+$hwm = 0;
+foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
+    $line = (string) @file_get_contents($stat);
+    $ppid = (int) (explode(' ', substr($line, (int) strrpos($line, ')') + 2))[1] ?? 0);
+    if ($ppid === $webPid && preg_match('/VmHWM:\s+(\d+) kB/', (string) @file_get_contents(dirname($stat) . '/status'), $m)) {
+        $hwm = max($hwm, (int) $m[1] * 1024);
+    }
+}
 
-$rate = static fn (array $r): float => $r['products'] / max($r['seconds'], 1e-9);
-$crawlRate = $crawl['products'] > 0 ? $rate($crawl) : 0.0;
-$ppRate = $rate($perProduct);
-printf("catalog sync bench, %d products (WordPress 6.1 from Debian, MariaDB, 2 shared cores, %s)\n", $n, $realWc ? 'real WooCommerce' : 'WooCommerce STAND-IN: much lighter than real WooCommerce');
-printf("  %-40s %10s %12s %12s %14s\n", 'path', 'products', 'products/s', 'vs crawl', 'vs per-product');
-$row = static function (string $name, ?array $r, string $extra = '') use ($rate, $crawlRate, $ppRate): void {
-    if (!$r) {
-        printf("  %-40s %10s   (%s)\n", $name, 'n/a', $extra);
-        return;
-    }
+// ---- report -------------------------------------------------------------------------------------
+$rate = static fn (?array $r): float => $r && $r['products'] > 0 ? $r['products'] / max($r['seconds'], 1e-9) : 0.0;
+$crawlRate = $rate($crawl);
+$gdRate = $rate($getData);
+$mb = static fn (?int $b): string => $b === null ? '' : sprintf('%.1f MB', $b / 1048576);
+
+printf("catalog sync bench: WordPress %s + WooCommerce %s (HPOS %s), MariaDB, PHP %s, %d cores\n",
+    $versions['wordpress'], $versions['woocommerce'], $versions['hpos'] ? 'on' : 'off', PHP_VERSION, (int) trim((string) shell_exec('nproc')));
+printf("store: %d products (%d published), %d variations, %d postmeta rows; %s\n", $store['products'], $store['published'], $store['variations'], $store['postmeta'], $storeNote);
+if ($sample > 0) {
+    printf("per-product paths SAMPLED: the get_data() path and the REST crawl read the first %d products only; their rate is the sample's\n", $sample);
+}
+echo "\n";
+printf("  %-38s %9s %9s %11s %10s %10s   %s\n", 'path', 'products', 'seconds', 'products/s', 'vs REST', 'vs get_data', 'PHP peak memory');
+$row = static function (string $name, array $r, string $peak) use ($rate, $crawlRate, $gdRate): void {
     $v = $rate($r);
-    printf("  %-40s %10d %12.0f %11.1fx %13.1fx   %s\n", $name, $r['products'], $v, $crawlRate > 0 ? $v / $crawlRate : 0, $v / $ppRate, $extra);
+    printf("  %-38s %9d %9.2f %11.0f %9.1fx %9.1fx   %s\n", $name, $r['products'], $r['seconds'], $v, $crawlRate > 0 ? $v / $crawlRate : 0, $gdRate > 0 ? $v / $gdRate : 0, $peak);
 };
-$row('aisle full sync (reads+Catalog+index)', $sync, $sync ? sprintf('%s, peak PHP memory +%.1f MB (process %.1f MB)', $sync['state'], $sync['peak_mb'], $sync['process_peak_mb']) : 'Aisle\Catalog not in this extension build');
-$row('aisle adapter reads (500/batch)', $adapter, sprintf('peak PHP memory +%.1f MB', $adapter['peak_mb']));
-$row($realWc ? 'wc_get_product()->get_data() + json' : 'per-product (stand-in) + json', $perProduct, sprintf('peak PHP memory +%.1f MB', $perProduct['peak_mb']));
-$row('REST crawl /wc/v3/products, 100/page', $crawl['products'] > 0 ? $crawl : null, $crawl['products'] > 0 ? ($realWc ? 'real WooCommerce route' : 'stand-in route') : "crawl failed: HTTP {$crawl['status']}");
-if (!$realWc) {
-    echo "\n  Reference (issue 5, measured on REAL WooCommerce on these machines, not in this run):\n";
-    echo "    REST crawl ~200 products/s; wc_get_products() + get_data() + json_encode ~900 products/s.\n";
-    if ($sync) {
-        printf("    aisle full sync here vs those: %.0fx the REST crawl (goal 50x), %.0fx the wc_get_products path (goal 10x).\n", $rate($sync) / 200, $rate($sync) / 900);
-    }
-    echo "  The stand-in's per-product and REST paths do less work than WooCommerce's (no WC_Product, no\n";
-    echo "  extension filters), yet run on this run's machine load; only real WooCommerce settles the goals.\n";
+$row('aisle full sync (jobs, Catalog, index)', $sync, $mb($sync['peak']) . " ({$sync['state']}, {$sync['jobs']} jobs, {$sync['errors']} rejected)");
+$row('aisle adapter reads (500 a batch)', $adapter, $mb($adapter['peak']) . " ({$adapter['variations']} variations read)");
+$row('wc_get_products + get_data + json', $getData, $mb($getData['peak']));
+$row('REST crawl /wc/v3/products, 100/page', $crawl, $hwm ? 'server worker peak RSS ' . $mb($hwm) : '');
+if ($error !== '') {
+    echo "  REST crawl stopped: $error\n";
+}
+echo "\n";
+$goal = static fn (bool $ok): string => $ok ? 'met' : 'NOT MET';
+$syncRate = $rate($sync);
+printf("goals: full sync >= 50x the REST crawl: %.1fx %s; >= 10x the get_data() path: %.1fx %s; PHP peak < 128 MB: %s %s\n",
+    $crawlRate > 0 ? $syncRate / $crawlRate : 0, $goal($crawlRate > 0 && $syncRate / $crawlRate >= 50),
+    $gdRate > 0 ? $syncRate / $gdRate : 0, $goal($gdRate > 0 && $syncRate / $gdRate >= 10),
+    $mb($sync['peak']), $goal($sync['peak'] < 128 * 1048576));
+if ($n >= 100000) {
+    printf("       %d products: full sync %.1f s (goal < 30 s: %s), peak %s (goal < 128 MB: %s)\n", $n, $sync['seconds'], $goal($sync['seconds'] < 30), $mb($sync['peak']), $goal($sync['peak'] < 128 * 1048576));
+}
+if ($sync['state'] !== 'done' || $sync['products'] !== $store['published']) {
+    fprintf(STDERR, "full sync did not index every published product (%s, %d of %d)\n", $sync['state'], $sync['products'], $store['published']);
+    exit(1);
 }

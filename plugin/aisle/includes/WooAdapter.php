@@ -57,21 +57,28 @@ final class WooAdapter {
 	}
 
 	/**
-	 * Products as Aisle\Catalog rows (DESIGN.md "A product passed to Catalog::addMany").
+	 * Products as Aisle\Catalog rows (DESIGN.md "A product passed to Catalog::addMany"), each as
+	 * the CRUD path reads it (tests/wordpress/AdapterParityTest.php holds the two side by side).
+	 *
+	 * Seven queries a batch, each on a primary key or the index made for it: posts, variations
+	 * (post_parent), wc_product_meta_lookup, a fixed list of postmeta keys (post_id), term
+	 * relationships (their primary key, index only) and the few terms they name, image files.
 	 *
 	 * @param int[] $ids Product ids (post_type product).
 	 * @return array<int, array>
 	 */
 	public function products( array $ids ): array {
 		global $wpdb;
+		$ids = array_values( array_unique( array_filter( array_map( 'intval', $ids ) ) ) );
 		if ( ! $ids ) {
 			return array();
 		}
-		$in = implode( ',', array_map( 'intval', $ids ) );
+		$in = implode( ',', $ids );
 
 		// 1. Posts: the products (whole rows: they seed the post cache get_permalink() reads), then
 		// their published variations (only the columns used). Two queries, because an OR across ID
 		// and post_parent keeps MySQL from using either index and scans the whole posts table.
+		// FORCE INDEX: with a long IN list MySQL otherwise scans every post (grows with the store).
 		$posts  = array();
 		$var    = array();
 		$direct = false;
@@ -82,7 +89,7 @@ final class WooAdapter {
 			}
 			$posts[] = $p;
 		}
-		foreach ( self::rows( "SELECT ID, post_parent, menu_order FROM {$wpdb->posts} WHERE post_parent IN ($in) AND post_type = 'product_variation' AND post_status = 'publish' ORDER BY menu_order ASC, ID ASC" ) as $r ) { // phpcs:ignore WordPress.DB
+		foreach ( self::rows( "SELECT ID, post_parent, menu_order FROM {$wpdb->posts} FORCE INDEX (post_parent) WHERE post_parent IN ($in) AND post_type = 'product_variation' AND post_status = 'publish' ORDER BY menu_order ASC, ID ASC" ) as $r ) { // phpcs:ignore WordPress.DB
 			$var[ (int) $r[0] ] = array( (int) $r[0], (int) $r[1], (int) $r[2] );
 		}
 		if ( $direct ) {
@@ -90,59 +97,82 @@ final class WooAdapter {
 			uasort( $var, static fn ( $a, $b ) => array( $a[2], $a[0] ) <=> array( $b[2], $b[0] ) );
 		}
 		$var_ids = array_keys( $var );
-		$all     = array_merge( array_map( static fn ( $p ) => (int) $p->ID, $posts ), $var_ids );
+		$all     = $ids;
+		foreach ( $var_ids as $vid ) {
+			$all[] = $vid;
+		}
 		// get_permalink() looks posts up in the object cache: seed it from this query rather than
 		// letting it run one query per product; dropped again below to keep memory flat.
 		update_post_cache( $posts );
-		$all_in = implode( ',', array_unique( $all ) ?: array( 0 ) );
+		$all_in = implode( ',', array_unique( $all ) );
+		$var_in = $var_ids ? implode( ',', $var_ids ) : '';
 
 		// 2. The lookup table WooCommerce keeps for exactly this kind of read (primary key).
-		// Columns by position: product_id, sku, min_price, stock_quantity, stock_status, rating_count, average_rating, total_sales.
 		$lookup = array();
-		foreach ( self::rows( "SELECT product_id, sku, min_price, stock_quantity, stock_status, rating_count, average_rating, total_sales FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id IN ($all_in)" ) as $row ) { // phpcs:ignore WordPress.DB
-			$lookup[ (int) $row[0] ] = array(
-				'sku'            => $row[1],
-				'min_price'      => $row[2],
-				'stock_quantity' => $row[3],
-				'stock_status'   => $row[4],
-				'rating_count'   => $row[5],
-				'average_rating' => $row[6],
-				'total_sales'    => $row[7],
-			);
+		foreach ( self::rows( "SELECT product_id, sku, stock_quantity, stock_status, rating_count, average_rating, total_sales FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id IN ($all_in)" ) as $row ) { // phpcs:ignore WordPress.DB
+			$lookup[ (int) $row[0] ] = $row;
 		}
 
-		// 3. The meta the lookup table does not carry, by post_id (its index) with a fixed key list;
-		// variation attributes (attribute_*) are only read for variations.
+		// 3. The meta the lookup table does not carry, by post_id (its index) with a fixed key list:
+		// prices, image and attributes for products; prices and attribute_* for variations.
+		// meta_id too: a variable product keeps one _price row per variation price, lowest first,
+		// and get_price() reads the first (lowest meta_id), so that is the one kept.
 		$meta     = array();
-		$keys     = "'_price', '_regular_price', '_sale_price', '_thumbnail_id', '_product_attributes'";
-		$meta_sql = "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN ($in) AND meta_key IN ($keys)";
+		$first    = array();
+		$prices   = "'_price', '_regular_price', '_sale_price'";
+		$meta_sql = "SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($in) AND meta_key IN ($prices, '_thumbnail_id', '_product_attributes')";
 		if ( $var_ids ) {
-			$meta_sql .= " UNION ALL SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} WHERE post_id IN (" . implode( ',', $var_ids ) . ") AND (meta_key IN ($keys) OR meta_key LIKE 'attribute\\_%')";
+			$meta_sql .= " UNION ALL SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($var_in) AND (meta_key IN ($prices) OR meta_key LIKE 'attribute\\_%')";
 		}
 		foreach ( self::rows( $meta_sql ) as $m ) { // phpcs:ignore WordPress.DB
-			$meta[ (int) $m[0] ][ $m[1] ] = $m[2];
+			$pid = (int) $m[0];
+			if ( isset( $meta[ $pid ][ $m[1] ] ) ) {
+				if ( (int) $m[3] > $first[ $pid . ' ' . $m[1] ] ) {
+					continue;
+				}
+			}
+			$meta[ $pid ][ $m[1] ]         = $m[2];
+			$first[ $pid . ' ' . $m[1] ] = (int) $m[3];
 		}
+		unset( $first );
 
-		// 4. Terms: categories, tags, type, visibility and global attributes (pa_*). STRAIGHT_JOIN
-		// keeps the read on term_relationships' primary key (object_id first): otherwise MySQL
-		// may start from the few product taxonomies and walk every product's relationships.
+		// 4. Terms: the relationships from their primary key alone (object_id first, no row
+		// reads), then the few distinct terms they point at, in name order (as get_the_terms()).
+		$rel = self::rows( "SELECT object_id, term_taxonomy_id FROM {$wpdb->term_relationships} WHERE object_id IN ($in)" ); // phpcs:ignore WordPress.DB
+		$tt  = array();
+		foreach ( $rel as $r ) {
+			$tt[ (int) $r[1] ] = true;
+		}
+		$term_of = array();
+		if ( $tt ) {
+			$order = 0;
+			foreach ( self::rows( "SELECT tt.term_taxonomy_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_taxonomy} tt JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tt.term_taxonomy_id IN (" . implode( ',', array_keys( $tt ) ) . ") AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
+				$term_of[ (int) $t[0] ] = array( $t[1], $t[3], $t[2], $order++ );
+			}
+		}
 		$terms = array();
-		foreach ( self::rows( "SELECT tr.object_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_relationships} tr STRAIGHT_JOIN {$wpdb->term_taxonomy} tt ON tt.term_taxonomy_id = tr.term_taxonomy_id STRAIGHT_JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tr.object_id IN ($in) AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
-			$terms[ (int) $t[0] ][ $t[1] ][ $t[3] ] = $t[2];
+		foreach ( $rel as $r ) {
+			$t = $term_of[ (int) $r[1] ] ?? null;
+			if ( null !== $t ) {
+				$terms[ (int) $r[0] ][ $t[0] ][ $t[3] ] = array( $t[1], $t[2] );
+			}
 		}
+		unset( $rel, $tt, $term_of );
 
-		// 5. Attribute labels, and the names of the terms variations point at by slug.
-		$labels = array();
-		foreach ( $wpdb->get_results( "SELECT attribute_name, attribute_label FROM {$wpdb->prefix}woocommerce_attribute_taxonomies" ) as $a ) { // phpcs:ignore WordPress.DB
-			$labels[ 'pa_' . $a->attribute_name ] = '' !== (string) $a->attribute_label ? $a->attribute_label : $a->attribute_name;
-		}
+		// 5. Attribute labels (WooCommerce caches the list).
+		$labels = self::attribute_labels();
 
 		// 6. Image URLs from attachment meta, without loading attachment posts one by one.
-		$thumb_ids = array_filter( array_map( static fn ( $m ) => (int) ( $m['_thumbnail_id'] ?? 0 ), $meta ) );
-		$images    = array();
+		$thumb_ids = array();
+		foreach ( $ids as $id ) {
+			if ( ! empty( $meta[ $id ]['_thumbnail_id'] ) ) {
+				$thumb_ids[ (int) $meta[ $id ]['_thumbnail_id'] ] = true;
+			}
+		}
+		$images = array();
 		if ( $thumb_ids ) {
 			$base = trailingslashit( wp_upload_dir( null, false )['baseurl'] );
-			foreach ( self::rows( 'SELECT post_id, meta_value FROM ' . $wpdb->postmeta . " WHERE meta_key = '_wp_attached_file' AND post_id IN (" . implode( ',', array_unique( $thumb_ids ) ) . ')' ) as $f ) { // phpcs:ignore WordPress.DB
+			foreach ( self::rows( 'SELECT post_id, meta_value FROM ' . $wpdb->postmeta . " WHERE post_id IN (" . implode( ',', array_keys( $thumb_ids ) ) . ") AND meta_key = '_wp_attached_file'" ) as $f ) { // phpcs:ignore WordPress.DB
 				$images[ (int) $f[0] ] = $base . ltrim( $f[1], '/' );
 			}
 		}
@@ -158,80 +188,129 @@ final class WooAdapter {
 				continue;
 			}
 			$id = (int) $post->ID;
-			$l  = $lookup[ $id ] ?? array();
+			$l  = $lookup[ $id ] ?? null;
 			$m  = $meta[ $id ] ?? array();
 			$t  = $terms[ $id ] ?? array();
+			foreach ( $t as $tax => $list ) {
+				if ( count( $list ) > 1 ) {
+					ksort( $t[ $tax ] );
+				}
+			}
 
+			// Visible attributes, in the product's order; names variations use (their meta key is
+			// attribute_ + the sanitized name, or the taxonomy) => the label shown.
 			$attributes = array();
+			$att_names  = array();
 			foreach ( $this->attribute_meta( $m['_product_attributes'] ?? '' ) as $key => $attr ) {
 				if ( ! empty( $attr['is_taxonomy'] ) ) {
-					$values = array_values( $t[ $key ] ?? array() );
-					$name   = $labels[ $key ] ?? $key;
+					$values = array();
+					foreach ( $t[ $key ] ?? array() as $term ) {
+						$values[] = $term[1];
+					}
+					$name = $labels[ $key ] ?? $key;
 				} else {
-					$values = array_values( array_filter( array_map( 'trim', explode( '|', (string) ( $attr['value'] ?? '' ) ) ), 'strlen' ) );
-					$name   = (string) ( $attr['name'] ?? $key );
+					$values = array();
+					foreach ( explode( '|', (string) ( $attr['value'] ?? '' ) ) as $value ) {
+						$value = trim( $value );
+						if ( '' !== $value ) {
+							$values[] = $value;
+						}
+					}
+					$name = (string) ( $attr['name'] ?? $key );
 				}
-				if ( $values && empty( $attr['is_visible'] ) === false ) {
+				$att_names[ (string) $key ] = $name;
+				if ( $values && ! empty( $attr['is_visible'] ) ) {
 					$attributes[ $name ] = $values;
 				}
 			}
 
+			$type = 'simple';
+			foreach ( $t['product_type'] ?? array() as $term ) {
+				$type = $term[0];
+				break;
+			}
 			$product = array(
 				'id'                => $id,
 				'name'              => $post->post_title,
-				'sku'               => (string) ( $l['sku'] ?? '' ),
-				'type'              => (string) ( array_key_first( $t['product_type'] ?? array() ) ?? 'simple' ),
+				'sku'               => (string) ( $l[1] ?? '' ),
+				'type'              => $type,
 				'status'            => $post->post_status,
-				'permalink'         => get_permalink( $id ),
-				'price'             => $this->price( $m['_price'] ?? null, $l['min_price'] ?? null ),
+				'permalink'         => get_permalink( $post ),
+				'price'             => (string) ( $m['_price'] ?? '' ),
 				'regular_price'     => (string) ( $m['_regular_price'] ?? '' ),
 				'sale_price'        => (string) ( $m['_sale_price'] ?? '' ),
 				'currency'          => $currency,
-				'stock_status'      => (string) ( $l['stock_status'] ?? 'instock' ),
-				'stock_quantity'    => isset( $l['stock_quantity'] ) ? (int) $l['stock_quantity'] : null,
-				'categories'        => array_values( $t['product_cat'] ?? array() ),
-				'tags'              => array_values( $t['product_tag'] ?? array() ),
+				'stock_status'      => (string) ( $l[3] ?? 'instock' ),
+				'stock_quantity'    => isset( $l[2] ) ? (int) $l[2] : null,
+				'categories'        => self::names( $t['product_cat'] ?? null ),
+				'tags'              => self::names( $t['product_tag'] ?? null ),
 				'attributes'        => $attributes,
 				'variations'        => array(),
 				'short_description' => $post->post_excerpt,
 				'description'       => $post->post_content,
-				'rating'            => isset( $l['average_rating'] ) ? (float) $l['average_rating'] : 0.0,
-				'review_count'      => (int) ( $l['rating_count'] ?? 0 ),
-				'total_sales'       => (int) ( $l['total_sales'] ?? 0 ),
+				'rating'            => isset( $l[5] ) ? (float) $l[5] : 0.0,
+				'review_count'      => (int) ( $l[4] ?? 0 ),
+				'total_sales'       => (int) ( $l[6] ?? 0 ),
 				'updated_at'        => strtotime( $post->post_modified_gmt . ' UTC' ) ?: 0,
 			);
-			if ( isset( $images[ (int) ( $m['_thumbnail_id'] ?? 0 ) ] ) ) {
-				$product['image'] = $images[ (int) $m['_thumbnail_id'] ];
+			$thumb = (int) ( $m['_thumbnail_id'] ?? 0 );
+			if ( isset( $images[ $thumb ] ) ) {
+				$product['image'] = $images[ $thumb ];
 			}
 			foreach ( $variations[ $id ] ?? array() as $vid ) {
-				$vl   = $lookup[ $vid ] ?? array();
+				$vl   = $lookup[ $vid ] ?? null;
 				$vm   = $meta[ $vid ] ?? array();
 				$vatt = array();
 				foreach ( $vm as $key => $value ) {
-					if ( str_starts_with( $key, 'attribute_' ) && '' !== $value ) {
-						$tax    = substr( $key, strlen( 'attribute_' ) );
-						$name   = $labels[ $tax ] ?? $tax;
+					if ( '' !== $value && str_starts_with( $key, 'attribute_' ) ) {
+						$tax  = substr( $key, 10 );
+						$name = $att_names[ $tax ] ?? ( $labels[ $tax ] ?? $tax );
 						// Global attributes store the term slug; show the term name.
-						$vatt[ $name ] = (string) ( $t[ $tax ][ $value ] ?? $value );
+						$label = $value;
+						foreach ( $t[ $tax ] ?? array() as $term ) {
+							if ( $term[0] === $value ) {
+								$label = $term[1];
+								break;
+							}
+						}
+						$vatt[ $name ] = (string) $label;
 					}
 				}
 				$product['variations'][] = array(
 					'id'             => $vid,
-					'sku'            => (string) ( $vl['sku'] ?? '' ),
-					'price'          => $this->price( $vm['_price'] ?? null, $vl['min_price'] ?? null ),
+					'sku'            => (string) ( $vl[1] ?? '' ),
+					'price'          => (string) ( $vm['_price'] ?? '' ),
 					'regular_price'  => (string) ( $vm['_regular_price'] ?? '' ),
 					'sale_price'     => (string) ( $vm['_sale_price'] ?? '' ),
-					'stock_status'   => (string) ( $vl['stock_status'] ?? 'instock' ),
-					'stock_quantity' => isset( $vl['stock_quantity'] ) ? (int) $vl['stock_quantity'] : null,
+					'stock_status'   => (string) ( $vl[3] ?? 'instock' ),
+					'stock_quantity' => isset( $vl[2] ) ? (int) $vl[2] : null,
 					'attributes'     => $vatt,
 				);
 			}
 			$products[] = $product;
 		}
-		foreach ( $all as $post_id ) {
-			wp_cache_delete( $post_id, 'posts' );
+		foreach ( $posts as $post ) {
+			wp_cache_delete( (int) $post->ID, 'posts' );
 		}
 		return $products;
+	}
+
+	/** Term names of one product in one taxonomy, already in name order. */
+	private static function names( ?array $list ): array {
+		$out = array();
+		foreach ( $list ?? array() as $term ) {
+			$out[] = $term[1];
+		}
+		return $out;
+	}
+
+	/** pa_slug => label, from WooCommerce's cached list of global attributes. */
+	private static function attribute_labels(): array {
+		$labels = array();
+		foreach ( function_exists( 'wc_get_attribute_taxonomies' ) ? wc_get_attribute_taxonomies() : array() as $a ) {
+			$labels[ 'pa_' . $a->attribute_name ] = '' !== (string) $a->attribute_label ? (string) $a->attribute_label : (string) $a->attribute_name;
+		}
+		return $labels;
 	}
 
 	/**
@@ -312,13 +391,6 @@ final class WooAdapter {
 	public function category_names(): array {
 		$terms = get_terms( array( 'taxonomy' => 'product_cat', 'hide_empty' => false, 'fields' => 'names', 'number' => 500 ) );
 		return is_array( $terms ) ? array_map( 'strval', $terms ) : array();
-	}
-
-	private function price( $meta_price, $lookup_min ): string {
-		if ( null !== $meta_price && '' !== $meta_price ) {
-			return (string) $meta_price;
-		}
-		return null === $lookup_min ? '' : (string) (float) $lookup_min;
 	}
 
 	/** WooCommerce stores _product_attributes serialized (local data it wrote itself). */

@@ -1,0 +1,180 @@
+<?php
+declare(strict_types=1);
+
+/**
+ * DESIGN.md: bulk reads "are tested against what the CRUD path returns on the same store". One
+ * store with every kind of product the adapter must read right; for each, WooAdapter::products()
+ * next to what wc_get_product() and its getters say.
+ */
+final class AdapterParityTest extends WpTestCase
+{
+    private static array $ids = [];
+
+    public static function setUpBeforeClass(): void
+    {
+        parent::setUpBeforeClass();
+        self::$ids = self::$h->wp(<<<'PHP'
+aisle_test_add_attribute('color', 'Color');
+aisle_test_add_attribute('size', 'Size');
+wp_insert_term('Blue', 'pa_color', array('slug' => 'blue'));
+wp_insert_term('Red', 'pa_color', array('slug' => 'red'));
+wp_insert_term('Navy Blue', 'pa_color', array('slug' => 'navy-blue'));
+wp_insert_term('Large', 'pa_size', array('slug' => 'l'));
+$image = wp_insert_attachment(array('post_title' => 'Parity image', 'post_mime_type' => 'image/jpeg', 'post_status' => 'inherit'), '2026/02/parity-shirt.jpg');
+$ids = array();
+$ids['simple'] = aisle_test_save_product(array('name' => 'Parity Mug', 'sku' => 'PAR-MUG', 'regular_price' => '12.50', 'categories' => array('Kitchen', 'Gifts'), 'tags' => array('ceramic', 'blue things'), 'image_id' => $image, 'description' => '<p>A <b>mug</b></p>', 'short_description' => 'Short'));
+$ids['sale'] = aisle_test_save_product(array('name' => 'Parity Sale Lamp', 'sku' => 'PAR-LAMP', 'regular_price' => '30.00', 'sale_price' => '24.99', 'categories' => array('Home')));
+$ids['out'] = aisle_test_save_product(array('name' => 'Parity Gone Vase', 'sku' => 'PAR-VASE', 'regular_price' => '40', 'stock_quantity' => 0, 'stock_status' => 'outofstock', 'categories' => array('Home')));
+$ids['stock'] = aisle_test_save_product(array('name' => 'Parity Counted Plate', 'regular_price' => '9.00', 'stock_quantity' => 7, 'categories' => array('Kitchen')));
+$ids['hidden'] = aisle_test_save_product(array('name' => 'Parity Hidden Box', 'regular_price' => '5', 'hidden' => true));
+$ids['draft'] = aisle_test_save_product(array('name' => 'Parity Draft Bowl', 'regular_price' => '8', 'status' => 'draft'));
+$ids['variable'] = aisle_test_save_product(array(
+  'name' => 'Parity Tee', 'sku' => 'PAR-TEE', 'categories' => array('Shirts'), 'tags' => array('cotton'), 'image_id' => $image,
+  'attributes' => array('pa_color' => array('blue', 'red', 'navy-blue'), 'Fit' => array('Slim', 'Loose'), 'pa_size' => array('l')),
+  'variations' => array(
+    array('sku' => 'PAR-TEE-B', 'regular_price' => '20.00', 'sale_price' => '15.00', 'attributes' => array('pa_color' => 'blue', 'Fit' => 'Slim')),
+    array('sku' => 'PAR-TEE-R', 'regular_price' => '22.00', 'stock_status' => 'outofstock', 'attributes' => array('pa_color' => 'red', 'Fit' => 'Loose')),
+    array('sku' => 'PAR-TEE-N', 'regular_price' => '21.00', 'attributes' => array('pa_color' => 'navy-blue', 'Fit' => '')),
+    array('sku' => 'PAR-TEE-X', 'regular_price' => '19.00', 'attributes' => array('pa_color' => 'blue', 'Fit' => 'Loose')),
+  ),
+));
+// A disabled (private) variation: WooCommerce does not sell it, so neither path lists it.
+$children = wc_get_product($ids['variable'])->get_children();
+$off = wc_get_product(end($children));
+$off->set_status('private');
+$off->save();
+WC_Product_Variable::sync($ids['variable']);
+$ids['custom_variable'] = aisle_test_save_product(array(
+  'name' => 'Parity Socks', 'categories' => array('Socks'),
+  'attributes' => array('Sock Size' => array('S', 'M')),
+  'variations' => array(
+    array('regular_price' => '5.00', 'attributes' => array('Sock Size' => 'S')),
+    array('regular_price' => '6.00', 'sale_price' => '5.50', 'attributes' => array('Sock Size' => 'M')),
+  ),
+));
+// An attribute the merchant chose not to show on the product page.
+$p = wc_get_product($ids['simple']);
+$shown = new WC_Product_Attribute(); $shown->set_name('Glaze'); $shown->set_options(array('Matte', 'Gloss')); $shown->set_visible(true);
+$notshown = new WC_Product_Attribute(); $notshown->set_name('Batch'); $notshown->set_options(array('B7')); $notshown->set_visible(false); $notshown->set_position(1);
+$p->set_attributes(array($shown, $notshown));
+$p->save();
+return $ids;
+PHP);
+    }
+
+    public static function tearDownAfterClass(): void
+    {
+        self::$h->wp('foreach (' . var_export(array_values(self::$ids), true) . ' as $id) { aisle_test_delete_product($id, true); } return true;');
+    }
+
+    /** The same product set, through the adapter and through the CRUD classes. */
+    private function both(): array
+    {
+        return self::$h->wp('$ids = ' . var_export(array_values(self::$ids), true) . ';' . <<<'PHP'
+$crud = array();
+foreach ($ids as $id) {
+    $p = wc_get_product($id);
+    $terms = static fn (string $tax) => array_map('strval', wc_get_product_terms($id, $tax, array('fields' => 'names')));
+    $attributes = array();
+    foreach ($p->get_attributes() as $attr) {
+        if (!$attr->get_visible()) {
+            continue;
+        }
+        $values = $attr->is_taxonomy() ? $terms($attr->get_name()) : array_map('strval', $attr->get_options());
+        if ($values) {
+            $attributes[wc_attribute_label($attr->get_name(), $p)] = $values;
+        }
+    }
+    $variations = array();
+    foreach ($p->is_type('variable') ? $p->get_children() : array() as $vid) {
+        $v = wc_get_product($vid);
+        if ('publish' !== $v->get_status()) {
+            continue;
+        }
+        $vatt = array();
+        foreach ($v->get_attributes() as $key => $value) {
+            if ('' === $value) {
+                continue; // "Any" value.
+            }
+            $term = taxonomy_exists($key) ? get_term_by('slug', $value, $key) : null;
+            $vatt[wc_attribute_label($key, $p)] = $term ? $term->name : $value;
+        }
+        $variations[] = array('id' => $vid, 'sku' => $v->get_sku(), 'price' => $v->get_price(), 'regular_price' => $v->get_regular_price(), 'sale_price' => $v->get_sale_price(),
+            'stock_status' => $v->get_stock_status(), 'stock_quantity' => $v->get_stock_quantity(), 'attributes' => $vatt);
+    }
+    $crud[$id] = array(
+        'id' => $id, 'name' => $p->get_name(), 'sku' => $p->get_sku(), 'type' => $p->get_type(), 'status' => $p->get_status(), 'permalink' => $p->get_permalink(),
+        'price' => $p->get_price(), 'regular_price' => $p->get_regular_price(), 'sale_price' => $p->get_sale_price(),
+        'stock_status' => $p->get_stock_status(), 'stock_quantity' => $p->get_stock_quantity(),
+        'categories' => $terms('product_cat'), 'tags' => $terms('product_tag'), 'attributes' => $attributes, 'variations' => $variations,
+        'short_description' => $p->get_short_description(), 'description' => $p->get_description(),
+        'image' => $p->get_image_id() ? wp_get_attachment_url($p->get_image_id()) : null,
+        'total_sales' => $p->get_total_sales(), 'review_count' => $p->get_review_count(), 'rating' => (float) $p->get_average_rating(),
+        'updated_at' => $p->get_date_modified() ? $p->get_date_modified()->getTimestamp() : 0,
+        'visible' => 'publish' === $p->get_status() && 'outofstock' !== $p->get_stock_status() && 'hidden' !== $p->get_catalog_visibility(),
+    );
+}
+wp_cache_flush(); // The adapter reads the tables, not what the CRUD path just cached.
+$adapter = new Aisle\Plugin\WooAdapter();
+$rows = array();
+foreach ($adapter->products($ids) as $row) {
+    $rows[$row['id']] = $row;
+}
+$listed = $adapter->product_ids_after(min($ids) - 1, 1000, array());
+$listed_all = $adapter->product_ids_after(min($ids) - 1, 1000, array('include_out_of_stock' => true, 'include_hidden' => true));
+return array('crud' => $crud, 'adapter' => $rows, 'listed' => $listed, 'listed_all' => $listed_all, 'currency' => get_woocommerce_currency());
+PHP);
+    }
+
+    public function testAdapterReturnsWhatTheCrudPathSays(): void
+    {
+        $both = $this->both();
+        $this->assertEqualsCanonicalizing(array_map('intval', array_values(self::$ids)), array_keys($both['adapter']), 'every product asked for, drafts and hidden ones too');
+        foreach ($both['crud'] as $id => $c) {
+            $a = $both['adapter'][$id];
+            $kind = array_search($id, self::$ids, true);
+            foreach (['name', 'sku', 'type', 'status', 'permalink', 'price', 'regular_price', 'sale_price', 'stock_status', 'stock_quantity', 'short_description', 'description', 'total_sales', 'review_count', 'updated_at'] as $key) {
+                $this->assertSame($c[$key], $a[$key], "$kind ($id): $key");
+            }
+            $this->assertEqualsWithDelta($c['rating'], $a['rating'], 1e-9, "$kind: rating");
+            $this->assertSame($both['currency'], $a['currency']);
+            $this->assertEqualsCanonicalizing($c['categories'], $a['categories'], "$kind: categories");
+            $this->assertEqualsCanonicalizing($c['tags'], $a['tags'], "$kind: tags");
+            $this->assertSame(array_keys($c['attributes']), array_keys($a['attributes']), "$kind: attribute names, in the product's order");
+            foreach ($c['attributes'] as $name => $values) {
+                $this->assertEqualsCanonicalizing($values, $a['attributes'][$name], "$kind: attribute $name");
+            }
+            $this->assertSame($c['image'], $a['image'] ?? null, "$kind: image");
+            $this->assertSame($c['variations'], $a['variations'], "$kind: variations");
+        }
+    }
+
+    public function testTheStoreCoversWhatItIsMeantTo(): void
+    {
+        $c = $this->both()['crud'];
+        $ids = self::$ids;
+        $this->assertSame('variable', $c[$ids['variable']]['type']);
+        $this->assertCount(3, $c[$ids['variable']]['variations'], 'the private (disabled) fourth variation is not listed');
+        $this->assertSame('15.00', $c[$ids['variable']]['price'], 'a variable product costs its cheapest variation');
+        $this->assertSame(['Color' => 'Blue', 'Fit' => 'Slim'], $c[$ids['variable']]['variations'][0]['attributes']);
+        $this->assertSame(['Color' => 'Navy Blue'], $c[$ids['variable']]['variations'][2]['attributes'], 'an "any" value is left out');
+        $this->assertSame(['Sock Size' => 'M'], $c[$ids['custom_variable']]['variations'][1]['attributes']);
+        $this->assertSame('24.99', $c[$ids['sale']]['price']);
+        $this->assertSame(0, $c[$ids['out']]['stock_quantity']);
+        $this->assertSame(7, $c[$ids['stock']]['stock_quantity']);
+        $this->assertSame(['Glaze' => ['Matte', 'Gloss']], $c[$ids['simple']]['attributes'], 'attributes not shown on the product page stay out');
+        $this->assertStringEndsWith('/2026/02/parity-shirt.jpg', (string) $c[$ids['simple']]['image']);
+        $this->assertSame('draft', $c[$ids['draft']]['status']);
+    }
+
+    public function testWhichProductsTheAssistantKnows(): void
+    {
+        $both = $this->both();
+        $expected = array_keys(array_filter($both['crud'], static fn ($c) => $c['visible']));
+        sort($expected);
+        $this->assertSame($expected, $both['listed'], 'published, in stock, not hidden');
+        $all = array_keys(array_filter($both['crud'], static fn ($c) => 'publish' === $c['status']));
+        sort($all);
+        $this->assertSame($all, $both['listed_all'], 'with out of stock and hidden included: every published product');
+    }
+}
