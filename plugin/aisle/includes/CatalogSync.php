@@ -401,16 +401,27 @@ final class CatalogSync {
 		rename( $new, $dir ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 		Storage::remove_tree( $old );
 
-		// Hashes: replace the table's contents with the catalog's, 500 rows a statement.
-		$now = time();
-		$wpdb->query( "DELETE FROM {$table}" ); // phpcs:ignore WordPress.DB
-		foreach ( array_chunk( $catalog->hashes(), 500, true ) as $part ) {
-			$values = array();
-			foreach ( $part as $id => $hash ) {
-				$values[] = $wpdb->prepare( '(%d, %s, %d)', (int) $id, (string) $hash, $now );
-			}
-			$wpdb->query( "INSERT INTO {$table} (product_id, hash, synced_at) VALUES " . implode( ',', $values ) ); // phpcs:ignore WordPress.DB
+		// Hashes: the table becomes the catalog's by writing only what the diff says moved (a
+		// re-sync of an unchanged store writes nothing), 1,000 rows a statement. Ids are ints and
+		// hashes hex digits (checked), so the values need no escaping.
+		$now    = time();
+		$hashes = $catalog->hashes();
+		foreach ( array_chunk( $diff['deleted'] ?? array(), 1000 ) as $part ) {
+			$wpdb->query( "DELETE FROM {$table} WHERE product_id IN (" . implode( ',', array_map( 'intval', $part ) ) . ')' ); // phpcs:ignore WordPress.DB
 		}
+		foreach ( array_chunk( $diff['changed'] ?? array(), 1000 ) as $part ) {
+			$values = array();
+			foreach ( $part as $id ) {
+				$hash = (string) ( $hashes[ $id ] ?? '' );
+				if ( '' !== $hash && ctype_xdigit( $hash ) ) {
+					$values[] = '(' . (int) $id . ",'" . $hash . "'," . $now . ')';
+				}
+			}
+			if ( $values ) {
+				$wpdb->query( "INSERT INTO {$table} (product_id, hash, synced_at) VALUES " . implode( ',', $values ) . ' ON DUPLICATE KEY UPDATE hash = VALUES(hash), synced_at = VALUES(synced_at)' ); // phpcs:ignore WordPress.DB
+			}
+		}
+		unset( $hashes );
 
 		$errors = $catalog->errors();
 		return array(
