@@ -26,7 +26,8 @@ bin:
 
 ext:
 	$(CARGO) build --release --locked --lib --features php
-	@mkdir -p build && cp target/release/libaisle.so $(EXT)
+	@# A new file renamed into place: PHP processes that have the old one mapped keep it intact.
+	@mkdir -p build && cp target/release/libaisle.so $(EXT).new && mv -f $(EXT).new $(EXT)
 	@$(PHP) --ri aisle
 
 test: build lint test-rust test-php test-wordpress test-compat
