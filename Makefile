@@ -30,7 +30,7 @@ ext:
 	@mkdir -p build && cp target/release/libaisle.so $(EXT).new && mv -f $(EXT).new $(EXT)
 	@$(PHP) --ri aisle
 
-test: build lint test-rust test-php test-wordpress test-compat
+test: build lint test-rust test-php test-wordpress test-compat test-dist
 	@echo "make test: every layer passed"
 
 lint:
@@ -56,7 +56,7 @@ test-compat: build e2e-deps
 	AISLE_PLATFORM=oldest AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/wordpress/phpunit-smoke.xml
 
 e2e-deps:
-	@scripts/install-deps.sh wordpress browser
+	@scripts/install-deps.sh wordpress browser dist
 	@cmp -s tests/e2e/package-lock.json tests/e2e/node_modules/.aisle-lock 2>/dev/null \
 		|| (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.aisle-lock)
 

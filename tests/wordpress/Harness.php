@@ -43,6 +43,9 @@ final class Harness
         return (int) substr($name, strrpos($name, ':') + 1);
     }
 
+    /** False for a site where the plugin is installed the way a merchant does (PluginUploadTest). */
+    public bool $linkPlugin = true;
+
     /** False for the demo: WP-Cron and Action Scheduler's own runners work as on a real store. */
     public bool $manualQueue = true;
 
@@ -163,7 +166,9 @@ final class Harness
             self::copyTree('/usr/share/wordpress/wp-content/themes/twentytwentyone', $this->site . '/wp-content/themes/twentytwentyone');
         }
         self::copyTree($wc, $this->site . '/wp-content/plugins/woocommerce');
-        symlink($this->repo . '/plugin/aisle', $this->site . '/wp-content/plugins/aisle');
+        if ($this->linkPlugin) {
+            symlink($this->repo . '/plugin/aisle', $this->site . '/wp-content/plugins/aisle');
+        }
         mkdir($this->site . '/wp-content/mu-plugins');
         foreach (glob(__DIR__ . '/mu-plugins/*.php') as $mu) {
             symlink($mu, $this->site . '/wp-content/mu-plugins/' . basename($mu));

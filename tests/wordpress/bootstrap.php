@@ -28,7 +28,7 @@ return true;
 PHP);
 // Installing and activating may log WooCommerce's own first-run notices, never Aisle's.
 $setupLog = $GLOBALS['aisle_harness']->debugLog();
-if (preg_match_all('~^.*(/plugins/aisle/|aisle).*$~mi', $setupLog, $m)) {
+if (preg_match_all('~^.*(/plugins/aisle/|Aisle\\\\).*$~m', $setupLog, $m)) {
     fwrite(STDERR, "debug.log gained lines from Aisle while the site was set up:\n" . implode("\n", $m[0]) . "\n");
     exit(1);
 }
