@@ -14,12 +14,22 @@ register_shutdown_function(static fn () => $h->stop());
 $h->start();
 
 $h->wp(<<<'PHP'
-foreach (array(array('Bench Blue Hoodie', '45.00'), array('Bench Red Hoodie', '65.00')) as $p) { standin_save_product(array('name' => $p[0], 'regular_price' => $p[1], 'categories' => array('Hoodies'))); }
-update_option('standin_store', array('zones' => array(array('zone_name' => 'Germany', 'locations' => array(array('type' => 'country', 'code' => 'DE')), 'methods' => array(array('id' => 'flat_rate', 'title' => 'DHL', 'settings' => array('cost' => '4.90')))))));
+foreach (array(array('Bench Blue Hoodie', '45.00'), array('Bench Red Hoodie', '65.00')) as $p) { aisle_test_save_product(array('name' => $p[0], 'regular_price' => $p[1], 'categories' => array('Hoodies'))); }
+aisle_test_configure_store(array('zones' => array(array('zone_name' => 'Germany', 'locations' => array(array('type' => 'country', 'code' => 'DE')), 'methods' => array(array('id' => 'flat_rate', 'title' => 'DHL', 'settings' => array('cost' => '4.90')))))));
 $s = get_option('aisle_settings', array()); $s['rate_limit_ip'] = 100000; $s['rate_limit_session'] = 100000; update_option('aisle_settings', $s);
 (new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
 return true;
 PHP);
+// A full sync, so the answers come from a real index.
+$indexed = $h->wp(<<<'PHP'
+$sync = new Aisle\Plugin\CatalogSync(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()));
+$sync->start();
+while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) { aisle_test_run_actions(5); }
+return $sync->progress()['result']['indexed'] ?? 0;
+PHP);
+if ($indexed < 2) {
+    throw new RuntimeException("sync indexed $indexed products");
+}
 
 function timed(string $method, string $url, ?string $body): float
 {
