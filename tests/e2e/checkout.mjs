@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 
 const [ base, outdir, cartPath, checkoutPath, adminUser, adminPass ] = process.argv.slice( 2 );
 const problems = [];
+const bodies = []; // Pending reads of failed responses' bodies.
 const check = ( ok, what ) => { if ( ! ok ) { problems.push( 'failed: ' + what ); } return ok; };
 const browser = await chromium.launch( {
 	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -25,7 +26,11 @@ page.on( 'pageerror', ( e ) => problems.push( 'page error: ' + e.message + ' on 
 page.on( 'dialog', ( d ) => { problems.push( 'dialog opened: ' + d.message() ); d.dismiss(); } );
 page.on( 'response', ( r ) => {
 	const u = new URL( r.url() );
-	if ( r.url().startsWith( base ) && r.status() >= 400 && u.pathname !== '/favicon.ico' ) { problems.push( `HTTP ${ r.status() } for ${ r.request().method() } ${ r.url() }` ); }
+	if ( r.url().startsWith( base ) && r.status() >= 400 && u.pathname !== '/favicon.ico' ) {
+		problems.push( `HTTP ${ r.status() } for ${ r.request().method() } ${ r.url() }` );
+		// What the server said, for a 5xx (WordPress's error page names the cause).
+		if ( r.status() >= 500 ) { bodies.push( r.text().then( ( t ) => problems.push( '  body: ' + t.replace( /<[^>]*>/g, ' ' ).replace( /\s+/g, ' ' ).slice( 0, 500 ) ) ).catch( () => {} ) ); }
+	}
 } );
 await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
 
@@ -143,6 +148,7 @@ try {
 	problems.push( 'exception: ' + e.message + ' on ' + page.url() );
 	await page.screenshot( { path: outdir + '/checkout-failure.png', fullPage: true } ).catch( () => {} );
 } finally {
+	await Promise.all( bodies );
 	await browser.close();
 }
 if ( problems.length ) {

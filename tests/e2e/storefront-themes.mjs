@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 const [ base, outdir, label, productId, pagesJson ] = process.argv.slice( 2 );
 const pages = JSON.parse( pagesJson );
 const problems = [];
+const bodies = []; // Pending reads of failed responses' bodies.
 const check = ( ok, what ) => { if ( ! ok ) { problems.push( `failed [${ label }]: ${ what }` ); } return ok; };
 const browser = await chromium.launch( {
 	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -29,7 +30,10 @@ async function run( width, height ) {
 	} );
 	page.on( 'pageerror', ( e ) => problems.push( `page error [${ label }]: ${ e.message } on ${ where() }` ) );
 	page.on( 'response', ( r ) => {
-		if ( r.url().startsWith( base ) && r.status() >= 400 && new URL( r.url() ).pathname !== '/favicon.ico' ) { problems.push( `HTTP ${ r.status() } [${ label }] for ${ r.url() }` ); }
+		if ( r.url().startsWith( base ) && r.status() >= 400 && new URL( r.url() ).pathname !== '/favicon.ico' ) {
+			problems.push( `HTTP ${ r.status() } [${ label }] for ${ r.url() }` );
+			if ( r.status() >= 500 ) { bodies.push( r.text().then( ( t ) => problems.push( '  body: ' + t.replace( /<[^>]*>/g, ' ' ).replace( /\s+/g, ' ' ).slice( 0, 500 ) ) ).catch( () => {} ) ); }
+		}
 	} );
 	// The store is offline: requests to other hosts (fonts, emoji CDNs) are refused, as the site refuses its own.
 	await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
@@ -123,6 +127,7 @@ try {
 } catch ( e ) {
 	problems.push( `exception [${ label }]: ${ e.message }` );
 } finally {
+	await Promise.all( bodies );
 	await browser.close();
 }
 if ( problems.length ) {
