@@ -9,14 +9,14 @@ final class ChatE2ETest extends WpTestCase
         $repo = dirname(__DIR__, 2);
         ChatTest::seed();
         ChatTest::resetLimits();
-        self::$h->wp(<<<'PHP'
+        $xss = (int) self::$h->wp(<<<'PHP'
 $id = aisle_test_save_product(array('name' => 'Aisle XSS Hoodie', 'regular_price' => '20.00', 'categories' => array('Hoodies')));
 // Written directly: kses would strip the markup on insert, but an importer or a role with unfiltered_html can store it.
 global $wpdb; $wpdb->update($wpdb->posts, array('post_title' => 'Aisle <img src=x onerror=alert(1)> Hoodie'), array('ID' => $id)); clean_post_cache($id);
 do_action('woocommerce_update_product', $id); // What WooCommerce fires on save: the catalog index gets the delta.
 $s = get_option('aisle_settings'); $s['faq'] = array(array('question' => 'Do you offer gift wrapping?', 'answer' => 'Yes <script>alert(2)</script> free.')); $s['assistant_paused'] = false; $s['ai_provider'] = 'none';
 update_option('aisle_settings', $s);
-return true;
+return $id;
 PHP);
         self::$h->wp("aisle_test_make_due('aisle_sync_delta'); return aisle_test_run_actions();"); // A delta queued during the last full sync waits 60 s: not here. // The delta is queued at the end of the request above.
         $out = $repo . '/tests/artifacts';
@@ -25,6 +25,8 @@ PHP);
             $log = self::$h->cli(['node', "$repo/tests/e2e/chat-widget.mjs", self::$h->url, $out, ChatTest::order('a')]);
         } finally {
             self::$h->wp('$s = get_option("aisle_settings"); $s["faq"] = array(array("question" => "Do you offer gift wrapping?", "answer" => "Yes, gift wrapping costs nothing extra.")); update_option("aisle_settings", $s); return true;');
+            // The hostile product would run its script on every later storefront page (themes print titles as stored).
+            self::$h->wp("aisle_test_delete_product($xss, true); return true;");
         }
         $this->assertStringContainsString('ok', $log, $log);
         $this->assertFileExists("$out/widget-mobile.png");
