@@ -94,7 +94,7 @@
 	if (cfg.color) { root.style.setProperty('--aisle-accent', cfg.color); }
 	var launcher = el('button', { type: 'button', 'class': 'aisle-launcher', 'aria-expanded': 'false', 'aria-controls': 'aisle-panel', text: cfg.launcherLabel || t.open || 'Chat' });
 	var log = el('div', { 'class': 'aisle-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
-	var input = el('textarea', { rows: '1', maxlength: '2000', 'aria-label': t.message || 'Message', placeholder: t.placeholder || '' });
+	var input = el('textarea', { rows: '1', maxlength: '2000', dir: 'auto', 'aria-label': t.message || 'Message', placeholder: t.placeholder || '' });
 	var send = el('button', { type: 'submit', 'class': 'aisle-send', text: t.send || 'Send' });
 	var form = el('form', { 'class': 'aisle-form' }, [input, send]);
 	var close = el('button', { type: 'button', 'class': 'aisle-close', 'aria-label': t.close || 'Close', text: '×' });
@@ -111,7 +111,7 @@
 	document.body.appendChild(root);
 
 	function bubble(role, text) {
-		var box = el('div', { 'class': 'aisle-msg aisle-' + role });
+		var box = el('div', { 'class': 'aisle-msg aisle-' + role, dir: 'auto' });
 		if (role === 'assistant') { renderText(text, box); } else { box.textContent = text; }
 		log.appendChild(box);
 		log.scrollTop = log.scrollHeight;

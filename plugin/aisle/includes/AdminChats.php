@@ -91,7 +91,7 @@ final class AdminChats {
 			}
 			echo '<p>' . esc_html( sprintf( /* translators: 1: date, 2: page */ __( 'Started %1$s on %2$s', 'aisle' ), wp_date( 'Y-m-d H:i', (int) $conv->started_at ), $conv->page_url ) ) . '</p><div id="aisle-transcript">';
 			foreach ( $this->conversations->messages( $id ) as $m ) {
-				echo '<p><strong>' . esc_html( 'user' === $m->role ? __( 'Visitor', 'aisle' ) : __( 'Assistant', 'aisle' ) ) . '</strong> <small>' . esc_html( wp_date( 'H:i', (int) $m->created_at ) ) . '</small><br>' . nl2br( esc_html( $m->content ) ) . '</p>';
+				echo '<p dir="auto"><strong>' . esc_html( 'user' === $m->role ? __( 'Visitor', 'aisle' ) : __( 'Assistant', 'aisle' ) ) . '</strong> <small>' . esc_html( wp_date( 'H:i', (int) $m->created_at ) ) . '</small><br>' . nl2br( esc_html( $m->content ) ) . '</p>';
 			}
 			echo '</div></div>';
 			return;
