@@ -277,4 +277,35 @@ final class CatalogIndex
     public function generation(): string {}
 }
 
+/**
+ * The language of a shopper's message, and digits typed on Arabic or Persian keyboards.
+ * Detection: whatlang narrowed to $languages (default: en ar fr es de pt it ru uk zh ja ko he el hi th),
+ * helped by short function words so that three-word questions work; '' when unsure.
+ */
+final class Language
+{
+    /** Not constructible from PHP (throws \Exception): use the static methods. */
+    public function __construct() {}
+
+    /**
+     * ISO 639-1 code ('fr'), or '' for a text too short or unclear ("ok", "42").
+     * @param ?list<string> $languages ISO 639-1 codes to choose among (see supported())
+     * @throws Exception invalid_argument for an unknown code
+     */
+    public static function detect(string $text, ?array $languages = null): string {}
+
+    /**
+     * @param ?list<string> $languages
+     * @return array{language: string, confidence: float} confidence 0-1, 0 when unsure
+     * @throws Exception invalid_argument for an unknown code
+     */
+    public static function detectWithConfidence(string $text, ?array $languages = null): array {}
+
+    /** Arabic-Indic (٠-٩) and Persian (۰-۹) digits become 0-9, ٫ and ٬ become . and ,; other bytes are unchanged. */
+    public static function normalizeDigits(string $text): string {}
+
+    /** @return list<string> every ISO 639-1 code detect() accepts */
+    public static function supported(): array {}
+}
+
 }

@@ -6,6 +6,7 @@ mod catalog;
 mod catalog_index;
 mod errors;
 mod ini;
+mod language;
 mod license;
 mod redactor;
 mod vault;
@@ -50,5 +51,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<ai_client::PhpAiClient>()
         .class::<catalog::PhpCatalog>()
         .class::<catalog_index::PhpCatalogIndex>()
+        .class::<language::PhpLanguage>()
         .info_function(module_info)
 }
