@@ -17,6 +17,10 @@
  *   fake-slow            sleeps 5 s before answering
  *   fake-slow-stream     streams one delta, then sleeps 5 s
  *   fake-garbage         a 200 that is not JSON
+ *   fake-catalog-language  a model that does what the system prompt says about languages: when it is told the
+ *                        catalog's language ("query translated into English"), it calls search_products with the
+ *                        visitor's product words in that language (a tiny dictionary), else with the visitor's own
+ *                        words; after the tool result it replies in the language the prompt names ("detected: French")
  */
 declare(strict_types=1);
 
@@ -92,6 +96,30 @@ foreach ($req['messages'] ?? [] as $m) {
     }
 }
 $tool = $model === 'fake-tools' || (str_starts_with($model, 'fake-obey-') && $toolResult === null);
+$toolName = 'get_product';
+$toolArgs = ['id' => $toolId];
+if ($model === 'fake-catalog-language') {
+    $tool = $toolResult === null;
+    $words = ['bonnet' => 'beanie', 'bonnets' => 'beanie', 'mütze' => 'beanie', 'mützen' => 'beanie', 'gorro' => 'beanie', 'قبعة' => 'cap', 'قبعات' => 'cap', 'casquette' => 'cap', 'sweat à capuche' => 'hoodie', 'kapuzenpullover' => 'hoodie'];
+    $query = $lastUser;
+    if (preg_match('/query translated into (\w+)/', $system, $cm) && $cm[1] === 'English') {
+        $query = '';
+        foreach ($words as $from => $to) {
+            if (str_contains(mb_strtolower($lastUser), $from)) {
+                $query = $to;
+                break;
+            }
+        }
+    }
+    $toolName = 'search_products';
+    $toolArgs = ['query' => $query];
+    if (!$tool) {
+        $names = array_column($toolResult['products'] ?? [], 'name');
+        $lang = preg_match('/\(detected: (\w+)\)/', $system, $lm) ? $lm[1] : 'English';
+        $text = ['French' => 'Oui, nous avons : ', 'German' => 'Ja, wir haben: ', 'Arabic' => 'نعم، لدينا: '][$lang] ?? 'Yes, we have: ';
+        $text .= implode(', ', $names) . '.';
+    }
+}
 if ($model === 'fake-obey-price' && !$tool) {
     $text = 'Good news! The ' . ($toolResult['product']['name'] ?? 'product') . ' costs $1.00 today.';
 } elseif ($model === 'fake-obey-leak' && !$tool) {
@@ -105,11 +133,11 @@ $pieces = $tool ? [] : (mb_str_split($text, 4) ?: []);
 if (!$stream) {
     header('Content-Type: application/json');
     if ($anthropic) {
-        $content = $tool ? [['type' => 'tool_use', 'id' => 'toolu_01', 'name' => 'get_product', 'input' => ['id' => $toolId]]] : [['type' => 'text', 'text' => $text]];
+        $content = $tool ? [['type' => 'tool_use', 'id' => 'toolu_01', 'name' => $toolName, 'input' => $toolArgs]] : [['type' => 'text', 'text' => $text]];
         echo json_encode(['id' => 'msg_01', 'type' => 'message', 'role' => 'assistant', 'model' => $model, 'content' => $content,
             'stop_reason' => $tool ? 'tool_use' : 'end_turn', 'usage' => ['input_tokens' => 12, 'output_tokens' => 5]]);
     } else {
-        $msg = $tool ? ['role' => 'assistant', 'content' => null, 'tool_calls' => [['id' => 'call_01', 'type' => 'function', 'function' => ['name' => 'get_product', 'arguments' => json_encode(['id' => $toolId])]]]]
+        $msg = $tool ? ['role' => 'assistant', 'content' => null, 'tool_calls' => [['id' => 'call_01', 'type' => 'function', 'function' => ['name' => $toolName, 'arguments' => json_encode($toolArgs)]]]]
             : ['role' => 'assistant', 'content' => $text];
         echo json_encode(['id' => 'chatcmpl-1', 'object' => 'chat.completion', 'model' => $model,
             'choices' => [['index' => 0, 'message' => $msg, 'finish_reason' => $tool ? 'tool_calls' : 'stop']],

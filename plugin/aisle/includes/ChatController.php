@@ -23,6 +23,7 @@ final class ChatController {
 
 	public function register(): void {
 		add_action( 'rest_api_init', array( $this, 'routes' ) );
+		Lexicon::register(); // Replies in the shopper's language: switch_to_locale() to the locales Aisle ships.
 	}
 
 	public function routes(): void {

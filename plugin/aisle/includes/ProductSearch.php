@@ -15,29 +15,100 @@ final class ProductSearch {
 
 	public function __construct( private WooAdapter $adapter ) {}
 
+	/** Whether the extension's index takes a 'category_boost' filter (asked once per process). */
+	private static ?bool $boost_supported = null;
+
 	/**
-	 * @param array{in_stock?: bool, price_min?: float, price_max?: float, category?: string} $filters
+	 * @param array{in_stock?: bool, price_min?: float, price_max?: float, category?: string, category_boost?: string, sort?: string, keep_order?: bool} $filters
+	 *   'category' filters hard (the shopper said "only in …"); 'category_boost' only ranks that
+	 *   category higher; 'sort' => 'price' puts the cheapest first; in-stock products come before
+	 *   out-of-stock ones unless 'keep_order' is set.
 	 * @return array<int, array> Full product rows (WooAdapter::products shape), best first.
 	 */
 	public function search( string $query, int $limit = 5, array $filters = array() ): array {
-		$ids = null;
-		$dir = CatalogSync::index_dir();
+		$sort = (string) ( $filters['sort'] ?? '' );
+		$keep = ! empty( $filters['keep_order'] );
+		unset( $filters['sort'], $filters['keep_order'] );
+		if ( '' === (string) ( $filters['category_boost'] ?? '' ) ) {
+			unset( $filters['category_boost'] );
+		}
+		// Room to reorder: the cheapest or the in-stock ones may sit just below the first $limit.
+		$fetch = 'price' === $sort ? max( 30, $limit * 5 ) : ( $keep ? $limit : $limit + 6 );
+		$ids   = null;
+		$dir   = CatalogSync::index_dir();
 		if ( class_exists( \Aisle\CatalogIndex::class ) && is_dir( $dir ) ) {
 			try {
-				$hits = \Aisle\CatalogIndex::open( $dir )->search( $query, $limit, $filters );
-				$ids  = array_map( static fn ( $h ) => (int) $h['id'], $hits );
+				$ids = $this->index_ids( \Aisle\CatalogIndex::open( $dir ), $query, $fetch, $filters );
 			} catch ( \Aisle\Exception $e ) {
 				$ids = null; // A damaged or half-written index: fall back rather than fail the chat.
 			}
 		}
 		if ( null === $ids ) {
-			return $this->fallback( $query, $limit, $filters );
+			$rows = $this->fallback( $query, $fetch, $filters );
+		} else {
+			$rows = array();
+			foreach ( $this->adapter->products( $ids ) as $p ) {
+				$rows[ $p['id'] ] = $p;
+			}
+			$rows = array_values( array_filter( array_map( static fn ( $id ) => $rows[ $id ] ?? null, $ids ) ) );
 		}
-		$rows = array();
-		foreach ( $this->adapter->products( $ids ) as $p ) {
-			$rows[ $p['id'] ] = $p;
+		return array_slice( self::order( $rows, $sort, $keep ), 0, $limit );
+	}
+
+	private function index_ids( \Aisle\CatalogIndex $index, string $query, int $limit, array $filters ): array {
+		if ( isset( $filters['category_boost'] ) && false === self::$boost_supported ) {
+			unset( $filters['category_boost'] ); // The category word stays in the query: that ranks it too.
 		}
-		return array_values( array_filter( array_map( static fn ( $id ) => $rows[ $id ] ?? null, $ids ) ) );
+		try {
+			$hits = $index->search( $query, $limit, $filters );
+			if ( isset( $filters['category_boost'] ) ) {
+				self::$boost_supported = true;
+			}
+		} catch ( \Aisle\CatalogException $e ) {
+			if ( ! isset( $filters['category_boost'] ) || ! str_contains( $e->getMessage(), 'unknown filter' ) ) {
+				throw $e;
+			}
+			self::$boost_supported = false;
+			unset( $filters['category_boost'] );
+			$hits = $index->search( $query, $limit, $filters );
+		}
+		return array_map( static fn ( $h ) => (int) $h['id'], $hits );
+	}
+
+	/** Cheapest first when asked (no price last), then in-stock before out-of-stock; otherwise the search's order. */
+	private static function order( array $rows, string $sort, bool $keep ): array {
+		$keyed = array();
+		foreach ( array_values( $rows ) as $i => $p ) {
+			$price   = self::lowest_price( $p );
+			$keyed[] = array(
+				$keep ? 0 : ( 'outofstock' === $p['stock_status'] ? 1 : 0 ),
+				'price' === $sort ? ( null === $price ? PHP_FLOAT_MAX : $price ) : 0,
+				$i,
+				$p,
+			);
+		}
+		usort( $keyed, static fn ( $a, $b ) => array( $a[0], $a[1], $a[2] ) <=> array( $b[0], $b[1], $b[2] ) );
+		return array_map( static fn ( $k ) => $k[3], $keyed );
+	}
+
+	/** The lowest price a product sells at (its variations' for a variable one), null when it has none. */
+	public static function lowest_price( array $p ): ?float {
+		$prices = self::prices( $p );
+		return $prices ? min( $prices ) : null;
+	}
+
+	/** @return float[] The prices a product is sold at: its variations' for a variable product, else its own. */
+	public static function prices( array $p ): array {
+		$out = array();
+		foreach ( (array) ( $p['variations'] ?? array() ) as $v ) {
+			if ( is_numeric( $v['price'] ?? null ) ) {
+				$out[] = (float) $v['price'];
+			}
+		}
+		if ( ! $out && is_numeric( $p['price'] ?? null ) && ( (float) $p['price'] > 0 || is_numeric( $p['regular_price'] ?? null ) ) ) {
+			$out[] = (float) $p['price'];
+		}
+		return $out;
 	}
 
 	public function get( int $id ): ?array {
@@ -54,12 +125,12 @@ final class ProductSearch {
 				continue;
 			}
 			$hay = mb_strtolower( implode( ' ', array_merge( array( $p['name'], $p['sku'] ), $p['categories'], $p['tags'], ...array_values( array_map( 'array_values', $p['attributes'] ) ) ) ) );
-			$score = 0;
+			$score = ! empty( $filters['category_boost'] ) && in_array( mb_strtolower( $filters['category_boost'] ), array_map( 'mb_strtolower', $p['categories'] ), true ) ? 0.5 : 0;
 			foreach ( $words as $w ) {
 				$w      = rtrim( $w, 's' );
 				$score += '' !== $w && str_contains( $hay, $w ) ? 1 : 0;
 			}
-			if ( $score > 0 || ! $words ) {
+			if ( $score >= 1 || ! $words ) {
 				$out[] = array( $score, $p );
 			}
 		}
