@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean dist test-dist
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean dist test-dist test-relevance
 
 help:
 	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
@@ -30,7 +30,7 @@ ext:
 	@mkdir -p build && cp target/release/libaisle.so $(EXT).new && mv -f $(EXT).new $(EXT)
 	@$(PHP) --ri aisle
 
-test: build lint test-rust test-php test-wordpress test-compat test-dist
+test: build lint test-rust test-php test-wordpress test-compat test-dist test-relevance
 	@echo "make test: every layer passed"
 
 lint:
@@ -43,6 +43,12 @@ test-rust:
 
 test-php:
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/php/phpunit.xml
+
+# Search relevance (tests/relevance/): shopper queries over WooCommerce's sample catalog, a generated
+# catalog and small French and Arabic ones; fails when a language's hit@3 drops below baseline.json.
+# --misses lists what is missed, --update-baseline raises the floor.
+test-relevance:
+	$(PHP) tests/relevance/run.php
 
 # Real WordPress 7.0.4 + WooCommerce 11.0.1 (the pinned release archives: tests/wordpress/Platform.php)
 # + private MariaDB + the plugin, with headless Chromium for the widget, checkout and admin screens.
