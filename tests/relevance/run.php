@@ -288,7 +288,7 @@ $base = is_file($baselineFile) ? json_decode(file_get_contents($baselineFile), t
 
 $fmt = function (string $g, string $k, array $s) use ($base): string {
     $b = $base[$g][$k] ?? null;
-    $d = fn ($key) => $b === null ? '      ' : sprintf('%+6.3f', $s[$key] - $b[$key]);
+    $d = fn ($key) => $b === null ? '      ' : sprintf('%+6.3f', round($s[$key] - $b[$key], 3) ?: 0.0); // no "-0.000"
     return sprintf("  %-22s %4d   %.3f %s   %.3f %s   %.3f %s\n", $k, $s['n'], $s['hit1'], $d('hit1'), $s['hit3'], $d('hit3'), $s['mrr'], $d('mrr'));
 };
 
