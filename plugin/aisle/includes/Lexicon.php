@@ -346,7 +346,7 @@ final class Lexicon {
 	/** The whole message is only a greeting ("Bonjour !", "مرحبا"). */
 	public static function is_greeting( string $t ): bool {
 		static $re = null;
-		$re ??= '/^\s*(?:' . implode( '|', array_map( static fn ( $w ) => preg_quote( $w, '/' ), self::INTENTS['greeting'] ) ) . ')(?:\s+(?:there|all|à tous|a todos|zusammen|a todos|a tutti))?[\s!.,?¡¿،؟]*$/u';
+		$re ??= '/^[\s¡¿]*(?:' . implode( '|', array_map( static fn ( $w ) => preg_quote( $w, '/' ), self::INTENTS['greeting'] ) ) . ')(?:\s+(?:there|all|à tous|a todos|zusammen|a todos|a tutti))?[\s!.,?¡¿،؟]*$/u';
 		return (bool) preg_match( $re, $t );
 	}
 

@@ -1,0 +1,94 @@
+// The storefront widget in Debian's headless Chromium, in two languages (built-in answerer):
+// an Arabic conversation that renders right to left (shipping, then order status with an
+// Arabic-Indic order number and phone) and a French one left to right (greeting, shipping,
+// price of a variable product with its range). Exits non-zero on a failed check, a JS console
+// error or a page error. Screenshots go to OUTDIR.
+// Usage: node chat-languages.mjs BASE_URL OUTDIR ORDER_NUMBER (an order with phone +966 50 123 4567, processing, 2 x Beanie)
+import { chromium } from 'playwright-core';
+
+const [ base, outdir, order ] = process.argv.slice( 2 );
+const problems = [];
+const check = ( ok, what ) => { if ( ! ok ) { problems.push( 'failed: ' + what ); } };
+const arabicDigits = ( s ) => s.replace( /[0-9]/g, ( d ) => '٠١٢٣٤٥٦٧٨٩'[ d ] );
+const browser = await chromium.launch( {
+	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run' ],
+} );
+
+async function newPage( viewport ) {
+	const page = await browser.newPage( { viewport } ); // A new context: its own sessionStorage, so its own chat session.
+	page.on( 'console', ( m ) => { if ( m.type() === 'error' && ! m.text().startsWith( 'Failed to load resource' ) ) { problems.push( 'console error: ' + m.text() ); } } );
+	page.on( 'pageerror', ( e ) => problems.push( 'page error: ' + e.message ) );
+	page.on( 'dialog', ( d ) => { problems.push( 'dialog opened: ' + d.message() ); d.dismiss(); } );
+	await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
+	await page.goto( base + '/' );
+	await page.waitForSelector( '.aisle-launcher' );
+	await page.click( '.aisle-launcher' );
+	await page.waitForSelector( '#aisle-panel:not([hidden])' );
+	return page;
+}
+
+async function ask( page, text ) {
+	const n = await page.locator( '.aisle-msg.aisle-assistant' ).count();
+	await page.fill( '#aisle-panel textarea', text );
+	await page.keyboard.press( 'Enter' );
+	await page.waitForFunction( ( k ) => { const m = document.querySelectorAll( '.aisle-msg.aisle-assistant' ); return m.length > k && m[ m.length - 1 ].getAttribute( 'aria-busy' ) !== 'true' && m[ m.length - 1 ].textContent !== ''; }, n );
+	return page.locator( '.aisle-msg.aisle-assistant' ).last();
+}
+
+// How the browser lays the bubble out: its resolved direction, and whether its first line of text starts at the right edge.
+const layout = ( loc ) => loc.evaluate( ( el ) => {
+	const range = document.createRange();
+	range.selectNodeContents( el );
+	const first = range.getClientRects()[ 0 ];
+	const box = el.getBoundingClientRect();
+	const pad = parseFloat( getComputedStyle( el ).paddingRight ) + parseFloat( getComputedStyle( el ).paddingLeft );
+	return { dir: el.getAttribute( 'dir' ), direction: getComputedStyle( el ).direction, matchesRtl: el.matches( ':dir(rtl)' ), rightGap: box.right - ( first ? first.right : box.right ), leftGap: ( first ? first.left : box.left ) - box.left, pad };
+} );
+
+try {
+	// Arabic: every message right to left, order status with Arabic-Indic digits.
+	const ar = await newPage( { width: 1280, height: 900 } );
+	const ship = await ask( ar, 'هل تشحنون إلى السعودية؟' );
+	const shipText = await ship.textContent();
+	check( shipText.includes( 'نعم، نشحن إلى' ) && shipText.includes( 'Aramex' ), 'Arabic shipping answer: ' + shipText );
+	const l1 = await layout( ship );
+	check( l1.dir === 'auto' && l1.matchesRtl, 'Arabic reply resolves right to left: ' + JSON.stringify( l1 ) );
+	check( l1.rightGap <= l1.pad, 'Arabic reply text starts at the right edge: ' + JSON.stringify( l1 ) );
+	const user = await layout( ar.locator( '.aisle-msg.aisle-user' ).last() );
+	check( user.matchesRtl, 'Arabic question right to left: ' + JSON.stringify( user ) );
+	const status = await ask( ar, `أين طلبي رقم ${ arabicDigits( order ) }؟ هاتفي ${ arabicDigits( '0501234567' ) }` );
+	const statusText = await status.textContent();
+	check( statusText.includes( 'قيد التنفيذ' ), 'order status in Arabic: ' + statusText );
+	check( statusText.includes( 'Beanie' ), 'the order lines: ' + statusText );
+	check( ( await layout( status ) ).matchesRtl, 'order status right to left' );
+	const wrong = await ask( ar, `أين طلبي رقم ${ arabicDigits( order ) }؟ هاتفي ${ arabicDigits( '0509999999' ) }` );
+	check( ! ( await wrong.textContent() ).includes( 'قيد التنفيذ' ), 'a wrong phone shows nothing' );
+	await ar.screenshot( { path: outdir + '/chat-arabic.png' } );
+
+	// French: left to right, the reply in French, a variable product's range on its card.
+	const fr = await newPage( { width: 390, height: 844 } );
+	const hello = await ask( fr, 'Bonjour !' );
+	check( ( await hello.textContent() ).startsWith( 'Bonjour ! Je peux vous aider' ), 'French greeting: ' + await hello.textContent() );
+	const l2 = await layout( hello );
+	check( ! l2.matchesRtl && l2.leftGap <= l2.pad, 'French reply left to right: ' + JSON.stringify( l2 ) );
+	const de = await ask( fr, 'Livrez-vous en Allemagne ?' );
+	check( ( await de.textContent() ).includes( 'Oui, nous livrons vers Allemagne' ), 'French shipping answer: ' + await de.textContent() );
+	const ca = await ask( fr, 'Livrez-vous au Canada ?' );
+	check( ( await ca.textContent() ).includes( 'Désolé, nous ne livrons pas' ), 'a plain no for Canada: ' + await ca.textContent() );
+	const price = await ask( fr, 'Combien coûte le Hoodie ?' );
+	check( ( await price.textContent() ).includes( 'Le produit Hoodie coûte $42.00 – $45.00.' ), 'French price answer: ' + await price.textContent() );
+	const card = price.locator( '.aisle-card' ).first();
+	check( ( await card.locator( '.aisle-card-price' ).textContent() ) === '$42.00 – $45.00', 'price range on the card' );
+	check( ( await card.locator( '.aisle-card-cart' ).textContent() ) === 'Choose options', 'the widget\'s own strings follow the site locale (English here)' );
+	await fr.screenshot( { path: outdir + '/chat-french.png' } );
+} catch ( e ) {
+	problems.push( 'error: ' + ( e.stack || e.message ) );
+} finally {
+	await browser.close();
+}
+if ( problems.length ) {
+	console.error( problems.join( '\n' ) );
+	process.exit( 1 );
+}
+console.log( 'ok' );
