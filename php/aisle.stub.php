@@ -251,8 +251,14 @@ final class Catalog
     /** @return list<string> NDJSON payloads of at most $maxBytes; larger products are reported in errors(). */
     public function batches(int $maxBytes): array {}
 
-    /** Writes a search index into $dir and swaps it in atomically. @throws CatalogException io|index */
-    public function writeIndex(string $dir): void {}
+    /**
+     * Writes a search index into $dir and swaps it in atomically.
+     * Options: language (the catalog's: ISO 639-1 code or locale, e.g. 'fr' or 'fr_FR'; selects the stemmer;
+     * default 'en'), synonyms (the merchant's groups: list of lists of words or phrases, or of comma-separated strings).
+     * @param ?array{language?: string, synonyms?: list<list<string>|string>} $options
+     * @throws CatalogException invalid_argument|io|index
+     */
+    public function writeIndex(string $dir, ?array $options = null): void {}
 }
 
 /** Full-text product search over an index written by Catalog::writeIndex(). */
@@ -265,7 +271,9 @@ final class CatalogIndex
     public static function open(string $dir): CatalogIndex {}
 
     /**
-     * @param array{in_stock?: bool, price_min?: int|float|string, price_max?: int|float|string, category?: string} $filters
+     * Out-of-stock products rank after in-stock ones (unless 'in_stock' is given). 'category' keeps only that
+     * category; 'category_boost' (one name or a list) ranks those categories higher without filtering.
+     * @param array{in_stock?: bool, price_min?: int|float|string, price_max?: int|float|string, category?: string, category_boost?: string|list<string>} $filters
      * @return list<array{id: int, score: float, name: string, price: ?string, url: ?string, in_stock: bool, image: ?string}>
      */
     public function search(string $query, int $limit = 5, ?array $filters = null): array {}
@@ -275,6 +283,9 @@ final class CatalogIndex
 
     /** The on-disk generation this object reads (changes with every writeIndex). */
     public function generation(): string {}
+
+    /** The catalog language the index was written with ('' for an index written before 0.2). */
+    public function language(): string {}
 }
 
 /**

@@ -17,7 +17,7 @@ mod time;
 mod value;
 
 pub use error::{CatalogError, ProductError, ProductId};
-pub use index::{Filters, Hit, SearchIndex};
+pub use index::{Filters, Hit, IndexSettings, SearchIndex};
 pub use product::{input_error, Document, Variation};
 pub use store::{Catalog, Diff, FrozenLines, Options, Stats};
 pub use value::{InputError, Key, Value, MAX_DEPTH, MAX_STRING_BYTES, MAX_VARIATIONS};

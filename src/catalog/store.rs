@@ -369,7 +369,7 @@ impl<F: FrozenLines> Catalog<F> {
         Ok(batches)
     }
 
-    pub fn write_index(&self, dir: &Path) -> Result<(), CatalogError> {
-        index::write(dir, self.documents())
+    pub fn write_index(&self, dir: &Path, settings: &index::IndexSettings) -> Result<(), CatalogError> {
+        index::write(dir, self.documents(), settings)
     }
 }

@@ -291,11 +291,14 @@ impl PhpCatalog {
         Ok(self.inner.batches(max)?.into_iter().map(ndjson_string).collect())
     }
 
-    pub fn write_index(&self, dir: &str) -> PhpResult<()> {
+    /// Options: `language` (the catalog's, selects the stemmer), `synonyms` (the merchant's groups).
+    #[php(optional = options)]
+    pub fn write_index(&self, dir: &str, options: Option<&ZendHashTable>) -> PhpResult<()> {
         if dir.is_empty() {
             return Err(invalid("dir must not be empty"));
         }
-        Ok(self.inner.write_index(std::path::Path::new(dir))?)
+        let settings = super::catalog_index::index_settings(options)?;
+        Ok(self.inner.write_index(std::path::Path::new(dir), &settings)?)
     }
 }
 

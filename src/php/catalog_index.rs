@@ -9,7 +9,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
-use crate::catalog::{CatalogError, Filters, SearchIndex};
+use crate::catalog::{CatalogError, Filters, IndexSettings, SearchIndex};
 
 fn invalid(msg: String) -> PhpException {
     CatalogError::InvalidArgument(msg).into()
@@ -51,10 +51,60 @@ fn filters(ht: Option<&ZendHashTable>) -> PhpResult<Filters> {
                     Some(val.str().ok_or_else(|| invalid("filter 'category' must be a string".into()))?.to_owned())
                 };
             }
-            _ => return Err(invalid("unknown filter (known: in_stock, price_min, price_max, category)".into())),
+            "category_boost" => f.category_boost = strings(val, "filter 'category_boost' must be a string or a list of strings")?,
+            _ => {
+                return Err(invalid(
+                    "unknown filter (known: in_stock, price_min, price_max, category, category_boost)".into(),
+                ))
+            }
         }
     }
     Ok(f)
+}
+
+/// A string, a list of strings, or null (= none).
+fn strings(v: &Zval, message: &str) -> PhpResult<Vec<String>> {
+    let v = v.dereference();
+    if v.is_null() {
+        return Ok(Vec::new());
+    }
+    if let Some(s) = v.str() {
+        return Ok(vec![s.to_owned()]);
+    }
+    let Some(list) = v.array() else { return Err(invalid(message.to_owned())) };
+    list.values().map(|item| item.dereference().str().map(str::to_owned).ok_or_else(|| invalid(message.to_owned()))).collect()
+}
+
+/// `Catalog::writeIndex()` options → what the index is built with.
+pub fn index_settings(ht: Option<&ZendHashTable>) -> PhpResult<IndexSettings> {
+    let mut settings = IndexSettings::default();
+    let Some(ht) = ht else { return Ok(settings) };
+    let mut iter = Iter::new(ht);
+    while let Some((key, val)) = iter.next_zval() {
+        let key = key.str().map(str::to_owned).unwrap_or_default();
+        match key.as_str() {
+            "language" => {
+                let language = val.dereference().str().ok_or_else(|| invalid("option 'language' must be a string".into()))?;
+                settings = settings.with_language(language)?;
+            }
+            "synonyms" => {
+                const SHAPE: &str = "option 'synonyms' must be a list of groups, each a list of strings or one comma-separated string";
+                let groups = val.dereference().array().ok_or_else(|| invalid(SHAPE.into()))?;
+                let mut parsed = Vec::new();
+                for group in groups.values() {
+                    let group = group.dereference();
+                    let words = match group.str() {
+                        Some(line) => line.split(',').map(str::to_owned).collect(),
+                        None => strings(group, SHAPE)?,
+                    };
+                    parsed.push(words);
+                }
+                settings = settings.with_synonyms(parsed)?;
+            }
+            _ => return Err(invalid("unknown option (known: language, synonyms)".into())),
+        }
+    }
+    Ok(settings)
 }
 
 fn opt_str(v: Option<String>) -> Zval {
@@ -112,5 +162,10 @@ impl PhpCatalogIndex {
     /// Name of the on-disk generation this object reads.
     pub fn generation(&self) -> String {
         self.inner.generation().to_owned()
+    }
+
+    /// The catalog language the index was built with ('' for an index written before languages).
+    pub fn language(&self) -> String {
+        self.inner.settings().language.clone()
     }
 }

@@ -5,8 +5,9 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
+use super::expand::Expander;
 use super::schema::{exact_key, Fields};
 use crate::catalog::error::CatalogError;
 
@@ -17,13 +18,27 @@ pub const MAX_WORDS: usize = 16;
 pub const MAX_LIMIT: usize = 100;
 /// Typos are forgiven in words at least this long.
 const FUZZY_MIN_CHARS: usize = 5;
+/// Out-of-stock products score this fraction of their relevance, so they come
+/// after in-stock products that match about as well (an exact SKU or name
+/// still comes first), unless the filters ask for out-of-stock products.
+pub const OUT_OF_STOCK_FACTOR: f32 = 0.5;
+/// Score added to a product in a `category_boost` category (a name word scores
+/// about 3 to 15).
+pub const CATEGORY_BOOST: f32 = 4.0;
+/// Two adjacent query words are also looked up joined ("t shirt" → "tshirt")
+/// when together at most this long.
+const JOIN_MAX_CHARS: usize = 16;
+pub const MAX_CATEGORY_BOOSTS: usize = 20;
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Filters {
     pub in_stock: Option<bool>,
     pub price_min: Option<f64>,
     pub price_max: Option<f64>,
+    /// Only products in this category (exact name, case-insensitive).
     pub category: Option<String>,
+    /// Products in these categories rank higher; the others still match.
+    pub category_boost: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +76,23 @@ fn weighted(f: &Fields) -> [(tantivy::schema::Field, f32); 5] {
 pub struct Analyzers {
     pub words: TextAnalyzer,
     pub exact: TextAnalyzer,
+    pub plain: TextAnalyzer,
+    pub expander: Expander,
+    /// The index has `in_stock` as a fast field (written with settings).
+    pub stock_ranking: bool,
+}
+
+fn word_clauses(f: &Fields, word: &str, scale: f32, should: &mut Vec<(Occur, Box<dyn Query>)>) {
+    for (field, weight) in weighted(f) {
+        let term = Term::from_field_text(field, word);
+        should.push(boosted(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), weight * scale));
+    }
+}
+
+fn word_query(f: &Fields, word: &str) -> Box<dyn Query> {
+    let mut any = Vec::new();
+    word_clauses(f, word, 1.0, &mut any);
+    Box::new(BooleanQuery::new(any))
 }
 
 pub fn search(
@@ -86,10 +118,7 @@ pub fn search(
         should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.name_exact, &key), IndexRecordOption::Basic)), 40.0));
     }
     for word in &words {
-        for (field, weight) in weighted(f) {
-            let term = Term::from_field_text(field, word);
-            should.push(boosted(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), weight));
-        }
+        word_clauses(f, word, 1.0, &mut should);
         if word.chars().count() >= FUZZY_MIN_CHARS {
             for (field, weight) in [(f.name, 1.5), (f.text, 0.3)] {
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), 1, true);
@@ -97,7 +126,38 @@ pub fn search(
             }
         }
     }
+    let mut plain = terms(&analyzers.plain, query);
+    plain.truncate(MAX_WORDS);
+    // Adjacent words joined, as the index joins hyphenated ones: "t shirt" → "tshirt".
+    for pair in plain.windows(2) {
+        if pair[0].chars().count() + pair[1].chars().count() <= JOIN_MAX_CHARS {
+            for joined in terms(&analyzers.words, &format!("{}{}", pair[0], pair[1])) {
+                if !words.contains(&joined) {
+                    for (field, weight) in [(f.name, 3.0), (f.categories, 1.5), (f.tags, 1.5)] {
+                        let term = Term::from_field_text(field, &joined);
+                        should.push(boosted(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)), weight));
+                    }
+                }
+            }
+        }
+    }
+    // Synonyms and other languages' words for the same things, at a lower weight.
+    for expansion in analyzers.expander.expand(&plain, &words) {
+        match expansion.terms.as_slice() {
+            [one] => word_clauses(f, one, expansion.weight, &mut should),
+            several => {
+                let all = several.iter().map(|t| (Occur::Must, word_query(f, t))).collect();
+                should.push(boosted(Box::new(BooleanQuery::new(all)), expansion.weight));
+            }
+        }
+    }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
+    for category in filters.category_boost.iter().take(MAX_CATEGORY_BOOSTS) {
+        if let Some(key) = terms(&analyzers.exact, &exact_key(category)).into_iter().next() {
+            let q = TermQuery::new(Term::from_field_text(f.category_exact, &key), IndexRecordOption::Basic);
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(Box::new(q), CATEGORY_BOOST))));
+        }
+    }
     let mut filter = |q: Box<dyn Query>| clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0))));
     if let Some(in_stock) = filters.in_stock {
         filter(Box::new(TermQuery::new(Term::from_field_bool(f.in_stock, in_stock), IndexRecordOption::Basic)));
@@ -110,7 +170,13 @@ pub fn search(
         let Some(key) = terms(&analyzers.exact, &exact_key(category)).into_iter().next() else { return Ok(Vec::new()) };
         filter(Box::new(TermQuery::new(Term::from_field_text(f.category_exact, &key), IndexRecordOption::Basic)));
     }
-    let top = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit.min(MAX_LIMIT)))?;
+    let query = BooleanQuery::new(clauses);
+    let collector = TopDocs::with_limit(limit.min(MAX_LIMIT));
+    let top = if analyzers.stock_ranking && filters.in_stock.is_none() {
+        searcher.search(&query, &collector.tweak_score(stock_tweak))?
+    } else {
+        searcher.search(&query, &collector)?
+    };
     let mut hits = Vec::with_capacity(top.len());
     for (score, address) in top {
         let d: TantivyDocument = searcher.doc(address)?;
@@ -126,4 +192,13 @@ pub fn search(
         });
     }
     Ok(hits)
+}
+
+/// Scales the score of out-of-stock products by [`OUT_OF_STOCK_FACTOR`].
+fn stock_tweak(segment: &SegmentReader) -> impl Fn(DocId, Score) -> Score {
+    let in_stock = segment.fast_fields().bool("in_stock").ok().map(|c| c.first_or_default_col(true));
+    move |doc: DocId, score: Score| match &in_stock {
+        Some(column) if !column.get_val(doc) => score * OUT_OF_STOCK_FACTOR,
+        _ => score,
+    }
 }

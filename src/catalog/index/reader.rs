@@ -5,8 +5,10 @@ use std::sync::{Arc, Mutex};
 
 use tantivy::{Index, ReloadPolicy, Searcher};
 
+use super::expand::Expander;
 use super::query::{self, Analyzers, Filters, Hit};
 use super::schema::{self, Fields};
+use super::settings::IndexSettings;
 use super::writer::read_current;
 use crate::catalog::error::CatalogError;
 
@@ -15,6 +17,7 @@ pub struct SearchIndex {
     searcher: Searcher,
     fields: Fields,
     analyzers: Analyzers,
+    settings: IndexSettings,
 }
 
 /// Opened indexes by directory. PHP is single-threaded per process; the mutex
@@ -54,16 +57,28 @@ impl SearchIndex {
     }
 
     fn load(dir: &Path, generation: String) -> Result<Self, CatalogError> {
-        let index = Index::open_in_dir(dir.join(&generation))?;
-        schema::register(&index);
+        let path = dir.join(&generation);
+        let settings = IndexSettings::load(&path)?;
+        let index = Index::open_in_dir(&path)?;
+        schema::register(&index, &settings);
         let fields = schema::fields_of(&index.schema())?;
+        let stock_ranking = index.schema().get_field_entry(fields.in_stock).is_fast();
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let words = schema::words_analyzer(&settings);
+        let plain = schema::plain_analyzer();
+        let expander = Expander::new(&settings, &words, &plain);
         Ok(Self {
             generation,
             searcher: reader.searcher(),
             fields,
-            analyzers: Analyzers { words: schema::words_analyzer(), exact: schema::exact_analyzer() },
+            analyzers: Analyzers { words, exact: schema::exact_analyzer(), plain, expander, stock_ranking },
+            settings,
         })
+    }
+
+    /// What the index was built with (language, merchant synonyms).
+    pub fn settings(&self) -> &IndexSettings {
+        &self.settings
     }
 
     pub fn generation(&self) -> &str {

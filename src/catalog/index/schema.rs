@@ -2,10 +2,11 @@
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
 };
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer};
 use tantivy::Index;
 
-use super::tokenizer::WordTokenizer;
+use super::settings::IndexSettings;
+use super::tokenizer::{ArabicNormalizer, WordTokenizer};
 
 /// Words, lower-cased and folded to ASCII where a folding exists (é → e).
 pub const WORDS: &str = "aisle_words";
@@ -51,7 +52,8 @@ pub fn build() -> (Schema, Fields) {
         text: b.add_text_field("text", words),
         price: b.add_f64_field("price", NumericOptions::default() | INDEXED | FAST),
         price_text: b.add_text_field("price_text", STORED),
-        in_stock: b.add_bool_field("in_stock", NumericOptions::default() | INDEXED | STORED),
+        // FAST: ranking puts out-of-stock products after in-stock ones.
+        in_stock: b.add_bool_field("in_stock", NumericOptions::default() | INDEXED | STORED | FAST),
         url: b.add_text_field("url", STORED),
         image: b.add_text_field("image", STORED),
     };
@@ -79,11 +81,37 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     })
 }
 
-pub fn words_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(WordTokenizer)
+/// Index and query words: hyphen compounds, lower case, ASCII folding, Arabic
+/// normalization, then the catalog language's Snowball stemmer ("hoodies" →
+/// "hoodi" = "hoodie"). An index written before settings existed gets the
+/// analyzer it was built with (no compounds, no Arabic filter, no stemmer).
+pub fn words_analyzer(settings: &IndexSettings) -> TextAnalyzer {
+    if settings.is_legacy() {
+        return TextAnalyzer::builder(WordTokenizer { compounds: false })
+            .filter(RemoveLongFilter::limit(64))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build();
+    }
+    let base = TextAnalyzer::builder(WordTokenizer { compounds: true })
         .filter(RemoveLongFilter::limit(64))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(ArabicNormalizer);
+    match settings.stemmer() {
+        Some(language) => base.filter(Stemmer::new(language)).build(),
+        None => base.build(),
+    }
+}
+
+/// Query words as typed, folded but neither stemmed nor compounded: what the
+/// shop lexicon is matched against.
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(WordTokenizer { compounds: false })
+        .filter(RemoveLongFilter::limit(64))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(ArabicNormalizer)
         .build()
 }
 
@@ -91,8 +119,8 @@ pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default()).filter(RemoveLongFilter::limit(256)).filter(LowerCaser).build()
 }
 
-pub fn register(index: &Index) {
-    index.tokenizers().register(WORDS, words_analyzer());
+pub fn register(index: &Index, settings: &IndexSettings) {
+    index.tokenizers().register(WORDS, words_analyzer(settings));
     index.tokenizers().register(EXACT, exact_analyzer());
 }
 

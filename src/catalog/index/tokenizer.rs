@@ -1,11 +1,19 @@
 //! Word tokenizer for any script: runs of letters/digits form words (Latin,
 //! Cyrillic, Arabic, …), each CJK ideograph or kana is a word of its own (those
 //! scripts do not separate words with spaces), and Arabic diacritics are
-//! dropped so vocalized and plain spellings match.
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+//! dropped so vocalized and plain spellings match. With `compounds`, two words
+//! joined by one hyphen are also indexed as one ("T-Shirt" → t, shirt, tshirt),
+//! so "tshirt", "t shirt" and "t-shirt" find each other.
+use std::mem;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use crate::lang::{is_arabic, normalize_arabic, strip_arabic_prefix};
 
 #[derive(Clone, Default)]
-pub struct WordTokenizer;
+pub struct WordTokenizer {
+    pub compounds: bool,
+}
 
 pub struct VecTokenStream {
     tokens: Vec<Token>,
@@ -25,42 +33,66 @@ fn is_ignorable(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{0640}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
 }
 
-pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tokens = Vec::new();
+struct Words<'t> {
+    text: &'t str,
+    compounds: bool,
+    tokens: Vec<Token>,
+    /// Where the last word ended and its index in `tokens`, for hyphen compounds.
+    previous: Option<(usize, usize)>,
+}
+
+impl Words<'_> {
+    fn flush(&mut self, word: &mut String, start: usize, end: usize, cjk: bool) {
+        if word.is_empty() {
+            return;
+        }
+        let text = mem::take(word);
+        let joined = match self.previous {
+            Some((prev_end, prev)) if self.compounds && !cjk && self.text.get(prev_end..start) == Some("-") => {
+                self.tokens.get(prev).map(|p| (p.offset_from, format!("{}{text}", p.text)))
+            }
+            _ => None,
+        };
+        let index = self.tokens.len();
+        self.tokens.push(Token { offset_from: start, offset_to: end, position: index, text, position_length: 1 });
+        if let Some((from, text)) = joined {
+            let position = self.tokens.len();
+            self.tokens.push(Token { offset_from: from, offset_to: end, position, text, position_length: 1 });
+        }
+        self.previous = if cjk { None } else { Some((end, index)) };
+    }
+}
+
+pub fn tokenize(text: &str, compounds: bool) -> Vec<Token> {
+    let mut words = Words { text, compounds, tokens: Vec::new(), previous: None };
     let mut word = String::new();
     let mut start = 0;
-    let flush = |word: &mut String, start: usize, end: usize, tokens: &mut Vec<Token>| {
-        if !word.is_empty() {
-            let position = tokens.len();
-            tokens.push(Token { offset_from: start, offset_to: end, position, text: std::mem::take(word), position_length: 1 });
-        }
-    };
     for (i, c) in text.char_indices() {
         if is_ignorable(c) {
             continue;
         }
         if is_cjk(c) {
-            flush(&mut word, start, i, &mut tokens);
+            words.flush(&mut word, start, i, false);
             word.push(c);
-            flush(&mut word, i, i + c.len_utf8(), &mut tokens);
+            words.flush(&mut word, i, i + c.len_utf8(), true);
         } else if c.is_alphanumeric() {
             if word.is_empty() {
                 start = i;
             }
             word.push(c);
         } else {
-            flush(&mut word, start, i, &mut tokens);
+            words.flush(&mut word, start, i, false);
         }
     }
-    flush(&mut word, start, text.len(), &mut tokens);
-    tokens
+    words.flush(&mut word, start, text.len(), false);
+    words.tokens
 }
 
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream { tokens: tokenize(text), next: 0, empty: Token::default() }
+        VecTokenStream { tokens: tokenize(text, self.compounds), next: 0, empty: Token::default() }
     }
 }
 
@@ -86,12 +118,79 @@ impl TokenStream for VecTokenStream {
     }
 }
 
+/// Arabic words in the search form of `crate::lang::normalize_arabic` (alef,
+/// hamza, ta marbuta, alef maqsura unified) with the article and one-letter
+/// prefixes stripped; other tokens pass unchanged. Runs after lower-casing.
+#[derive(Clone)]
+pub struct ArabicNormalizer;
+
+impl TokenFilter for ArabicNormalizer {
+    type Tokenizer<T: Tokenizer> = ArabicNormalizerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> ArabicNormalizerFilter<T> {
+        ArabicNormalizerFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct ArabicNormalizerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for ArabicNormalizerFilter<T> {
+    type TokenStream<'a> = ArabicNormalizerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        ArabicNormalizerStream { tail: self.inner.token_stream(text) }
+    }
+}
+
+pub struct ArabicNormalizerStream<T> {
+    tail: T,
+}
+
+impl<T: TokenStream> TokenStream for ArabicNormalizerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if !token.text.is_ascii() && token.text.chars().any(is_arabic) {
+            let normalized = normalize_arabic(&token.text);
+            token.text = strip_arabic_prefix(&normalized).to_owned();
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::tokenize;
 
     fn words(s: &str) -> Vec<String> {
-        tokenize(s).into_iter().map(|t| t.text).collect()
+        tokenize(s, false).into_iter().map(|t| t.text).collect()
+    }
+
+    fn compounds(s: &str) -> Vec<String> {
+        tokenize(s, true).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn hyphen_compounds() {
+        assert_eq!(compounds("T-Shirt blue"), ["T", "Shirt", "TShirt", "blue"]);
+        assert_eq!(compounds("e-book, tee - shirt"), ["e", "book", "ebook", "tee", "shirt"]);
+        assert_eq!(compounds("t-shirt-dress"), ["t", "shirt", "tshirt", "dress", "shirtdress"]);
+        assert_eq!(compounds("蓝-色"), ["蓝", "色"]);
+        assert_eq!(compounds("-a-"), ["a"]);
+        assert_eq!(words("T-Shirt"), ["T", "Shirt"]);
     }
 
     #[test]

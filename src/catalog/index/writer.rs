@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tantivy::{doc, Index, TantivyDocument};
 
 use super::schema::{self, exact_key, Fields};
+use super::settings::IndexSettings;
 use crate::catalog::error::CatalogError;
 use crate::catalog::product::Document;
 
@@ -61,10 +62,14 @@ fn to_tantivy(d: &Document, f: &Fields) -> TantivyDocument {
     td
 }
 
-fn build(path: &Path, docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>) -> Result<(), CatalogError> {
+fn build(
+    path: &Path,
+    docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>,
+    settings: &IndexSettings,
+) -> Result<(), CatalogError> {
     let (schema, fields) = schema::build();
     let index = Index::create_in_dir(path, schema)?;
-    schema::register(&index);
+    schema::register(&index, settings);
     // Two threads at most: the machine serving the shop is busy with other work.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(threads, 96_000_000)?;
@@ -73,7 +78,7 @@ fn build(path: &Path, docs: impl Iterator<Item = Result<Document<'static>, Catal
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
-    Ok(())
+    settings.save(path)
 }
 
 fn unique_suffix() -> String {
@@ -123,12 +128,16 @@ pub fn read_current(dir: &Path) -> std::io::Result<String> {
 }
 
 /// Writes `docs` as a new generation of the index in `dir` and makes it current.
-pub fn write(dir: &Path, docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>) -> Result<(), CatalogError> {
+pub fn write(
+    dir: &Path,
+    docs: impl Iterator<Item = Result<Document<'static>, CatalogError>>,
+    settings: &IndexSettings,
+) -> Result<(), CatalogError> {
     fs::create_dir_all(dir).map_err(|e| CatalogError::Io(format!("cannot create {}: {e}", dir.display())))?;
     let generation = format!("gen-{}", unique_suffix());
     let tmp = dir.join(format!(".tmp-{generation}"));
     fs::create_dir(&tmp).map_err(|e| CatalogError::Io(format!("cannot write in {}: {e}", dir.display())))?;
-    if let Err(e) = build(&tmp, docs) {
+    if let Err(e) = build(&tmp, docs, settings) {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }

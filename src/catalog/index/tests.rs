@@ -1,0 +1,243 @@
+//! Analyzers, expansion and ranking on small catalogs, per language.
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::schema::{plain_analyzer, words_analyzer};
+use super::settings::IndexSettings;
+use crate::catalog::{Catalog, Filters, Key, Options, SearchIndex, Value};
+
+fn leak<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
+
+/// (id, name, categories, in stock)
+fn product(id: i64, name: &'static str, categories: &[&'static str], in_stock: bool) -> Value<'static> {
+    let cats = leak(categories.iter().map(|c| Value::Str(c.as_bytes())).collect());
+    let mut entries = vec![
+        (Key::Str(b"id"), Value::Int(id)),
+        (Key::Str(b"name"), Value::Str(name.as_bytes())),
+        (Key::Str(b"price"), Value::Int(10 + id)),
+        (Key::Str(b"categories"), Value::List(cats)),
+    ];
+    if !in_stock {
+        entries.push((Key::Str(b"stock_status"), Value::Str(b"outofstock")));
+    }
+    Value::Map(leak(entries))
+}
+
+fn index(products: &[Value<'static>], settings: &IndexSettings) -> (tempfile::TempDir, std::sync::Arc<SearchIndex>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
+    for p in products {
+        assert!(cat.add(Ok(*p)));
+    }
+    cat.write_index(dir.path(), settings).unwrap();
+    let idx = SearchIndex::open(dir.path()).unwrap();
+    (dir, idx)
+}
+
+fn ids(idx: &SearchIndex, q: &str) -> Vec<i64> {
+    idx.search(q, 10, &Filters::default()).unwrap().into_iter().map(|h| h.id).collect()
+}
+
+fn first(idx: &SearchIndex, q: &str) -> Option<i64> {
+    ids(idx, q).first().copied()
+}
+
+fn tokens(a: &TextAnalyzer, text: &str) -> Vec<String> {
+    let mut a = a.clone();
+    let mut s = a.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(t) = s.next() {
+        out.push(t.text.clone());
+    }
+    out
+}
+
+fn settings(language: &str) -> IndexSettings {
+    IndexSettings::default().with_language(language).unwrap()
+}
+
+#[test]
+fn stemmers_per_language() {
+    let en = words_analyzer(&settings("en"));
+    assert_eq!(tokens(&en, "Hoodies hoodie caps hats"), ["hoodi", "hoodi", "cap", "hat"]);
+    assert_eq!(tokens(&en, "T-Shirts"), ["t", "shirt", "tshirt"]);
+    let fr = words_analyzer(&settings("fr_FR"));
+    assert_eq!(tokens(&fr, "bonnets"), tokens(&fr, "bonnet"));
+    assert_eq!(tokens(&fr, "chapeaux"), tokens(&fr, "chapeau"));
+    let de = words_analyzer(&settings("de"));
+    assert_eq!(tokens(&de, "Mützen"), tokens(&de, "Mütze"));
+    let es = words_analyzer(&settings("es"));
+    assert_eq!(tokens(&es, "gorras"), tokens(&es, "gorra"));
+    let pt = words_analyzer(&settings("pt-BR"));
+    assert_eq!(tokens(&pt, "camisetas"), tokens(&pt, "camiseta"));
+    let it = words_analyzer(&settings("it"));
+    assert_eq!(tokens(&it, "cappelli"), tokens(&it, "cappello"));
+    let ar = words_analyzer(&settings("ar"));
+    assert_eq!(tokens(&ar, "القبعات"), tokens(&ar, "قبعات"));
+    assert_eq!(tokens(&ar, "قبعة"), tokens(&ar, "قبعه"));
+    assert_eq!(tokens(&ar, "أحمر"), tokens(&ar, "احمر"));
+    // Legacy indexes keep their analyzer.
+    let legacy = words_analyzer(&IndexSettings::legacy());
+    assert_eq!(tokens(&legacy, "T-Shirts"), ["t", "shirts"]);
+}
+
+#[test]
+fn arabic_filter() {
+    let plain = plain_analyzer();
+    assert_eq!(tokens(&plain, "القُبَّعَات والقمصان بالقطن"), ["قبعات", "قمصان", "قطن"]);
+    assert_eq!(tokens(&plain, "أزرق إبرة آلة مؤسسة رئيس مستشفى قبـــعة"), ["ازرق", "ابره", "اله", "موسسه", "رييس", "مستشفي", "قبعه"]);
+    assert_eq!(tokens(&plain, "Crème BRÛLÉE"), ["creme", "brulee"]);
+    assert!(IndexSettings::default().with_language("zz").is_err());
+    assert!(IndexSettings::default().with_language("").is_err());
+    assert_eq!(settings("ja").stemmer(), None, "accepted, but no stemmer");
+}
+
+fn shop() -> Vec<Value<'static>> {
+    vec![
+        product(1, "Cap", &["Accessories"], true),
+        product(2, "Hat", &["Accessories"], true),
+        product(3, "Beanie", &["Accessories"], true),
+        product(4, "Hoodie with Logo", &["Hoodies"], true),
+        product(5, "T-Shirt", &["Tshirts"], true),
+        product(6, "Shirt - Cream", &["Shirts"], true),
+        product(7, "Blouse", &["Shirts"], true),
+        product(8, "Zip Hoodie Black", &["Clothing"], true),
+        product(9, "Sweatshirt", &["Clothing"], true),
+        product(10, "Sneakers Classic", &["Shoes"], true),
+        product(11, "Cotton Trousers", &["Clothing"], true),
+        product(12, "Wool Sweater", &["Clothing"], true),
+        product(13, "Blue Jeans", &["Clothing"], true),
+        product(14, "Leather Belt", &["Accessories"], true),
+        product(15, "Hoodie Old Stock", &["Clothing"], false),
+        product(16, "Album", &["Music"], true),
+    ]
+}
+
+#[test]
+fn english_plurals_compounds_synonyms() {
+    let (_dir, idx) = index(&shop(), &IndexSettings::default());
+    assert_eq!(first(&idx, "caps"), Some(1));
+    assert_eq!(first(&idx, "do you have caps?"), Some(1));
+    assert_eq!(first(&idx, "hats"), Some(2));
+    let hats = ids(&idx, "do you have hats?");
+    assert!(hats.contains(&1) && hats.contains(&3), "hats also finds caps and beanies: {hats:?}");
+    assert_eq!(first(&idx, "beanies"), Some(3));
+    assert_eq!(first(&idx, "hoodies")
+        .map(|id| [4, 8].contains(&id)), Some(true));
+    for q in ["t-shirts", "tshirt", "t shirt", "tee", "tees", "do you have t-shirts?"] {
+        assert_eq!(first(&idx, q), Some(5), "{q}: {:?}", ids(&idx, q));
+    }
+    assert_eq!(first(&idx, "trainers"), Some(10));
+    assert_eq!(first(&idx, "pants"), Some(11));
+    assert_eq!(first(&idx, "jumper"), Some(12));
+    assert_eq!(first(&idx, "pullover"), Some(12));
+}
+
+#[test]
+fn shoppers_languages_on_an_english_catalog() {
+    let (_dir, idx) = index(&shop(), &IndexSettings::default());
+    let headwear = [1, 2, 3];
+    for q in ["avez-vous des bonnets ?", "habt ihr Mützen?", "هل لديكم قبعات؟", "¿tienen gorras?", "vocês têm bonés?", "avete dei cappelli?", "casquettes", "chapeaux", "Hüte", "طاقية"] {
+        let found = ids(&idx, q);
+        assert!(found.first().is_some_and(|id| headwear.contains(id)), "{q}: {found:?}");
+    }
+    assert_eq!(first(&idx, "bonnets"), Some(3));
+    assert_eq!(first(&idx, "casquette"), Some(1));
+    assert_eq!(first(&idx, "chapeau"), Some(2));
+    for q in ["sweats à capuche", "Kapuzenpullover", "sudadera con capucha", "moletom com capuz", "felpa con cappuccio", "هودي"] {
+        let found = ids(&idx, q);
+        assert!(found.first().is_some_and(|id| [4, 8].contains(id)), "{q}: {found:?}");
+        assert!(!found.iter().take(2).any(|id| [5, 6].contains(id)), "{q}: no t-shirts first: {found:?}");
+    }
+    for q in ["camiseta", "maglietta", "تيشيرت"] {
+        assert_eq!(first(&idx, q), Some(5), "{q}: {:?}", ids(&idx, q));
+    }
+    assert_eq!(first(&idx, "jean bleu"), Some(13));
+    assert_eq!(first(&idx, "blaue Jeans"), Some(13));
+    assert_eq!(first(&idx, "ceinture en cuir"), Some(14));
+    assert_eq!(first(&idx, "pantalon en coton"), Some(11));
+    assert_eq!(first(&idx, "بنطلون قطن"), Some(11));
+}
+
+#[test]
+fn catalogs_in_other_languages() {
+    let fr = vec![
+        product(1, "Casquette de baseball", &["Accessoires"], true),
+        product(2, "Chapeau de paille", &["Accessoires"], true),
+        product(3, "Bonnet en laine", &["Accessoires"], true),
+        product(4, "Sweat à capuche bleu", &["Sweats"], true),
+        product(5, "T-shirt blanc", &["T-shirts"], true),
+    ];
+    let (_d, idx) = index(&fr, &settings("fr"));
+    assert_eq!(first(&idx, "bonnets"), Some(3));
+    assert_eq!(first(&idx, "chapeaux"), Some(2));
+    assert_eq!(first(&idx, "casquettes"), Some(1));
+    assert_eq!(first(&idx, "sweats à capuche"), Some(4));
+    assert_eq!(first(&idx, "hoodie"), Some(4));
+    assert_eq!(first(&idx, "beanie"), Some(3));
+    assert_eq!(first(&idx, "tshirts"), Some(5));
+    assert_eq!(idx.settings().language, "fr");
+
+    let ar = vec![
+        product(1, "قبعة بيسبول", &["إكسسوارات"], true),
+        product(2, "قميص أزرق", &["ملابس"], true),
+        product(3, "بنطلون قطن", &["ملابس"], true),
+    ];
+    let (_d, idx) = index(&ar, &settings("ar"));
+    assert_eq!(first(&idx, "قبعات"), Some(1));
+    assert_eq!(first(&idx, "القبعة"), Some(1));
+    assert_eq!(first(&idx, "قُبَّعَة"), Some(1));
+    assert_eq!(first(&idx, "cap"), Some(1));
+    assert_eq!(first(&idx, "ازرق"), Some(2));
+    assert_eq!(first(&idx, "blue shirt"), Some(2));
+    assert_eq!(first(&idx, "بالقطن"), Some(3));
+
+    let de = vec![product(1, "Strickmütze", &["Mützen"], true), product(2, "Kapuzenpullover Grau", &["Pullover"], true)];
+    let (_d, idx) = index(&de, &settings("de"));
+    assert_eq!(first(&idx, "Mütze"), Some(1));
+    assert_eq!(first(&idx, "hoodie"), Some(2));
+}
+
+#[test]
+fn merchant_synonyms() {
+    let s = IndexSettings::default().with_synonyms(vec![vec!["kangaroo".into(), "hoodie".into()], vec![" ".into()]]).unwrap();
+    assert_eq!(s.synonyms.len(), 1);
+    let (_dir, idx) = index(&shop(), &s);
+    assert!(ids(&idx, "kangaroo").first().is_some_and(|id| [4, 8].contains(id)));
+    let (_dir2, plain) = index(&shop(), &IndexSettings::default());
+    assert!(ids(&plain, "kangaroo").is_empty());
+    assert!(IndexSettings::default().with_synonyms(vec![vec!["a".into(); 21]]).is_err());
+}
+
+#[test]
+fn stock_and_category_ranking() {
+    let (_dir, idx) = index(&shop(), &IndexSettings::default());
+    let hoodies = ids(&idx, "hoodie");
+    let old = hoodies.iter().position(|&id| id == 15).unwrap();
+    let in_stock = hoodies.iter().position(|&id| id == 8).unwrap();
+    assert!(old > in_stock, "out of stock after in stock: {hoodies:?}");
+    let asked = idx.search("hoodie", 10, &Filters { in_stock: Some(false), ..Filters::default() }).unwrap();
+    assert_eq!(asked.iter().map(|h| h.id).collect::<Vec<_>>(), [15]);
+    let boosted = Filters { category_boost: vec!["clothing".into()], ..Filters::default() };
+    let found: Vec<i64> = idx.search("hoodie", 10, &boosted).unwrap().into_iter().map(|h| h.id).collect();
+    assert_eq!(found.first(), Some(&8), "{found:?}");
+    assert!(found.contains(&4), "a boost does not filter: {found:?}");
+    let only = Filters { category: Some("Hoodies".into()), ..Filters::default() };
+    assert_eq!(idx.search("hoodie", 10, &only).unwrap().into_iter().map(|h| h.id).collect::<Vec<_>>(), [4]);
+}
+
+#[test]
+fn legacy_index_still_reads() {
+    let (dir, _idx) = index(&shop(), &IndexSettings::default());
+    // An index written before settings: no file; it opens with the old analyzer.
+    let current = std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
+    let generation = dir.path().join(current.trim());
+    std::fs::remove_file(generation.join(super::settings::FILE)).unwrap();
+    std::fs::write(dir.path().join("CURRENT"), current.trim()).unwrap();
+    // The cache still holds the opened generation; a fresh SearchIndex reads the files.
+    let settings = IndexSettings::load(&generation).unwrap();
+    assert!(settings.is_legacy());
+    std::fs::write(generation.join(super::settings::FILE), b"{not json").unwrap();
+    assert!(IndexSettings::load(&generation).is_err());
+}
