@@ -216,12 +216,12 @@ final class Lexicon {
 
 	/** Words that mark a language in short shop questions (when a detector has too little text). */
 	private const MARKERS = array(
-		'en' => 'the do you have is are how much what where my ship any in stock price hello hi cost does can i want',
-		'fr' => 'vous avez des les est combien livrez où ma mon le la une un bonjour quel quelle prix moins je y a coûte sont votre vos pour avec',
-		'es' => 'tienen hay los las el cuánto cuanto cuesta envían envian dónde donde mi hola una qué precio menos está están para con',
-		'de' => 'habt ihr haben sie der die das ist wie viel kostet liefert wo meine mein hallo nach unter gibt es auf lager ich eine einen und mit',
-		'pt' => 'vocês voces têm tem os as quanto custa onde meu minha olá oi um uma está estoque enviam para com não também',
-		'it' => 'avete ci sono il gli quanto costa dove mio mia ciao è spedite disponibile vorrei per con della delle',
+		'en' => 'the do you have is are how much what where my ship any in stock price hello hi cost does can i want how can pay want need thanks order shipping return',
+		'fr' => 'vous avez des les est combien livrez où ma mon le la une un bonjour quel quelle prix moins je y a coûte sont votre vos pour avec comment puis payer veux voudrais merci commande livraison retour',
+		'es' => 'tienen hay los las el cuánto cuanto cuesta envían envian dónde donde mi hola una qué precio menos está están para con como puedo pagar quiero necesito gracias pedido envío devolución',
+		'de' => 'habt ihr haben sie der die das ist wie viel kostet liefert wo meine mein hallo nach unter gibt es auf lager ich eine einen und mit kann bezahlen möchte danke bestellung versand rückgabe',
+		'pt' => 'vocês voces têm tem os as quanto custa onde meu minha olá oi um uma está estoque enviam para com não também como posso pagar quero preciso obrigado pedido encomenda frete devolução',
+		'it' => 'avete ci sono il gli quanto costa dove mio mia ciao è spedite disponibile vorrei per con della delle come posso pagare voglio grazie ordine spedizione reso',
 	);
 
 	/**
@@ -277,15 +277,22 @@ final class Lexicon {
 	}
 
 	/**
-	 * Makes switch_to_locale() accept the locales Aisle ships translations for, on the storefront
+	 * Makes switch_to_locale() accept the locales Aisle ships translations for, in chat requests
 	 * (a store without WordPress's own language packs still answers a French shopper in French).
-	 * Not in wp-admin, where this list fills the site language menu.
+	 * Only there: elsewhere this list fills language menus (Settings, the login screen's switcher,
+	 * which then asks the internet for translations).
 	 */
 	public static function register(): void {
+		// WordPress reads this list once, before it parses the request: the route is told by the URL.
+		$uri  = isset( $_SERVER['REQUEST_URI'] ) ? rawurldecode( (string) wp_unslash( $_SERVER['REQUEST_URI'] ) ) : ''; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- only compared.
+		$chat = ! is_admin() && str_contains( $uri, RestController::NAMESPACE . '/chat' );
+		if ( ! $chat ) {
+			return;
+		}
 		add_filter(
 			'get_available_languages',
 			static function ( $languages, $dir = null ) {
-				if ( null !== $dir || is_admin() ) {
+				if ( null !== $dir ) {
 					return $languages;
 				}
 				foreach ( self::LOCALES as $locale ) {
