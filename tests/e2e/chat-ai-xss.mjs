@@ -2,22 +2,15 @@
 // with HTML, a same-store markdown link, a foreign link and a javascript: link. Markup must render
 // as text, only the store link may become a link, nothing may run.
 // Exits non-zero on a failed check, a JS console error or a page error. Usage: node chat-ai-xss.mjs BASE_URL OUTDIR
-import { chromium } from 'playwright-core';
+import { session } from './browser.mjs';
 
 const [ base, outdir ] = process.argv.slice( 2 );
-const problems = [];
-const check = ( ok, what ) => { if ( ! ok ) { problems.push( 'failed: ' + what ); } };
-const browser = await chromium.launch( {
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run' ],
-} );
+const run = session( base );
+const { problems, check } = run;
+const browser = await run.launch();
 
 try {
-	const page = await browser.newPage( { viewport: { width: 1280, height: 900 } } );
-	page.on( 'console', ( m ) => { if ( m.type() === 'error' && ! m.text().startsWith( 'Failed to load resource' ) ) { problems.push( 'console error: ' + m.text() ); } } );
-	page.on( 'pageerror', ( e ) => problems.push( 'page error: ' + e.message ) );
-	page.on( 'dialog', ( d ) => { problems.push( 'dialog opened (XSS?): ' + d.message() ); d.dismiss(); } );
-	await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
+	const page = await run.watch( await browser.newPage( { viewport: { width: 1280, height: 900 } } ) );
 	await page.goto( base + '/' );
 	await page.click( '.aisle-launcher' );
 	await page.waitForSelector( '#aisle-panel:not([hidden])' );
@@ -44,10 +37,5 @@ try {
 } catch ( e ) {
 	problems.push( 'exception: ' + e.message );
 } finally {
-	await browser.close();
+	await run.finish();
 }
-if ( problems.length ) {
-	console.log( problems.join( '\n' ) );
-	process.exit( 1 );
-}
-console.log( 'ok' );

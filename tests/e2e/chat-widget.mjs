@@ -1,22 +1,15 @@
 // Storefront widget in Debian's headless Chromium against the test site (built-in answerer).
 // Exits non-zero on a failed check, a JS console error or a page error. Screenshots go to OUTDIR.
 // Usage: node chat-widget.mjs BASE_URL OUTDIR ORDER_NUMBER (an order with phone +49 151 2345 6789, processing)
-import { chromium } from 'playwright-core';
+import { session } from './browser.mjs';
 
 const [ base, outdir, order ] = process.argv.slice( 2 );
-const problems = [];
-const check = ( ok, what ) => { if ( ! ok ) { problems.push( 'failed: ' + what ); } };
-const browser = await chromium.launch( {
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run' ],
-} );
+const run = session( base );
+const { problems, check } = run;
+const browser = await run.launch();
 
 async function newPage( viewport ) {
-	const page = await browser.newPage( { viewport } );
-	page.on( 'console', ( m ) => { if ( m.type() === 'error' && ! m.text().startsWith( 'Failed to load resource' ) ) { problems.push( 'console error: ' + m.text() ); } } );
-	page.on( 'pageerror', ( e ) => problems.push( 'page error: ' + e.message ) );
-	page.on( 'dialog', ( d ) => { problems.push( 'dialog opened (XSS?): ' + d.message() ); d.dismiss(); } );
-	await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
+	const page = await run.watch( await browser.newPage( { viewport } ) );
 	await page.goto( base + '/' );
 	return page;
 }
@@ -89,10 +82,5 @@ try {
 } catch ( e ) {
 	problems.push( 'exception: ' + e.message );
 } finally {
-	await browser.close();
+	await run.finish();
 }
-if ( problems.length ) {
-	console.log( problems.join( '\n' ) );
-	process.exit( 1 );
-}
-console.log( 'ok' );

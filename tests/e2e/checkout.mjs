@@ -5,34 +5,15 @@
 // error, a page error or a failed request to the store. Screenshots go to OUTDIR.
 // Prints "session=<chat session id>" and "order=<order id>" for the PHP side, then "ok".
 // Usage: node checkout.mjs BASE_URL OUTDIR CART_PATH CHECKOUT_PATH ADMIN_USER ADMIN_PASS
-import { chromium } from 'playwright-core';
+import { session } from './browser.mjs';
 
 const [ base, outdir, cartPath, checkoutPath, adminUser, adminPass ] = process.argv.slice( 2 );
-const problems = [];
-const bodies = []; // Pending reads of failed responses' bodies.
-const check = ( ok, what ) => { if ( ! ok ) { problems.push( 'failed: ' + what ); } return ok; };
-const browser = await chromium.launch( {
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run' ],
-} );
+const run = session( base );
+const { problems, check } = run;
+const browser = await run.launch();
 const context = await browser.newContext( { viewport: { width: 1280, height: 900 } } );
 const page = await context.newPage();
-page.on( 'console', ( m ) => {
-	// Requests to other hosts are aborted below (the store is offline); those show up as
-	// "Failed to load resource". Failed requests to the store itself are caught on 'response'.
-	if ( m.type() === 'error' && ! m.text().startsWith( 'Failed to load resource' ) ) { problems.push( 'console error: ' + m.text() + ' on ' + page.url() ); }
-} );
-page.on( 'pageerror', ( e ) => problems.push( 'page error: ' + e.message + ' on ' + page.url() ) );
-page.on( 'dialog', ( d ) => { problems.push( 'dialog opened: ' + d.message() ); d.dismiss(); } );
-page.on( 'response', ( r ) => {
-	const u = new URL( r.url() );
-	if ( r.url().startsWith( base ) && r.status() >= 400 && u.pathname !== '/favicon.ico' ) {
-		problems.push( `HTTP ${ r.status() } for ${ r.request().method() } ${ r.url() }` );
-		// What the server said, for a 5xx (WordPress's error page names the cause).
-		if ( r.status() >= 500 ) { bodies.push( r.text().then( ( t ) => problems.push( '  body: ' + t.replace( /<[^>]*>/g, ' ' ).replace( /\s+/g, ' ' ).slice( 0, 500 ) ) ).catch( () => {} ) ); }
-	}
-} );
-await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
+await run.watch( page );
 
 async function ask( text ) {
 	const n = await page.locator( '.aisle-msg.aisle-assistant' ).count();
@@ -148,11 +129,5 @@ try {
 	problems.push( 'exception: ' + e.message + ' on ' + page.url() );
 	await page.screenshot( { path: outdir + '/checkout-failure.png', fullPage: true } ).catch( () => {} );
 } finally {
-	await Promise.all( bodies );
-	await browser.close();
+	await run.finish();
 }
-if ( problems.length ) {
-	console.log( problems.join( '\n' ) );
-	process.exit( 1 );
-}
-console.log( 'ok' );

@@ -7,17 +7,13 @@
 // Usage: node storefront-themes.mjs BASE_URL OUTDIR LABEL PRODUCT_ID PAGES_JSON
 // PAGES_JSON: {"shop": path, "product": path, "cart": path, "checkout": path, …}; a name with
 // "cart" or "checkout" in it gets the button checks.
-import { chromium } from 'playwright-core';
+import { session } from './browser.mjs';
 
 const [ base, outdir, label, productId, pagesJson ] = process.argv.slice( 2 );
 const pages = JSON.parse( pagesJson );
-const problems = [];
-const bodies = []; // Pending reads of failed responses' bodies.
-const check = ( ok, what ) => { if ( ! ok ) { problems.push( `failed [${ label }]: ${ what }` ); } return ok; };
-const browser = await chromium.launch( {
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run' ],
-} );
+const e2e = session( base, label );
+const { problems, check } = e2e;
+const browser = await e2e.launch();
 
 const overlap = ( a, b ) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -25,18 +21,8 @@ async function run( width, height ) {
 	const context = await browser.newContext( { viewport: { width, height }, isMobile: width < 600, hasTouch: width < 600 } );
 	const page = await context.newPage();
 	const where = () => `${ page.url() } at ${ width }px`;
-	page.on( 'console', ( m ) => {
-		if ( m.type() === 'error' && ! m.text().startsWith( 'Failed to load resource' ) ) { problems.push( `console error [${ label }]: ${ m.text() } on ${ where() }` ); }
-	} );
-	page.on( 'pageerror', ( e ) => problems.push( `page error [${ label }]: ${ e.message } on ${ where() }` ) );
-	page.on( 'response', ( r ) => {
-		if ( r.url().startsWith( base ) && r.status() >= 400 && new URL( r.url() ).pathname !== '/favicon.ico' ) {
-			problems.push( `HTTP ${ r.status() } [${ label }] for ${ r.url() }` );
-			if ( r.status() >= 500 ) { bodies.push( r.text().then( ( t ) => problems.push( '  body: ' + t.replace( /<[^>]*>/g, ' ' ).replace( /\s+/g, ' ' ).slice( 0, 500 ) ) ).catch( () => {} ) ); }
-		}
-	} );
 	// The store is offline: requests to other hosts (fonts, emoji CDNs) are refused, as the site refuses its own.
-	await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
+	await e2e.watch( page, { where } );
 	// Something in the cart, so the cart and the checkout show their forms and buttons. Through
 	// the Store API: an add-to-cart link would leave a notice that WooCommerce focuses on the next
 	// page once its scripts run, taking the focus out of a panel opened before that.
@@ -128,11 +114,5 @@ try {
 } catch ( e ) {
 	problems.push( `exception [${ label }]: ${ e.message }` );
 } finally {
-	await Promise.all( bodies );
-	await browser.close();
+	await e2e.finish();
 }
-if ( problems.length ) {
-	console.log( problems.join( '\n' ) );
-	process.exit( 1 );
-}
-console.log( 'ok' );
