@@ -25,6 +25,9 @@ final class Platform
 
     private const ENV = ['wordpress' => 'WORDPRESS_ZIP', 'woocommerce' => 'WOOCOMMERCE_ZIP'];
 
+    /** Where verified trees are unpacked (build/platform/ unless a test points it elsewhere). */
+    public static ?string $cacheDir = null;
+
     /** The pair named by $AISLE_PLATFORM (current|oldest), current by default. */
     public static function pair(?string $name = null): array
     {
@@ -60,7 +63,7 @@ final class Platform
     {
         $file = self::fileName($product, $version);
         $pin  = self::pins()[$file] ?? throw new RuntimeException("no SHA-256 pinned for $file in tests/wordpress/platform.sha256");
-        $cache = dirname(__DIR__, 2) . "/build/platform/$product-$version-" . substr($pin, 0, 12);
+        $cache = (self::$cacheDir ?? dirname(__DIR__, 2) . '/build/platform') . "/$product-$version-" . substr($pin, 0, 12);
         $tree  = "$cache/$product";
         if (is_file("$cache/.complete")) {
             return $tree;
