@@ -2,7 +2,9 @@
 use std::ops::Bound;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
@@ -29,6 +31,8 @@ pub const CATEGORY_BOOST: f32 = 4.0;
 /// when together at most this long.
 const JOIN_MAX_CHARS: usize = 16;
 pub const MAX_CATEGORY_BOOSTS: usize = 20;
+/// Words of a query that are looked up as SKUs on their own.
+const MAX_SKU_CHUNKS: usize = 4;
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Filters {
@@ -117,17 +121,31 @@ pub fn search(
         should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.sku, &key), IndexRecordOption::Basic)), 100.0));
         should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.name_exact, &key), IndexRecordOption::Basic)), 40.0));
     }
+    // A SKU among other words ("sku NOR-SNE-11633", "do you have WAL-2?").
+    let chunks: Vec<&str> = query.split_whitespace().collect();
+    if chunks.len() > 1 {
+        let sku_like = |c: &&&str| c.len() >= 3 && c.bytes().any(|b| b.is_ascii_digit());
+        for chunk in chunks.iter().filter(sku_like).take(MAX_SKU_CHUNKS) {
+            let chunk = chunk.trim_matches(|c: char| matches!(c, '?' | '!' | ',' | '.' | ';' | ':' | '"' | '\'' | '(' | ')'));
+            if let Some(key) = terms(&analyzers.exact, chunk).into_iter().next() {
+                should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.sku, &key), IndexRecordOption::Basic)), 100.0));
+            }
+        }
+    }
+    let mut plain = terms(&analyzers.plain, query);
+    plain.truncate(MAX_WORDS);
     for word in &words {
         word_clauses(f, word, 1.0, &mut should);
-        if word.chars().count() >= FUZZY_MIN_CHARS {
+        // Typos are judged on the word as typed: "hodie" (stem "hodi") still finds "hoodie".
+        let typed_long = word.chars().count() + 1 >= FUZZY_MIN_CHARS
+            && plain.iter().any(|p| p.chars().count() >= FUZZY_MIN_CHARS && p.starts_with(word.as_str()));
+        if word.chars().count() >= FUZZY_MIN_CHARS || typed_long {
             for (field, weight) in [(f.name, 1.5), (f.text, 0.3)] {
                 let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), 1, true);
                 should.push(boosted(Box::new(fuzzy), weight));
             }
         }
     }
-    let mut plain = terms(&analyzers.plain, query);
-    plain.truncate(MAX_WORDS);
     // Adjacent words joined, as the index joins hyphenated ones: "t shirt" → "tshirt".
     for pair in plain.windows(2) {
         if pair[0].chars().count() + pair[1].chars().count() <= JOIN_MAX_CHARS {
@@ -143,13 +161,21 @@ pub fn search(
     }
     // Synonyms and other languages' words for the same things, at a lower weight.
     for expansion in analyzers.expander.expand(&plain, &words) {
-        match expansion.terms.as_slice() {
-            [one] => word_clauses(f, one, expansion.weight, &mut should),
-            several => {
-                let all = several.iter().map(|t| (Occur::Must, word_query(f, t))).collect();
-                should.push(boosted(Box::new(BooleanQuery::new(all)), expansion.weight));
-            }
-        }
+        let alternatives: Vec<Box<dyn Query>> = expansion
+            .phrases
+            .iter()
+            .map(|phrase| match phrase.as_slice() {
+                [one] => word_query(f, one),
+                several => {
+                    // Each word of a phrase counts its share: "running shoes" is one thing.
+                    #[allow(clippy::cast_precision_loss)]
+                    let share = 1.0 / several.len() as f32;
+                    let all = several.iter().map(|t| (Occur::Must, word_query(f, t))).collect();
+                    Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), share)) as Box<dyn Query>
+                }
+            })
+            .collect();
+        should.push(boosted(Box::new(DisjunctionMaxQuery::new(alternatives)), expansion.weight));
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
     for category in filters.category_boost.iter().take(MAX_CATEGORY_BOOSTS) {

@@ -241,3 +241,26 @@ fn legacy_index_still_reads() {
     std::fs::write(generation.join(super::settings::FILE), b"{not json").unwrap();
     assert!(IndexSettings::load(&generation).is_err());
 }
+
+#[test]
+fn compounds_phrases_skus_and_typed_typos() {
+    let mut products = shop();
+    products.push(product(20, "Leather Jacket", &["Jackets"], true));
+    products.push(product(21, "Denim Jacket", &["Jackets"], true));
+    products.push(product(22, "Raincoat", &["Jackets"], true));
+    products.push(product(23, "Wool Scarf", &["Accessories"], true));
+    let sku = Value::Map(leak(vec![
+        (Key::Str(b"id"), Value::Int(24)),
+        (Key::Str(b"name"), Value::Str(b"Trail Backpack")),
+        (Key::Str(b"sku"), Value::Str(b"NOR-BAC-11633")),
+    ]));
+    products.push(sku);
+    let (_dir, idx) = index(&products, &IndexSettings::default());
+    assert_eq!(first(&idx, "Lederjacke"), Some(20), "leder + jacke");
+    assert_eq!(first(&idx, "Wollschal"), Some(23), "wolle + schal");
+    assert_eq!(first(&idx, "rain jacket"), Some(22), "a phrase naming a concept weighs nearly as the shopper's words");
+    assert_eq!(first(&idx, "sac à dos"), Some(24));
+    assert_eq!(first(&idx, "sku nor-bac-11633"), Some(24));
+    assert_eq!(first(&idx, "do you have NOR-BAC-11633?"), Some(24));
+    assert!(ids(&idx, "hodie").first().is_some_and(|id| [4, 8].contains(id)), "{:?}", ids(&idx, "hodie"));
+}
