@@ -2,11 +2,11 @@
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
 };
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer};
 use tantivy::Index;
 
 use super::settings::IndexSettings;
-use super::tokenizer::{ArabicNormalizer, WordTokenizer};
+use super::tokenizer::{ArabicNormalizer, CachedStemmer, WordTokenizer};
 
 /// Words, lower-cased and folded to ASCII where a folding exists (é → e).
 pub const WORDS: &str = "aisle_words";
@@ -99,7 +99,7 @@ pub fn words_analyzer(settings: &IndexSettings) -> TextAnalyzer {
         .filter(AsciiFoldingFilter)
         .filter(ArabicNormalizer);
     match settings.stemmer() {
-        Some(language) => base.filter(Stemmer::new(language)).build(),
+        Some(algorithm) => base.filter(CachedStemmer(algorithm)).build(),
         None => base.build(),
     }
 }

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use tantivy::tokenizer::Language as Stem;
+use rust_stemmers::Algorithm as Stem;
 
 use crate::catalog::error::CatalogError;
 

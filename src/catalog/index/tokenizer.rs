@@ -4,6 +4,7 @@
 //! dropped so vocalized and plain spellings match. With `compounds`, two words
 //! joined by one hyphen are also indexed as one ("T-Shirt" → t, shirt, tshirt),
 //! so "tshirt", "t shirt" and "t-shirt" find each other.
+use std::collections::HashMap;
 use std::mem;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
@@ -158,6 +159,82 @@ impl<T: TokenStream> TokenStream for ArabicNormalizerStream<T> {
         if !token.text.is_ascii() && token.text.chars().any(is_arabic) {
             let normalized = normalize_arabic(&token.text);
             token.text = strip_arabic_prefix(&normalized).to_owned();
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// Snowball stemming (the same algorithms as tantivy's `Stemmer`) with a
+/// cache of stems: a catalog repeats its words many times, and stemming was
+/// most of the indexing time (30,000 products: 1.3 s without stemming, 5.2 s
+/// with tantivy's filter). Each analyzer clone keeps its own cache, emptied
+/// when it reaches [`STEM_CACHE_ENTRIES`].
+#[derive(Clone)]
+pub struct CachedStemmer(pub rust_stemmers::Algorithm);
+
+pub const STEM_CACHE_ENTRIES: usize = 50_000;
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
+        CachedStemmerFilter { inner: tokenizer, algorithm: self.0, cache: HashMap::new() }
+    }
+}
+
+pub struct CachedStemmerFilter<T> {
+    inner: T,
+    algorithm: rust_stemmers::Algorithm,
+    cache: HashMap<String, String>,
+}
+
+impl<T: Clone> Clone for CachedStemmerFilter<T> {
+    fn clone(&self) -> Self {
+        // A clone starts with an empty cache: analyzers are cloned per thread.
+        Self { inner: self.inner.clone(), algorithm: self.algorithm, cache: HashMap::new() }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
+    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.cache.len() >= STEM_CACHE_ENTRIES {
+            self.cache.clear();
+        }
+        CachedStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: rust_stemmers::Stemmer::create(self.algorithm),
+            cache: &mut self.cache,
+        }
+    }
+}
+
+pub struct CachedStemmerStream<'a, T> {
+    tail: T,
+    stemmer: rust_stemmers::Stemmer,
+    cache: &'a mut HashMap<String, String>,
+}
+
+impl<T: TokenStream> TokenStream for CachedStemmerStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Some(stem) = self.cache.get(&token.text) {
+            stem.clone_into(&mut token.text);
+        } else {
+            let stem = self.stemmer.stem(&token.text).into_owned();
+            self.cache.insert(mem::replace(&mut token.text, stem.clone()), stem);
         }
         true
     }
