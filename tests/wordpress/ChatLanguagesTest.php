@@ -273,6 +273,28 @@ PHP);
         }
     }
 
+    /** Every price question of the relevance set (tests/relevance/queries.jsonl), as shoppers typed it, gives the set's filters. */
+    public function testPricePhrasesOfTheRelevanceSet(): void
+    {
+        $cases = [];
+        foreach (file(dirname(__DIR__) . '/relevance/queries.jsonl', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line) {
+            $q = json_decode($line, true);
+            if (!in_array($q['kind'], ['price', 'cheapest'], true)) {
+                continue;
+            }
+            $want = array_map('floatval', array_intersect_key($q['filters'] ?? [], ['price_min' => 1, 'price_max' => 1]));
+            if ($q['kind'] === 'cheapest') {
+                $want['sort'] = !empty($q['expected'][0]['priciest']) ? 'price_desc' : 'price';
+            }
+            ksort($want);
+            $cases[$q['id'] . ': ' . ($q['text'] ?? $q['query'])] = ['text' => $q['text'] ?? $q['query'], 'want' => $want];
+        }
+        $this->assertGreaterThanOrEqual(30, count($cases));
+        $got = self::$h->wp('$out = array(); foreach (json_decode(' . var_export(json_encode($cases), true) . ', true) as $k => $c) { $f = array_map(static fn ($v) => is_numeric($v) ? (float) $v : $v, Aisle\Plugin\Lexicon::price_filters($c["text"])); ksort($f); $out[$k] = $f; } return $out;');
+        $want = array_map(static fn ($c) => $c['want'], $cases);
+        $this->assertSame(json_encode($want, JSON_UNESCAPED_UNICODE | JSON_PRETTY_PRINT), json_encode($got, JSON_UNESCAPED_UNICODE | JSON_PRETTY_PRINT));
+    }
+
     /** Each intent in each language, answered in that language. */
     public function testIntentsInEachLanguageAreAnsweredInIt(): void
     {

@@ -430,7 +430,9 @@ final class Answerer {
 			}
 			return $this->out( implode( "\n", $lines ), $cards, array(), 'product' );
 		}
-		if ( ! empty( $filters['sort'] ) ) {
+		if ( 'price_desc' === ( $filters['sort'] ?? '' ) ) {
+			$reply = __( 'Here are the highest-priced matches:', 'aisle' );
+		} elseif ( ! empty( $filters['sort'] ) ) {
 			$reply = __( 'Here are the lowest-priced matches:', 'aisle' );
 		} else {
 			$reply = 1 === count( $rows ) ? __( 'Here is what I found:', 'aisle' ) : __( 'Here are some products that match:', 'aisle' );

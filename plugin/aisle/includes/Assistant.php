@@ -195,7 +195,7 @@ final class Assistant {
 						'price_max' => array( 'type' => 'number' ),
 						'in_stock'  => array( 'type' => 'boolean' ),
 						'category'  => array( 'type' => 'string', 'description' => 'Ranks this category first; never excludes other products.' ),
-						'sort'      => array( 'type' => 'string', 'enum' => array( 'relevance', 'price' ), 'description' => '"price" for the cheapest first.' ),
+						'sort'      => array( 'type' => 'string', 'enum' => array( 'relevance', 'price', 'price_desc' ), 'description' => '"price" for the cheapest first, "price_desc" for the most expensive first.' ),
 					),
 					'required'   => array( 'query' ),
 				),
@@ -358,8 +358,8 @@ final class Assistant {
 				if ( is_string( $args['category'] ?? null ) && '' !== $args['category'] ) {
 					$filters['category_boost'] = sanitize_text_field( $args['category'] ); // Ranks, never hides a product.
 				}
-				if ( 'price' === ( $args['sort'] ?? '' ) ) {
-					$filters['sort'] = 'price';
+				if ( in_array( $args['sort'] ?? '', array( 'price', 'price_desc' ), true ) ) {
+					$filters['sort'] = $args['sort'];
 				}
 				$rows    = $this->products->search( sanitize_text_field( (string) ( $args['query'] ?? '' ) ), 5, $filters );
 				array_map( array( $g, 'know' ), $rows );

@@ -160,6 +160,7 @@ final class Lexicon {
 		'mais barato', 'mais barata', 'baratas',
 		'più economico', 'più economica', 'economico', 'economica', 'meno caro', 'meno cara',
 		'الأرخص', 'الارخص', 'أرخص', 'ارخص', 'رخيص', 'رخيصة' );
+	private const PRICIEST = array( 'most expensive', 'priciest', 'highest price', 'le plus cher', 'la plus chère', 'les plus chers', 'más caro', 'más cara', 'mas caro', 'teuerste', 'teuersten', 'mais caro', 'mais cara', 'più caro', 'più cara', 'الأغلى', 'الاغلى', 'أغلى', 'اغلى' );
 	private const CURRENCY = '(?:[$€£]|us\$|r\$|usd|eur|gbp|sar|aed|chf|cad|dollars?|euros?|euro|pounds?|livres?|reais|real|francs?|dólares|dolares|sr|ريال|ريالات|درهم|دراهم|دينار|دولار|يورو|جنيه|ر\.س|د\.إ)';
 
 	/** "only in Hoodies": the shopper asks for a hard category filter. */
@@ -167,7 +168,7 @@ final class Lexicon {
 
 	/** Filler words dropped from a search query, per language (the extension stems what is left). */
 	private const FILLER = array(
-		'en' => 'do you have has any some i am looking for want need show me please a an the in stock available sell got is are there can find tell about details of what which with price cost how much does it they them this that these those still left any more sold out yours we',
+		'en' => "do you have has any some i am looking for want need show me please a an the in stock available sell got is are there can find tell about details of what which with price cost how much does it they them this that these those still left any more sold out yours we your our hi hey guys what's i'm it's that's there's here's you're we're i'd",
 		'fr' => 'avez-vous avez vous est-ce que qu est ce il y a des de du la le les un une au aux je cherche voudrais veux voir montrez-moi montre-moi svp s\'il plaît vendez pour en stock disponible disponibles combien coûte coûtent prix est sont encore ont',
 		'es' => 'tienen tenéis tiene hay algún alguna algunos algunas unos unas un una el la los las de del en para busco quiero necesito mostrar muéstrame enséñame por favor venden stock disponible disponibles cuánto cuanto cuesta cuestan precio es son está están todavía',
 		'de' => 'habt ihr haben sie hast du gibt es ein eine einen einem der die das den dem des ich suche möchte will brauche zeig zeigen mir bitte verkauft auf lager verfügbar lieferbar vorrätig wie viel wieviel kostet kosten preis ist sind noch für von mit im',
@@ -384,7 +385,7 @@ final class Lexicon {
 		return implode( '|', array_map( static fn ( $w ) => preg_quote( $w, '/' ), $list ) );
 	}
 
-	/** Regexes of the price phrases: [between, max, min, cheapest], each matching the whole phrase. */
+	/** Regexes of the price phrases: [between, max, min, cheapest, priciest], each matching the whole phrase. */
 	private static function price_res(): array {
 		static $re = null;
 		if ( null === $re ) {
@@ -398,13 +399,15 @@ final class Lexicon {
 				'/' . $b . '(?:' . self::phrases( self::PRICE_MAX ) . ')\s*' . $pre . $num . $cur . '(?![\p{L}\p{N}])/u',
 				'/' . $b . '(?:' . self::phrases( self::PRICE_MIN ) . ')\s*' . $pre . $num . $cur . '(?![\p{L}\p{N}])/u',
 				'/' . $b . '(?:' . self::phrases( self::CHEAPEST ) . ')(?![\p{L}\p{N}])|(?:' . self::phrases( array_filter( self::CHEAPEST, static fn ( $w ) => (bool) preg_match( '/\p{Arabic}/u', $w ) ) ) . ')/u',
+				'/' . $b . '(?:' . self::phrases( self::PRICIEST ) . ')(?![\p{L}\p{N}])|(?:' . self::phrases( array_filter( self::PRICIEST, static fn ( $w ) => (bool) preg_match( '/\p{Arabic}/u', $w ) ) ) . ')/u',
 			);
 		}
 		return $re;
 	}
 
 	/**
-	 * Price filters a message asks for: ['price_min' => float, 'price_max' => float, 'sort' => 'price'].
+	 * Price filters a message asks for: ['price_min' => float, 'price_max' => float, 'sort' => 'price' (cheapest
+	 * first) or 'price_desc' (most expensive first)].
 	 * Digits of any script count.
 	 */
 	public static function price_filters( string $text ): array {
@@ -423,7 +426,9 @@ final class Lexicon {
 				$f['price_min'] = $num( $m[1] );
 			}
 		}
-		if ( preg_match( $re[3], $t ) ) {
+		if ( preg_match( $re[4], $t ) ) {
+			$f['sort'] = 'price_desc';
+		} elseif ( preg_match( $re[3], $t ) ) {
 			$f['sort'] = 'price';
 		}
 		return $f;
@@ -469,6 +474,8 @@ final class Lexicon {
 				}
 			}
 		}
+		$t   = (string) preg_replace( '/[’‘]/u', "'", $t );
+		$t   = (string) preg_replace( '/\s(?:à|a|for|por|para|per|für|zu)\s*$/u', ' ', $t . ' ' ); // "sweat à capuche à [moins de 40 €]".
 		$out = array();
 		foreach ( preg_split( '/\s+/u', $t, -1, PREG_SPLIT_NO_EMPTY ) as $w ) {
 			// Arabic attaches "هل"-style particles rarely, but the article and و/ب/ل often: the extension normalizes those.

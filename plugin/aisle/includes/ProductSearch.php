@@ -21,7 +21,7 @@ final class ProductSearch {
 	/**
 	 * @param array{in_stock?: bool, price_min?: float, price_max?: float, category?: string, category_boost?: string, sort?: string, keep_order?: bool} $filters
 	 *   'category' filters hard (the shopper said "only in …"); 'category_boost' only ranks that
-	 *   category higher; 'sort' => 'price' puts the cheapest first; in-stock products come before
+	 *   category higher; 'sort' => 'price' puts the cheapest first, 'price_desc' the most expensive; in-stock products come before
 	 *   out-of-stock ones unless 'keep_order' is set.
 	 * @return array<int, array> Full product rows (WooAdapter::products shape), best first.
 	 */
@@ -33,7 +33,7 @@ final class ProductSearch {
 			unset( $filters['category_boost'] );
 		}
 		// Room to reorder: the cheapest or the in-stock ones may sit just below the first $limit.
-		$fetch = 'price' === $sort ? max( 30, $limit * 5 ) : ( $keep ? $limit : $limit + 6 );
+		$fetch = '' !== $sort ? max( 30, $limit * 5 ) : ( $keep ? $limit : $limit + 6 );
 		$ids   = null;
 		$dir   = CatalogSync::index_dir();
 		if ( class_exists( \Aisle\CatalogIndex::class ) && is_dir( $dir ) ) {
@@ -75,14 +75,14 @@ final class ProductSearch {
 		return array_map( static fn ( $h ) => (int) $h['id'], $hits );
 	}
 
-	/** Cheapest first when asked (no price last), then in-stock before out-of-stock; otherwise the search's order. */
+	/** In-stock before out-of-stock, then cheapest (or most expensive) first when asked, no price last; otherwise the search's order. */
 	private static function order( array $rows, string $sort, bool $keep ): array {
 		$keyed = array();
 		foreach ( array_values( $rows ) as $i => $p ) {
 			$price   = self::lowest_price( $p );
 			$keyed[] = array(
 				$keep ? 0 : ( 'outofstock' === $p['stock_status'] ? 1 : 0 ),
-				'price' === $sort ? ( null === $price ? PHP_FLOAT_MAX : $price ) : 0,
+				'price' === $sort ? ( null === $price ? PHP_FLOAT_MAX : $price ) : ( 'price_desc' === $sort ? ( null === $price ? PHP_FLOAT_MAX : -$price ) : 0 ),
 				$i,
 				$p,
 			);
