@@ -364,6 +364,18 @@ PHP);
         }
     }
 
+    /** The admin transcript lets each message find its own direction (an Arabic question, an English answer to another). */
+    public function testAdminTranscriptMessagesTakeTheirOwnDirection(): void
+    {
+        $sid = self::uuid();
+        $this->chat('هل تشحنون إلى ألمانيا؟', $sid);
+        $id = (int) self::$h->query("SELECT id FROM wp_aisle_conversations WHERE session_id = '$sid'")[0]['id'];
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle-chats&conversation=' . $id, null, $this->login('manager', 'manager-password-123'))['body'];
+        $this->assertSame(2, preg_match_all('~<p dir="auto"><strong>[^<]+</strong> <small>[^<]*</small><br>([^<]*)</p>~u', $page, $m), 'two messages with dir="auto"');
+        $this->assertSame('هل تشحنون إلى ألمانيا؟', $m[1][0]);
+        $this->assertStringStartsWith('نعم، نشحن إلى ألمانيا', $m[1][1]);
+    }
+
     public function testWidgetFollowsTheSiteLocale(): void
     {
         // WordPress keeps WPLANG to installed languages: this site has none but Aisle's own .mo files.
