@@ -522,18 +522,10 @@ final class Lexicon {
 	 * Returns the country code or ''.
 	 */
 	public static function country_in( string $t, string $lang ): string {
-		$countries = function_exists( 'WC' ) && isset( WC()->countries ) ? (array) WC()->countries->get_countries() : array();
-		$norm      = self::fold( $t );
-		$best      = array( 0, '' );
-		foreach ( $countries as $code => $name ) {
-			$names = array_merge( array( (string) $name ), self::COUNTRY_ALIASES[ $code ] ?? array() );
-			if ( class_exists( \Locale::class ) ) {
-				foreach ( array_unique( array( $lang ?: 'en', 'en' ) ) as $l ) {
-					$names[] = (string) \Locale::getDisplayRegion( '-' . $code, $l );
-				}
-			}
-			foreach ( array_unique( $names ) as $n ) {
-				$n   = self::fold( html_entity_decode( $n, ENT_QUOTES, 'UTF-8' ) );
+		$norm = self::fold( $t );
+		$best = array( 0, '' );
+		foreach ( self::country_names( $lang ) as $code => $names ) {
+			foreach ( $names as $n ) {
 				$len = mb_strlen( $n );
 				if ( $len < 3 || $len <= $best[0] ) {
 					continue;
@@ -547,6 +539,26 @@ final class Lexicon {
 			}
 		}
 		return $best[1];
+	}
+
+	/** @return array<string, string[]> Country code => its folded names (WooCommerce's, ICU's in $lang and English, aliases). */
+	private static function country_names( string $lang ): array {
+		static $cache = array();
+		if ( isset( $cache[ $lang ] ) ) {
+			return $cache[ $lang ];
+		}
+		$countries = function_exists( 'WC' ) && isset( WC()->countries ) ? (array) WC()->countries->get_countries() : array();
+		$out       = array();
+		foreach ( $countries as $code => $name ) {
+			$names = array_merge( array( (string) $name ), self::COUNTRY_ALIASES[ $code ] ?? array() );
+			if ( class_exists( \Locale::class ) ) {
+				foreach ( array_unique( array( $lang ?: 'en', 'en' ) ) as $l ) {
+					$names[] = (string) \Locale::getDisplayRegion( '-' . $code, $l );
+				}
+			}
+			$out[ (string) $code ] = array_values( array_unique( array_map( static fn ( $n ) => self::fold( html_entity_decode( $n, ENT_QUOTES, 'UTF-8' ) ), $names ) ) );
+		}
+		return $cache[ $lang ] = $out;
 	}
 
 	/** Lower case, Latin accents and Arabic letter variants folded, for matching names. */
