@@ -18,7 +18,7 @@ $s = get_option('aisle_settings'); $s['faq'] = array(array('question' => 'Do you
 update_option('aisle_settings', $s);
 return $id;
 PHP);
-        self::$h->wp("aisle_test_make_due('aisle_sync_delta'); return aisle_test_run_actions();"); // A delta queued during the last full sync waits 60 s: not here. // The delta is queued at the end of the request above.
+        self::$h->wp('return aisle_test_run_actions();'); // The delta is queued at the end of the request above.
         $out = $repo . '/tests/artifacts';
         @mkdir($out, 0777, true);
         try {

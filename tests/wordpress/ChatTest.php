@@ -51,7 +51,7 @@ return true;
 PHP);
         if (self::$h->wp('return class_exists("Aisle\\\\Catalog");')) {
             // Product saves queued catalog deltas at the end of that request: index them now.
-            self::$h->wp("aisle_test_make_due('aisle_sync_delta'); return aisle_test_run_actions();"); // A delta queued during the last full sync waits 60 s: not here.
+            self::$h->wp('return aisle_test_run_actions();');
         }
     }
 

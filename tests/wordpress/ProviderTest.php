@@ -149,7 +149,7 @@ PHP);
     public function testInjectionInProductDataIsSentAsToolDataAndTheObedientPriceIsCorrected(): void
     {
         $id = self::injectedProduct();
-        self::$h->wp("aisle_test_make_due('aisle_sync_delta'); return aisle_test_run_actions();"); // A delta queued during the last full sync waits 60 s: not here.
+        self::$h->wp('return aisle_test_run_actions();');
         self::configure('fake-obey-price');
         $this->requests();
         $before = (int) (self::$h->wp('return Aisle\Plugin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'] ?? 0);

@@ -120,7 +120,10 @@ final class CatalogSync {
 		$pending = array_map( 'intval', (array) get_option( self::PENDING_OPTION, array() ) );
 		update_option( self::PENDING_OPTION, array_values( array_unique( array_merge( $pending, array_values( $this->changed ) ) ) ), false );
 		$this->changed = array();
-		if ( ! as_has_scheduled_action( 'aisle_sync_delta', array(), Installer::ACTION_GROUP ) ) {
+		// One job due now is enough. A delta put off while a full sync ran (or one already running,
+		// which has read the pending ids before these) would leave this edit waiting: queue one.
+		$next = as_next_scheduled_action( 'aisle_sync_delta', array(), Installer::ACTION_GROUP );
+		if ( ! is_int( $next ) || $next > time() ) {
 			as_enqueue_async_action( 'aisle_sync_delta', array(), Installer::ACTION_GROUP );
 		}
 	}
