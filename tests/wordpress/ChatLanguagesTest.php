@@ -317,6 +317,30 @@ PHP);
         $this->assertStringContainsString('WELCOME10', $this->chat('هل يوجد كوبون خصم؟')['reply']);
     }
 
+    /** Stock and price questions in each language get the direct answer in it. */
+    public function testStockAndPriceQuestionsInEachLanguage(): void
+    {
+        foreach ([
+            'Le Beanie est-il en stock ?' => ['Oui, le produit Beanie est en stock ($18.00).', 'Beanie'],
+            '¿El Beanie está disponible?' => ['Sí, el producto Beanie está disponible ($18.00).', 'Beanie'],
+            'Ist der Beanie auf Lager?' => ['Ja, Beanie ist auf Lager ($18.00).', 'Beanie'],
+            'O Beanie está em estoque?' => ['Sim, o produto Beanie está em estoque ($18.00).', 'Beanie'],
+            'Il Beanie è disponibile?' => ['Sì, il prodotto Beanie è disponibile ($18.00).', 'Beanie'],
+            'هل Beanie متوفر؟' => ['نعم، المنتج Beanie متوفر ($18.00).', 'Beanie'],
+            'Combien coûte le Hoodie ?' => ['Le produit Hoodie coûte $42.00 – $45.00.', 'Hoodie'],
+            '¿Cuánto cuesta el Hoodie?' => ['El producto Hoodie cuesta $42.00 – $45.00.', 'Hoodie'],
+            'Was kostet der Hoodie?' => ['Hoodie kostet $42.00 – $45.00.', 'Hoodie'],
+            'Quanto custa o Hoodie?' => ['O produto Hoodie custa $42.00 – $45.00.', 'Hoodie'],
+            'Quanto costa il Hoodie?' => ['Il prodotto Hoodie costa $42.00 – $45.00.', 'Hoodie'],
+            'كم سعر Hoodie؟' => ['سعر المنتج Hoodie هو $42.00 – $45.00.', 'Hoodie'],
+            'Ist der Wool Scarf auf Lager?' => ['Leider ist Wool Scarf derzeit nicht auf Lager.', 'Wool Scarf'],
+        ] as $q => [$answer, $product]) {
+            $r = $this->chat($q);
+            $this->assertStringStartsWith($answer, $r['reply'], $q);
+            $this->assertSame($product, $r['products'][0]['name'], $q);
+        }
+    }
+
     public function testSearchesInOtherLanguagesAnswerInThem(): void
     {
         $this->needSearch('bonnets', 'Beanie', 'cross-language lexicon');
