@@ -40,6 +40,8 @@ const CODES: &[(&str, Lang)] = &[
 pub const DEFAULT_LANGUAGES: &[&str] =
     &["en", "ar", "fr", "es", "de", "pt", "it", "ru", "uk", "zh", "ja", "ko", "he", "el", "hi", "th"];
 
+/// A word used by more languages than this casts no vote.
+const MAX_OWNERS: usize = 2;
 /// Below this many letters a text is not judged at all ("ok", "hi", "42").
 const MIN_LETTERS: usize = 3;
 /// whatlang alone (no function word) needs this many letters and this confidence.
@@ -179,6 +181,9 @@ pub fn detect(text: &str, allowed: &[&'static str]) -> Detection {
         let parts = std::iter::once(word).chain(word.split(['-', '\'']).filter(|p| *p != word));
         for part in parts {
             let Some(owners) = hints().get(part) else { continue };
+            if owners.len() > MAX_OWNERS {
+                continue; // "hoodie", "de", "a": no sign of any one language
+            }
             for (owner, weight) in owners {
                 // A word shared by several languages says less about each.
                 #[allow(clippy::cast_precision_loss)]

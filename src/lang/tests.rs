@@ -44,7 +44,7 @@ fn short_shopper_questions() {
 
 #[test]
 fn unsure_is_empty() {
-    for text in ["hi", "ok", "42", "1042 !!", "", "   ", "😀😀", "xl"] {
+    for text in ["hi", "ok", "42", "1042 !!", "", "   ", "😀😀", "xl", "hoodie", "Hoodie?", "SKU-000123", "Nike Air Max 90"] {
         let d = detect(text, &[]);
         assert_eq!(d.language, "", "{text}");
         assert!(d.confidence.abs() < f64::EPSILON);
