@@ -41,7 +41,7 @@ final class LanguageTest extends TestCase
 
     public function testUnsureIsEmpty(): void
     {
-        foreach (['hi', 'ok', '42', '1042', '', '?!', '😀', "\xff\xfe"] as $text) {
+        foreach (['hi', 'ok', '42', '1042', '', '?!', '😀', "\xff\xfe", 'hoodie', 'SKU-000123', 'Nike Air Max 90'] as $text) {
             $this->assertSame('', Language::detect($text), var_export($text, true));
             $this->assertSame(['language' => '', 'confidence' => 0.0], Language::detectWithConfidence($text));
         }

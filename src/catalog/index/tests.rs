@@ -264,3 +264,28 @@ fn compounds_phrases_skus_and_typed_typos() {
     assert_eq!(first(&idx, "do you have NOR-BAC-11633?"), Some(24));
     assert!(ids(&idx, "hodie").first().is_some_and(|id| [4, 8].contains(id)), "{:?}", ids(&idx, "hodie"));
 }
+
+/// Any text is a query: random mixes of scripts, marks, hyphens and lexicon
+/// words never panic and never fail.
+#[test]
+fn random_queries_never_fail() {
+    let (_dir, idx) = index(&shop(), &IndexSettings::default());
+    let (_d2, ar) = index(&shop(), &settings("ar"));
+    let pieces = [
+        "hat", "-", " ", "t", "shirt", "ال", "و", "ب", "قبعة", "\u{064B}", "ـ", "Mütze", "n", "jacke", "leder", "ß", "é",
+        "蓝", "😀", "'", "sac à dos", "rain", "jacket", "\u{0301}", "NOR-1", "?", "١٢", "ى", "ة", "xx", "s",
+    ];
+    let mut x: u32 = 0x9E37_79B9;
+    for _ in 0..2000 {
+        let mut q = String::new();
+        for _ in 0..(x % 12) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            q.push_str(pieces[(x as usize) % pieces.len()]);
+        }
+        x = x.wrapping_add(0x6D2B_79F5);
+        assert!(idx.search(&q, 5, &Filters::default()).is_ok(), "{q:?}");
+        assert!(ar.search(&q, 5, &Filters { category_boost: vec![q.clone()], ..Filters::default() }).is_ok(), "{q:?}");
+    }
+}
