@@ -57,6 +57,8 @@ final class CatalogIndexTest extends TestCase
         $this->assertSame(1, self::ids('SH-BLUE-1')[0], 'an exact SKU ranks first');
         $this->assertSame(1, self::ids('  sh-blue-1 ')[0], 'SKU match ignores case and padding');
         $this->assertSame(1000, self::ids('SKU-001000')[0] ?? null);
+        $this->assertSame(1, self::ids('SH-BLUE-١')[0], 'Arabic-Indic digits in a SKU');
+        $this->assertSame(1, self::ids('عندكم sh-blue-۱؟')[0], 'a SKU with Persian digits among Arabic words');
     }
 
     public function testOneTypoInLongWords(): void

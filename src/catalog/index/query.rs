@@ -10,6 +10,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::expand::Expander;
+use crate::lang::normalize_digits;
 use super::schema::{exact_key, Fields};
 use crate::catalog::error::CatalogError;
 
@@ -118,15 +119,19 @@ pub fn search(
     let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     // Exact SKU and exact name outrank any combination of word matches.
     if let Some(key) = terms(&analyzers.exact, &exact_key(query)).into_iter().next() {
-        should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.sku, &key), IndexRecordOption::Basic)), 100.0));
         should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.name_exact, &key), IndexRecordOption::Basic)), 40.0));
     }
+    // SKUs are written with ASCII digits; a shopper may type Arabic-Indic ones.
+    let ascii_digits = normalize_digits(query);
+    if let Some(key) = terms(&analyzers.exact, &exact_key(&ascii_digits)).into_iter().next() {
+        should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.sku, &key), IndexRecordOption::Basic)), 100.0));
+    }
     // A SKU among other words ("sku NOR-SNE-11633", "do you have WAL-2?").
-    let chunks: Vec<&str> = query.split_whitespace().collect();
+    let chunks: Vec<&str> = ascii_digits.split_whitespace().collect();
     if chunks.len() > 1 {
         let sku_like = |c: &&&str| c.len() >= 3 && c.bytes().any(|b| b.is_ascii_digit());
         for chunk in chunks.iter().filter(sku_like).take(MAX_SKU_CHUNKS) {
-            let chunk = chunk.trim_matches(|c: char| matches!(c, '?' | '!' | ',' | '.' | ';' | ':' | '"' | '\'' | '(' | ')'));
+            let chunk = chunk.trim_matches(|c: char| matches!(c, '?' | '!' | ',' | '.' | ';' | ':' | '"' | '\'' | '(' | ')' | '؟' | '،' | '¿' | '¡'));
             if let Some(key) = terms(&analyzers.exact, chunk).into_iter().next() {
                 should.push(boosted(Box::new(TermQuery::new(Term::from_field_text(f.sku, &key), IndexRecordOption::Basic)), 100.0));
             }

@@ -77,6 +77,7 @@ fn stemmers_per_language() {
     assert_eq!(tokens(&ar, "القبعات"), tokens(&ar, "قبعات"));
     assert_eq!(tokens(&ar, "قبعة"), tokens(&ar, "قبعه"));
     assert_eq!(tokens(&ar, "أحمر"), tokens(&ar, "احمر"));
+    assert_eq!(tokens(&en, "مقاس ٤٢"), tokens(&en, "مقاس 42"));
     // Legacy indexes keep their analyzer.
     let legacy = words_analyzer(&IndexSettings::legacy());
     assert_eq!(tokens(&legacy, "T-Shirts"), ["t", "shirts"]);
@@ -262,6 +263,8 @@ fn compounds_phrases_skus_and_typed_typos() {
     assert_eq!(first(&idx, "sac à dos"), Some(24));
     assert_eq!(first(&idx, "sku nor-bac-11633"), Some(24));
     assert_eq!(first(&idx, "do you have NOR-BAC-11633?"), Some(24));
+    assert_eq!(first(&idx, "NOR-BAC-١١٦٣٣"), Some(24), "Arabic-Indic digits in a SKU");
+    assert_eq!(first(&idx, "عندكم NOR-BAC-۱۱۶۳۳؟"), Some(24), "Persian digits, among Arabic words");
     assert!(ids(&idx, "hodie").first().is_some_and(|id| [4, 8].contains(id)), "{:?}", ids(&idx, "hodie"));
 }
 

@@ -9,7 +9,7 @@ use std::mem;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-use crate::lang::{is_arabic, normalize_arabic, strip_arabic_prefix};
+use crate::lang::{is_arabic, normalize_arabic, normalize_digits, strip_arabic_prefix};
 
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
@@ -119,7 +119,8 @@ impl TokenStream for VecTokenStream {
     }
 }
 
-/// Arabic words in the search form of `crate::lang::normalize_arabic` (alef,
+/// Arabic-Indic and Persian digits as ASCII digits, and Arabic words in the
+/// search form of `crate::lang::normalize_arabic` (alef,
 /// hamza, ta marbuta, alef maqsura unified) with the article and one-letter
 /// prefixes stripped; other tokens pass unchanged. Runs after lower-casing.
 #[derive(Clone)]
@@ -157,7 +158,8 @@ impl<T: TokenStream> TokenStream for ArabicNormalizerStream<T> {
         }
         let token = self.tail.token_mut();
         if !token.text.is_ascii() && token.text.chars().any(is_arabic) {
-            let normalized = normalize_arabic(&token.text);
+            // Arabic-Indic and Persian digits are digits: "٤٢" = "42".
+            let normalized = normalize_arabic(&normalize_digits(&token.text));
             token.text = strip_arabic_prefix(&normalized).to_owned();
         }
         true
