@@ -239,6 +239,18 @@ fn legacy_index_still_reads() {
     // The cache still holds the opened generation; a fresh SearchIndex reads the files.
     let settings = IndexSettings::load(&generation).unwrap();
     assert!(settings.is_legacy());
+    // Opened from another directory (the cache is per directory and generation).
+    let copy = tempfile::tempdir().unwrap();
+    let target = copy.path().join(current.trim());
+    std::fs::create_dir(&target).unwrap();
+    for entry in std::fs::read_dir(&generation).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(copy.path().join("CURRENT"), current.trim()).unwrap();
+    let legacy = SearchIndex::open(copy.path()).unwrap();
+    assert!(legacy.settings().is_legacy());
+    assert_eq!(ids(&legacy, "cap").first(), Some(&1), "unstemmed words still match");
     std::fs::write(generation.join(super::settings::FILE), b"{not json").unwrap();
     assert!(IndexSettings::load(&generation).is_err());
 }
