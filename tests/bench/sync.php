@@ -25,6 +25,16 @@
  * generator version), so the next run loads them instead of generating again (~20 products/s
  * here: 8 minutes for 10,000); BENCH_CACHE=0 turns that off.
  *
+ * From 20,000 products on, a whole multiple of 10,000 (PRODUCTS=100000) is not generated product
+ * by product (that would take over an hour here): the 10,000-product CRUD-generated store above is
+ * CLONED in SQL (aisle_bench_clone_store(): its posts with variations, postmeta, term
+ * relationships and product lookup rows copied with ids offset and post_parent remapped, slugs,
+ * SKUs and GUIDs made unique, term counts redone, transients and caches flushed), so the rows are
+ * WooCommerce's own, copied. Before measuring, wc_get_product() must read clones of a simple, a
+ * sale, a stock-managed, a variable and a hidden product back as their originals
+ * (aisle_bench_check_clones()). The output says the store was cloned. BENCH_CLONE=0 generates
+ * every product through CRUD instead.
+ *
  * From 20,000 products on, the two per-product paths are sampled (their first BENCH_SAMPLE
  * products, default 5,000) and their rate is taken from the sample; the output says so.
  *
@@ -41,6 +51,9 @@ $workers   = max(1, (int) (getenv('BENCH_WORKERS') ?: 1));
 $useCache  = getenv('BENCH_CACHE') !== '0';
 $sampleMax = (int) (getenv('BENCH_SAMPLE') ?: 5000);
 $sample    = $n >= 20000 ? min($n, $sampleMax) : 0; // 0: all products
+// From 20,000 on, a whole multiple of 10,000 is built by cloning the 10,000-product store in SQL
+// (BENCH_CLONE=0: generate every product through the CRUD classes instead).
+$base      = $n >= 20000 && $n % 10000 === 0 && getenv('BENCH_CLONE') !== '0' ? 10000 : $n;
 
 $h = new Harness();
 register_shutdown_function(static fn () => $h->stop());
@@ -84,7 +97,7 @@ $tables = ['wp_posts', 'wp_postmeta', 'wp_terms', 'wp_term_taxonomy', 'wp_term_r
     'wp_wc_product_meta_lookup', 'wp_wc_product_attributes_lookup', 'wp_woocommerce_attribute_taxonomies'];
 $generator = (int) $h->wp('return AISLE_BENCH_GENERATOR;');
 $cacheDir  = $h->repo . '/build/bench-cache';
-$cacheFile = sprintf('%s/store-wc%s-n%d-seed%d-every%d-g%d.sql', $cacheDir, $versions['woocommerce'], $n, $seed, $every, $generator);
+$cacheFile = sprintf('%s/store-wc%s-n%d-seed%d-every%d-g%d.sql', $cacheDir, $versions['woocommerce'], $base, $seed, $every, $generator);
 $t = microtime(true);
 if ($useCache && is_file($cacheFile)) {
     $h->cli(array_merge(mysql_client($h, 'mariadb'), ['wordpress', '-e', 'source ' . $cacheFile]));
@@ -94,13 +107,13 @@ if ($useCache && is_file($cacheFile)) {
     $h->wp('aisle_bench_prepare_store(); return true;');
     $codes = [];
     for ($w = 0; $w < $workers; $w++) {
-        $codes[] = "return aisle_bench_generate_products($n, $seed, $every, $w, $workers);";
+        $codes[] = "return aisle_bench_generate_products($base, $seed, $every, $w, $workers);";
     }
     $made = array_sum(wp_parallel($h, $codes));
     $h->wp('return aisle_bench_finish_store();');
     $have = (int) $h->wp("global \$wpdb; return \$wpdb->get_var(\"SELECT COUNT(*) FROM {\$wpdb->posts} WHERE post_type = 'product' AND post_name LIKE 'bench-product-%'\");");
-    if ($made !== $n || $have !== $n) {
-        fprintf(STDERR, "generation made %d of %d products, %d are in the database (a transaction was lost?); not cached\n", $made, $n, $have);
+    if ($made !== $base || $have !== $base) {
+        fprintf(STDERR, "generation made %d of %d products, %d are in the database (a transaction was lost?); not cached\n", $made, $base, $have);
         exit(1);
     }
     $storeNote = sprintf('generated through WooCommerce CRUD by %d processes in %.1f s (%.0f products/s)', $workers, microtime(true) - $t, $made / (microtime(true) - $t));
@@ -109,6 +122,28 @@ if ($useCache && is_file($cacheFile)) {
         $h->cli(array_merge(mysql_client($h, 'mariadb-dump'), ['--single-transaction', '--skip-lock-tables', '--skip-comments', "--result-file=$cacheFile.tmp", 'wordpress'], $tables));
         rename("$cacheFile.tmp", $cacheFile);
     }
+}
+if ($base < $n) {
+    // The large store: WooCommerce's own rows of the generated store, cloned in SQL.
+    $t     = microtime(true);
+    $clone = $h->wp(sprintf('return aisle_bench_clone_store(%d);', $n / $base - 1));
+    $cloneSeconds = microtime(true) - $t;
+    // Before measuring: WooCommerce's CRUD classes must read clones back as their originals (a
+    // simple, a sale, a stock-managed, a variable and a hidden product, checked in copies 1 and last).
+    $problems = $h->wp(<<<PHP
+global \$wpdb;
+\$ids = array();
+foreach (array(1, 7, 15, 20, 35, 50) as \$k) {
+    \$ids[] = (int) \$wpdb->get_var(\$wpdb->prepare("SELECT ID FROM {\$wpdb->posts} WHERE post_type = 'product' AND post_name = %s", "bench-product-\$k"));
+}
+return array('checked' => count(\$ids), 'problems' => aisle_bench_check_clones(\$ids, {$clone['offset']}, {$clone['copies']}));
+PHP);
+    if ($problems['problems']) {
+        fprintf(STDERR, "cloned products do not read back as their originals through wc_get_product():\n  %s\n", implode("\n  ", $problems['problems']));
+        exit(1);
+    }
+    $storeNote = sprintf("%s products generated through WooCommerce CRUD (%s),\n       then CLONED in SQL to %s: %d copies of WooCommerce's own rows (posts with variations, postmeta, term relationships, product lookup tables; ids +%d a copy, slugs -cN, SKUs -CN, GUIDs rewritten; term counts redone, caches flushed) in %.1f s;\n       wc_get_product() reads %d of them back as their originals (copy 1 and %d)",
+        number_format($base), $storeNote, number_format($n), $clone['copies'], $clone['offset'], $cloneSeconds, $problems['checked'] * min(2, $clone['copies']), $clone['copies']);
 }
 $store = $h->wp(<<<'PHP'
 global $wpdb;

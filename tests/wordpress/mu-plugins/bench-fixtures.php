@@ -158,3 +158,143 @@ function aisle_bench_finish_store(): bool {
 	wp_cache_flush();
 	return true;
 }
+
+/**
+ * A large store from a generated one, in SQL: $copies more copies of every product and
+ * variation row WooCommerce wrote (posts, postmeta, term_relationships, wc_product_meta_lookup,
+ * wc_product_attributes_lookup). Copy c adds c * offset to each post id (and to a variation's
+ * post_parent), appends "-c<c>" to slugs, "-C<c>" to SKUs and rewrites GUIDs; everything else
+ * (titles, prices, stock, terms, images, meta order) is the original row's. Term counts are
+ * recounted and transients dropped afterwards (aisle_bench_finish_store()).
+ *
+ * @return array{offset: int, copies: int, posts: int, postmeta: int}
+ */
+function aisle_bench_clone_store( int $copies ): array {
+	global $wpdb;
+	$max    = (int) $wpdb->get_var( "SELECT MAX(ID) FROM {$wpdb->posts}" );
+	$offset = (int) ( ceil( ( $max + 1 ) / 10000 ) * 10000 );
+	$run    = static function ( string $sql ) use ( $wpdb ): int {
+		$r = $wpdb->query( $sql ); // phpcs:ignore WordPress.DB
+		if ( false === $r ) {
+			throw new RuntimeException( 'clone: ' . $wpdb->last_error . ' in ' . substr( $sql, 0, 300 ) );
+		}
+		return (int) $r;
+	};
+	// The originals, copied once into temporary tables (same keys): each copy then reads them in
+	// primary-key order instead of reading and sorting the table it is writing to.
+	$types  = "('product', 'product_variation')";
+	$tables = array(
+		'posts'    => array( $wpdb->posts, "SELECT * FROM {$wpdb->posts} WHERE post_type IN $types AND ID < $offset" ),
+		'postmeta' => array( $wpdb->postmeta, "SELECT m.* FROM {$wpdb->postmeta} m JOIN {$wpdb->posts} p ON p.ID = m.post_id WHERE p.post_type IN $types AND p.ID < $offset" ),
+		'rel'      => array( $wpdb->term_relationships, "SELECT r.* FROM {$wpdb->term_relationships} r JOIN {$wpdb->posts} p ON p.ID = r.object_id WHERE p.post_type IN $types AND p.ID < $offset" ),
+		'lookup'   => array( "{$wpdb->prefix}wc_product_meta_lookup", "SELECT l.* FROM {$wpdb->prefix}wc_product_meta_lookup l JOIN {$wpdb->posts} p ON p.ID = l.product_id WHERE p.post_type IN $types AND p.ID < $offset" ),
+		'attr'     => array( "{$wpdb->prefix}wc_product_attributes_lookup", "SELECT a.* FROM {$wpdb->prefix}wc_product_attributes_lookup a JOIN {$wpdb->posts} p ON p.ID = a.product_or_parent_id WHERE p.post_type IN $types AND p.ID < $offset" ),
+	);
+	foreach ( $tables as $name => $t ) {
+		$run( "CREATE TEMPORARY TABLE aisle_bench_$name LIKE {$t[0]}" );
+		$run( "INSERT INTO aisle_bench_$name {$t[1]}" );
+	}
+	$cols = static function ( string $table ) use ( $wpdb ): array {
+		return $wpdb->get_col( "SHOW COLUMNS FROM $table" ); // phpcs:ignore WordPress.DB
+	};
+	$select = static function ( array $columns, array $override ): string {
+		$out = array();
+		foreach ( $columns as $c ) {
+			$out[] = $override[ $c ] ?? "t.`$c`";
+		}
+		return implode( ', ', $out );
+	};
+	$posts_cols  = $cols( $wpdb->posts );
+	$meta_cols   = array_values( array_diff( $cols( $wpdb->postmeta ), array( 'meta_id' ) ) );
+	$lookup_cols = $cols( "{$wpdb->prefix}wc_product_meta_lookup" );
+	$attr_cols   = $cols( "{$wpdb->prefix}wc_product_attributes_lookup" );
+	$rel_cols    = $cols( $wpdb->term_relationships );
+	$posts       = 0;
+	$meta        = 0;
+	for ( $c = 1; $c <= $copies; $c++ ) {
+		$off = $c * $offset;
+		$run( 'START TRANSACTION' );
+		$posts += $run(
+			"INSERT INTO {$wpdb->posts} (`" . implode( '`, `', $posts_cols ) . '`) SELECT ' . $select(
+				$posts_cols,
+				array(
+					'ID'          => "t.ID + $off",
+					'post_name'   => "CONCAT(t.post_name, '-c$c')",
+					'post_parent' => "IF(t.post_type = 'product_variation', t.post_parent + $off, t.post_parent)",
+					'guid'        => "IF(t.post_type = 'product', REPLACE(t.guid, CONCAT('/', t.post_name, '/'), CONCAT('/', t.post_name, '-c$c/')), REPLACE(t.guid, CONCAT('p=', t.ID), CONCAT('p=', t.ID + $off)))",
+				)
+			) . " FROM aisle_bench_posts t ORDER BY t.ID"
+		);
+		$meta += $run(
+			"INSERT INTO {$wpdb->postmeta} (`" . implode( '`, `', $meta_cols ) . '`) SELECT ' . $select(
+				$meta_cols,
+				array(
+					'post_id'    => "t.post_id + $off",
+					'meta_value' => "IF(t.meta_key = '_sku' AND t.meta_value <> '', CONCAT(t.meta_value, '-C$c'), t.meta_value)",
+				)
+			) . " FROM aisle_bench_postmeta t ORDER BY t.meta_id" // Meta order matters (_price rows).
+		);
+		$run( "INSERT INTO {$wpdb->term_relationships} (`" . implode( '`, `', $rel_cols ) . '`) SELECT ' . $select( $rel_cols, array( 'object_id' => "t.object_id + $off" ) ) . " FROM aisle_bench_rel t" );
+		$run( "INSERT INTO {$wpdb->prefix}wc_product_meta_lookup (`" . implode( '`, `', $lookup_cols ) . '`) SELECT ' . $select( $lookup_cols, array( 'product_id' => "t.product_id + $off", 'sku' => "IF(t.sku <> '', CONCAT(t.sku, '-C$c'), t.sku)" ) ) . " FROM aisle_bench_lookup t" );
+		$run( "INSERT INTO {$wpdb->prefix}wc_product_attributes_lookup (`" . implode( '`, `', $attr_cols ) . '`) SELECT ' . $select( $attr_cols, array( 'product_id' => "t.product_id + $off", 'product_or_parent_id' => "t.product_or_parent_id + $off" ) ) . " FROM aisle_bench_attr t" );
+		$run( 'COMMIT' );
+	}
+	foreach ( array_keys( $tables ) as $name ) {
+		$run( "DROP TEMPORARY TABLE aisle_bench_$name" );
+	}
+	aisle_bench_finish_store();
+	return array( 'offset' => $offset, 'copies' => $copies, 'posts' => $posts, 'postmeta' => $meta );
+}
+
+/**
+ * Checks cloned products against their originals through WooCommerce's CRUD classes: what
+ * wc_get_product() reads back for clone id + c * offset must be the original's, but for the
+ * suffixed slug and SKUs and the offset ids. @return string[] Differences ('' none).
+ */
+function aisle_bench_check_clones( array $base_ids, int $offset, int $copies ): array {
+	$problems = array();
+	$view     = static function ( WC_Product $p, int $off, string $suffix, string $sku_suffix ): array {
+		$children = array();
+		foreach ( $p->get_children() as $child_id ) {
+			$child      = wc_get_product( $child_id );
+			$children[] = array( $child_id - $off, $child->get_sku() === '' ? '' : substr( $child->get_sku(), 0, strlen( $child->get_sku() ) - strlen( $sku_suffix ) ), $child->get_price(), $child->get_regular_price(), $child->get_sale_price(), $child->get_stock_status(), $child->get_attributes() );
+		}
+		$attrs = array();
+		foreach ( $p->get_attributes() as $k => $a ) {
+			$attrs[ $k ] = array( $a->get_name(), $a->get_options(), $a->get_visible(), $a->get_variation() );
+		}
+		return array(
+			'type'     => $p->get_type(),
+			'name'     => $p->get_name(),
+			'status'   => $p->get_status(),
+			'slug'     => substr( $p->get_slug(), 0, strlen( $p->get_slug() ) - strlen( $suffix ) ),
+			'sku'      => substr( $p->get_sku(), 0, strlen( $p->get_sku() ) - strlen( $sku_suffix ) ),
+			'price'    => array( $p->get_price(), $p->get_regular_price(), $p->get_sale_price() ),
+			'stock'    => array( $p->get_stock_status(), $p->get_manage_stock(), $p->get_stock_quantity() ),
+			'terms'    => array( $p->get_category_ids(), $p->get_tag_ids(), $p->get_catalog_visibility() ),
+			'image'    => $p->get_image_id(),
+			'desc'     => array( $p->get_description(), $p->get_short_description() ),
+			'attrs'    => $attrs,
+			'children' => $children,
+			'url_ok'   => str_contains( get_permalink( $p->get_id() ), $p->get_slug() ),
+		);
+	};
+	foreach ( $base_ids as $id ) {
+		$original = wc_get_product( $id );
+		if ( ! $original ) {
+			$problems[] = "original $id not found";
+			continue;
+		}
+		$want = $view( $original, 0, '', '' );
+		foreach ( array_unique( array( 1, $copies ) ) as $c ) {
+			$clone = wc_get_product( $id + $c * $offset );
+			$got   = $clone ? $view( $clone, $c * $offset, "-c$c", "-C$c" ) : null;
+			if ( $got !== $want ) {
+				$problems[] = sprintf( 'clone %d of %d reads back as %s, original %s', $id + $c * $offset, $id, wp_json_encode( $got ), wp_json_encode( $want ) );
+			} elseif ( $clone->get_sku() !== $original->get_sku() . "-C$c" || $clone->get_slug() !== $original->get_slug() . "-c$c" ) {
+				$problems[] = "clone of $id: slug or SKU not unique";
+			}
+		}
+	}
+	return $problems;
+}
