@@ -124,4 +124,13 @@ pot:
 		plugin/aisle/aisle.php plugin/aisle/includes/*.php
 	xgettext --join-existing --language=JavaScript --from-code=UTF-8 --add-comments=translators: \
 		--keyword=__ --keyword=_x:1,2c --keyword=_n:1,2 -o plugin/aisle/languages/aisle.pot plugin/aisle/assets/admin.js
-	@sed -i -e "s/charset=CHARSET/charset=UTF-8/" -e "s/PACKAGE VERSION/Aisle 0.1.0/" plugin/aisle/languages/aisle.pot
+	@sed -i -e "s/charset=CHARSET/charset=UTF-8/" -e "s/PACKAGE VERSION/Aisle 0.1.0/" \
+		-e "1s/.*/# Translations of Aisle, the AI sales assistant for WooCommerce./" \
+		-e "2s/.*/# Copyright (C) 2026 Aisle/" \
+		-e "3s/.*/# This file is distributed under the same license as the Aisle plugin (GPL-2.0-or-later)./" -e "4,6{/^#/d}" \
+		-e "s|^\"Report-Msgid-Bugs-To: .*|\"Report-Msgid-Bugs-To: https://aisle.example/support\\\\n\"|" \
+		-e "/^\"Plural-Forms: /a \"X-Domain: aisle\\\\n\"" \
+		-e "s/^\"PO-Revision-Date: YEAR.*/\"PO-Revision-Date: $$(date -u '+%Y-%m-%d %H:%M+0000')\\\\n\"/" \
+		-e "s/^\"Last-Translator: .*/\"Last-Translator: Aisle <support@aisle.example>\\\\n\"/" \
+		-e "s/^\"Language-Team: .*/\"Language-Team: Aisle <support@aisle.example>\\\\n\"/" plugin/aisle/languages/aisle.pot
+	@echo "pot: after a string changed, per language: msgmerge --update aisle-xx.po aisle.pot && msgfmt -o aisle-xx.mo aisle-xx.po"
