@@ -67,6 +67,30 @@ final class SampleCatalogTest extends WpTestCase
         $this->assertStringStartsWith(self::$h->url . '/wp-content/uploads/', $hoodie['image']);
     }
 
+    private function fullSync(): array
+    {
+        $start = $this->rest('POST', '/sync', $this->admin());
+        $this->assertSame(200, $start['status'], $start['body']);
+        for ($i = 0; $i < 100 && in_array($this->rest('GET', '/sync', $this->admin())['json']['state'], ['queued', 'running', 'indexing'], true); $i++) {
+            self::$h->wp('return aisle_test_run_actions(5);');
+        }
+        return $this->rest('GET', '/sync', $this->admin())['json'];
+    }
+
+    /** @depends testFullSyncIndexesWhatTheShopShows */
+    public function testMerchantSynonymsApplyAtTheNextSync(): void
+    {
+        $names = fn (): array => array_column($this->ask('Do you have snugglers?')['products'], 'name');
+        $this->assertNotContains('Hoodie', $names(), 'an invented word finds nothing yet');
+        $r = $this->rest('POST', '/settings', $this->admin(), ['synonyms' => "snuggler, hoodie\n\nonly-one-word\n"]);
+        $this->assertSame(200, $r['status'], $r['body']);
+        $this->assertSame('done', $this->fullSync()['state']);
+        $this->assertSame([['snuggler', 'hoodie']], self::$h->wp('return Aisle\\Plugin\\CatalogSync::synonym_groups((new Aisle\\Plugin\\Settings())->get("synonyms"));'), 'one group a line; a lone word is no group');
+        $this->assertContains('Hoodie', $names(), 'the merchant\'s synonym finds the hoodies');
+        $this->assertSame('en', self::$h->wp('return Aisle\CatalogIndex::open(Aisle\Plugin\CatalogSync::index_dir())->language();'), 'indexed in the store\'s language');
+        $this->rest('POST', '/settings', $this->admin(), ['synonyms' => '']);
+    }
+
     public function testSampleOrdersOpenWithTheirPhones(): void
     {
         $this->assertCount(4, self::$orders['orders']);

@@ -121,6 +121,7 @@ final class AdminPage {
 		$this->section( 'catalog', __( 'Catalog', 'aisle' ), __( 'The assistant answers from a search index of your products, kept up to date when products change.', 'aisle' ) );
 		$this->field( 'include_out_of_stock', __( 'Include out-of-stock products', 'aisle' ), 'checkbox' );
 		$this->field( 'include_hidden', __( 'Include hidden products', 'aisle' ), 'checkbox' );
+		$this->field( 'synonyms', __( 'Synonyms', 'aisle' ), 'textarea', array( 'help' => __( 'Words your shoppers use for the same thing, one group per line, separated by commas (e.g. "hoodie, kangaroo jumper"). Common shop words are built in. Applied at the next sync.', 'aisle' ) ) );
 		echo '<tr><th scope="row">' . esc_html__( 'Sync', 'aisle' ) . '</th><td><button type="button" class="button" id="aisle-sync-now">' . esc_html__( 'Sync now', 'aisle' ) . '</button>';
 		echo '<div id="aisle-sync" aria-live="polite"><progress id="aisle-sync-bar" max="1" value="0"></progress> <span id="aisle-sync-text"></span></div>';
 		echo '<p class="aisle-field-error" data-field="sync" role="alert"></p></td></tr></table>';

@@ -294,6 +294,36 @@ final class CatalogSync {
 		}
 	}
 
+	/**
+	 * The index, analysed in the catalog's language (stemming, the shop vocabulary of that
+	 * language) with the merchant's synonyms. A language the extension does not know falls back
+	 * to its default rather than failing the sync.
+	 */
+	private function write_index( \Aisle\Catalog $catalog, string $dir ): void {
+		$options = array( 'language' => Assistant::catalog_language() ?: 'en', 'synonyms' => self::synonym_groups( (string) $this->settings->get( 'synonyms' ) ) );
+		try {
+			$catalog->writeIndex( $dir, $options );
+		} catch ( \Aisle\CatalogException $e ) {
+			if ( 'invalid_argument' !== $e->reason() ) {
+				throw $e;
+			}
+			Storage::remove_tree( $dir );
+			$catalog->writeIndex( $dir, array( 'synonyms' => $options['synonyms'] ) );
+		}
+	}
+
+	/** @return list<list<string>> The setting's lines as groups, within the extension's limits (1,000 groups of 20). */
+	public static function synonym_groups( string $text ): array {
+		$groups = array();
+		foreach ( preg_split( '/\R/u', $text ) as $line ) {
+			$words = array_slice( array_values( array_filter( array_map( 'trim', explode( ',', $line ) ), 'strlen' ) ), 0, 20 );
+			if ( count( $words ) > 1 ) {
+				$groups[] = $words;
+			}
+		}
+		return array_slice( $groups, 0, 1000 );
+	}
+
 	// ---- delta --------------------------------------------------------------------------------
 
 	public function run_delta(): void {
@@ -396,7 +426,7 @@ final class CatalogSync {
 		$new = $dir . '.new';
 		$old = $dir . '.old';
 		Storage::remove_tree( $new );
-		$catalog->writeIndex( $new );
+		$this->write_index( $catalog, $new );
 		Storage::remove_tree( $old );
 		if ( is_dir( $dir ) ) {
 			rename( $dir, $old ); // phpcs:ignore WordPress.WP.AlternativeFunctions

@@ -61,6 +61,8 @@ final class Settings {
 			// Catalog.
 			'include_out_of_stock' => array( 'type' => 'boolean', 'default' => true ),
 			'include_hidden'       => array( 'type' => 'boolean', 'default' => false ),
+			// The store's own words that mean the same, one group a line ("hoodie, kangaroo jumper").
+			'synonyms'             => array( 'type' => 'string', 'maxLength' => 20000, 'default' => '' ),
 			// Remote sync.
 			'remote_endpoint'      => array( 'type' => 'string', 'maxLength' => 500, 'default' => '' ),
 		);
@@ -92,7 +94,7 @@ final class Settings {
 		$clean  = array();
 		foreach ( $changes as $key => $value ) {
 			if ( is_string( $value ) ) {
-				$value = in_array( $key, array( 'welcome_message' ), true ) ? sanitize_textarea_field( $value ) : sanitize_text_field( $value );
+				$value = in_array( $key, array( 'welcome_message', 'synonyms' ), true ) ? sanitize_textarea_field( $value ) : sanitize_text_field( $value );
 			}
 			$clean[ $key ] = $value;
 		}
