@@ -4,32 +4,17 @@
 // price of a variable product with its range). Exits non-zero on a failed check, a JS console
 // error or a page error. Screenshots go to OUTDIR.
 // Usage: node chat-languages.mjs BASE_URL OUTDIR ORDER_NUMBER (an order with phone +966 50 123 4567, processing, 2 x Beanie)
-import { chromium } from 'playwright-core';
+import { session } from './browser.mjs';
 
 const [ base, outdir, order ] = process.argv.slice( 2 );
-const problems = [];
-const check = ( ok, what ) => { if ( ! ok ) { problems.push( 'failed: ' + what ); } };
+const run = session( base );
+const { problems, check } = run;
 const arabicDigits = ( s ) => s.replace( /[0-9]/g, ( d ) => '٠١٢٣٤٥٦٧٨٩'[ d ] );
-const browser = await chromium.launch( {
-	executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-	args: [ '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run' ],
-} );
+const browser = await run.launch();
 
 async function newPage( viewport ) {
 	const page = await browser.newPage( { viewport } ); // A new context: its own sessionStorage, so its own chat session.
-	page.on( 'console', ( m ) => { if ( m.type() === 'error' && ! m.text().startsWith( 'Failed to load resource' ) ) { problems.push( 'console error: ' + m.text() ); } } );
-	page.on( 'pageerror', ( e ) => problems.push( 'page error: ' + e.message ) );
-	page.on( 'dialog', ( d ) => { problems.push( 'dialog opened: ' + d.message() ); d.dismiss(); } );
-	// PHP's built-in server ends an event stream by closing the connection, and Chromium then reports
-	// about half of them as net::ERR_ABORTED after the last event arrived (a ten-line php -S script
-	// does the same): for the streamed chat route only that one is not counted; the replies are checked.
-	page.on( 'requestfailed', ( r ) => {
-		if ( r.url().startsWith( base ) && ! ( r.url().includes( '/chat?stream=1' ) && r.failure()?.errorText === 'net::ERR_ABORTED' ) ) {
-			problems.push( 'request failed: ' + r.url() + ' ' + ( r.failure()?.errorText || '' ) );
-		}
-	} );
-	page.on( 'response', ( r ) => { if ( r.url().startsWith( base ) && r.status() >= 400 && new URL( r.url() ).pathname !== '/favicon.ico' ) { problems.push( 'HTTP ' + r.status() + ' for ' + r.url() ); } } );
-	await page.route( '**/*', ( route ) => ( route.request().url().startsWith( base ) ? route.continue() : route.abort() ) );
+	await run.watch( page );
 	await page.goto( base + '/' );
 	await page.waitForSelector( '.aisle-launcher' );
 	await page.click( '.aisle-launcher' );
@@ -94,10 +79,5 @@ try {
 } catch ( e ) {
 	problems.push( 'error: ' + ( e.stack || e.message ) );
 } finally {
-	await browser.close();
+	await run.finish();
 }
-if ( problems.length ) {
-	console.error( problems.join( '\n' ) );
-	process.exit( 1 );
-}
-console.log( 'ok' );
