@@ -63,6 +63,9 @@ PHP);
             'email' => [['support_email' => 'not-an-email'], 'support_email'],
             'openai needs base url' => [['ai_provider' => 'openai', 'ai_base_url' => '', 'ai_model' => 'm'], 'ai_base_url'],
             'remote must be https' => [['remote_endpoint' => 'http://backend.example.com/push'], 'remote_endpoint'],
+            'avatar not a url' => [['avatar_url' => 'not a url'], 'avatar_url'],
+            'avatar without scheme' => [['avatar_url' => 'example.com/me.png'], 'avatar_url'],
+            'avatar bad host' => [['avatar_url' => 'https://exa mple.com/me.png'], 'avatar_url'],
             'unknown secret to clear' => [['clear_secrets' => ['nope']], 'clear_secrets'],
         ];
     }
@@ -84,10 +87,11 @@ PHP);
         $r = $this->rest('POST', '/settings', $this->admin(), [
             'accent_color' => '#aa3300', 'position' => 'left', 'retention_days' => 7, 'tone' => 'concise',
             'support_email' => 'help@example.com', 'shareable_coupons' => ['WELCOME10'], 'welcome_message' => "Hi <script>x</script>there",
-            'ai_provider' => 'none',
+            'ai_provider' => 'none', 'avatar_url' => 'https://cdn.example.com/team/ana.png',
         ]);
         $this->assertSame(200, $r['status'], $r['body']);
         $s = $this->rest('GET', '/settings', $this->admin())['json']['settings'];
+        $this->assertSame('https://cdn.example.com/team/ana.png', $s['avatar_url']);
         $this->assertSame('#aa3300', $s['accent_color']);
         $this->assertSame('left', $s['position']);
         $this->assertSame(7, $s['retention_days']);

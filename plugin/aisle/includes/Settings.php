@@ -100,10 +100,13 @@ final class Settings {
 		}
 		foreach ( array( 'ai_base_url', 'avatar_url', 'remote_endpoint' ) as $url_field ) {
 			if ( ! empty( $clean[ $url_field ] ) ) {
-				$url   = esc_url_raw( $clean[ $url_field ], array( 'https', 'http' ) );
+				$raw   = trim( (string) $clean[ $url_field ] );
+				$url   = esc_url_raw( $raw, array( 'https', 'http' ) );
 				$parts = wp_parse_url( $url );
-				// Shape only: resolving the host here would make saving depend on DNS.
-				if ( '' === $url || empty( $parts['host'] ) || ! in_array( $parts['scheme'] ?? '', array( 'http', 'https' ), true ) ) {
+				// Shape only: resolving the host here would make saving depend on DNS. The address as
+				// typed must already be one: esc_url_raw() would turn "not a url" into http://not%20a%20url.
+				$host_ok = isset( $parts['host'] ) && preg_match( '/^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)$/i', $parts['host'] );
+				if ( '' === $url || ! $host_ok || ! preg_match( '~^https?://~i', $raw ) || preg_match( '~\s~', $raw ) || ! in_array( $parts['scheme'] ?? '', array( 'http', 'https' ), true ) ) {
 					$errors[ $url_field ] = __( 'Enter a full http:// or https:// address.', 'aisle' );
 				} elseif ( 'remote_endpoint' === $url_field && 'https' !== $parts['scheme'] ) {
 					// Consumer keys travel with the push: never over plain HTTP.
