@@ -151,8 +151,10 @@ final class AdminChats {
 		$out = fopen( 'php://output', 'w' );
 		fputcsv( $out, array( 'id', 'created_at', 'email', 'phone', 'status', 'consent_text', 'consent_at', 'page_url' ) );
 		foreach ( $this->leads->all( 10000 ) as $l ) {
-			// A leading =, +, - or @ would run as a formula in spreadsheet apps.
-			$row = array_map( static fn ( $v ) => preg_match( '/^[=+\-@]/', (string) $v ) ? "'" . $v : (string) $v, array( $l->id, gmdate( 'c', (int) $l->created_at ), $l->email, $l->phone, $l->status, $l->consent_text, gmdate( 'c', (int) $l->consent_at ), $l->page_url ) );
+			// A leading =, +, - or @ would run as a formula in spreadsheet apps. A phone number
+			// ("+1 415 555 0123": digits and separators only) cannot call anything and is kept as
+			// typed, since the apostrophe breaks CRM imports.
+			$row = array_map( static fn ( $v ) => preg_match( '/^[=+\-@]/', (string) $v ) && ! preg_match( '~^\+?[0-9][0-9 ()./-]*$~', (string) $v ) ? "'" . $v : (string) $v, array( $l->id, gmdate( 'c', (int) $l->created_at ), $l->email, $l->phone, $l->status, $l->consent_text, gmdate( 'c', (int) $l->consent_at ), $l->page_url ) );
 			fputcsv( $out, $row );
 		}
 		fclose( $out ); // phpcs:ignore WordPress.WP.AlternativeFunctions
