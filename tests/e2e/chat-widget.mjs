@@ -28,15 +28,21 @@ try {
 	check( await page.isVisible( '.aisle-launcher' ), 'launcher visible' );
 	await page.screenshot( { path: outdir + '/widget-launcher.png' } );
 
-	// Keyboard only: Tab to the launcher, Enter opens, focus stays inside, Escape closes.
+	// Keyboard only: Tab to the launcher, Enter opens, focus moves inside, Escape closes. On a wide
+	// screen the panel is a non-modal dialog: Tab goes on to the launcher and the page (the trap is
+	// for the full-screen panel on phones, checked below).
 	await page.focus( '.aisle-launcher' );
 	await page.keyboard.press( 'Enter' );
 	await page.waitForSelector( '#aisle-panel:not([hidden])' );
 	check( await page.evaluate( () => document.getElementById( 'aisle-panel' ).contains( document.activeElement ) ), 'focus moves into the panel' );
-	for ( let i = 0; i < 8; i++ ) {
+	check( await page.evaluate( () => ! document.getElementById( 'aisle-panel' ).hasAttribute( 'aria-modal' ) ), 'not a modal dialog on desktop' );
+	let left = false;
+	for ( let i = 0; i < 8 && ! left; i++ ) {
 		await page.keyboard.press( 'Tab' );
-		check( await page.evaluate( () => document.getElementById( 'aisle-panel' ).contains( document.activeElement ) ), 'focus trapped after Tab ' + i );
+		left = await page.evaluate( () => ! document.getElementById( 'aisle-panel' ).contains( document.activeElement ) );
 	}
+	check( left, 'Tab leaves the non-modal panel on desktop' );
+	await page.focus( '#aisle-panel textarea' );
 	await page.keyboard.press( 'Escape' );
 	check( await page.evaluate( () => document.getElementById( 'aisle-panel' ).hidden ), 'Escape closes' );
 	check( await page.evaluate( () => document.activeElement.classList.contains( 'aisle-launcher' ) ), 'focus back on the launcher' );
@@ -77,6 +83,12 @@ try {
 	await mobile.waitForSelector( '#aisle-panel:not([hidden])' );
 	const box = await mobile.locator( '#aisle-panel' ).boundingBox();
 	check( box && box.width >= 370 && box.height >= 600, 'full screen on mobile: ' + JSON.stringify( box ) );
+	// Covering the screen, it is modal: aria-modal, and Tab stays inside.
+	check( ( await mobile.getAttribute( '#aisle-panel', 'aria-modal' ) ) === 'true', 'modal dialog when it covers the screen' );
+	for ( let i = 0; i < 8; i++ ) {
+		await mobile.keyboard.press( 'Tab' );
+		check( await mobile.evaluate( () => document.getElementById( 'aisle-panel' ).contains( document.activeElement ) ), 'focus trapped on mobile after Tab ' + i );
+	}
 	await ask( mobile, 'Do you ship to Germany?' );
 	await mobile.screenshot( { path: outdir + '/widget-mobile.png' } );
 } catch ( e ) {

@@ -92,15 +92,18 @@
 	/* ---- DOM ---- */
 	var root = el('div', { id: 'aisle-root', 'class': 'aisle-' + (cfg.position === 'left' ? 'left' : 'right'), dir: cfg.rtl ? 'rtl' : 'ltr' });
 	if (cfg.color) { root.style.setProperty('--aisle-accent', cfg.color); }
+	if (cfg.colorText) { root.style.setProperty('--aisle-on-accent', cfg.colorText); }
 	var launcher = el('button', { type: 'button', 'class': 'aisle-launcher', 'aria-expanded': 'false', 'aria-controls': 'aisle-panel', text: cfg.launcherLabel || t.open || 'Chat' });
 	var log = el('div', { 'class': 'aisle-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
-	var input = el('textarea', { rows: '1', maxlength: '2000', dir: 'auto', 'aria-label': t.message || 'Message', placeholder: t.placeholder || '' });
+	var MAX = cfg.maxLength || 2000;
+	var input = el('textarea', { rows: '1', maxlength: String(MAX), dir: 'auto', 'aria-label': t.message || 'Message', 'aria-describedby': 'aisle-count', placeholder: t.placeholder || '' });
 	var send = el('button', { type: 'submit', 'class': 'aisle-send', text: t.send || 'Send' });
-	var form = el('form', { 'class': 'aisle-form' }, [input, send]);
+	var count = el('p', { id: 'aisle-count', 'class': 'aisle-count', 'aria-live': 'polite', hidden: '' });
+	var form = el('form', { 'class': 'aisle-form' }, [input, send, count]);
 	var close = el('button', { type: 'button', 'class': 'aisle-close', 'aria-label': t.close || 'Close', text: '×' });
 	var title = el('h2', { id: 'aisle-title', text: cfg.title || t.title || 'Chat' });
 	var header = el('div', { 'class': 'aisle-header' }, [cfg.avatar && httpUrl(cfg.avatar) ? el('img', { src: httpUrl(cfg.avatar), alt: '', width: '28', height: '28' }) : null, title, close]);
-	var panel = el('div', { id: 'aisle-panel', 'class': 'aisle-panel', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'aisle-title', hidden: '' }, [header, log, form]);
+	var panel = el('div', { id: 'aisle-panel', 'class': 'aisle-panel', role: 'dialog', 'aria-labelledby': 'aisle-title', hidden: '' }, [header, log, form]);
 	/* The stylesheet loads after first paint; the widget stays invisible until then. */
 	root.style.visibility = 'hidden';
 	if (cfg.cssUrl) {
@@ -118,25 +121,40 @@
 		return box;
 	}
 
+	/* Modal only where the panel covers the page (phones); on wider screens the page stays usable. */
+	var full = window.matchMedia ? matchMedia('(max-width:480px)') : { matches: false };
+	function modal() { return full.matches; }
 	function open() {
+		if (modal()) { panel.setAttribute('aria-modal', 'true'); } else { panel.removeAttribute('aria-modal'); }
 		panel.hidden = false;
 		launcher.setAttribute('aria-expanded', 'true');
 		if (!log.childNodes.length && cfg.welcome) { bubble('assistant', cfg.welcome); }
 		input.focus();
 	}
 	function shut() {
+		var inside = root.contains(document.activeElement);
 		panel.hidden = true;
 		launcher.setAttribute('aria-expanded', 'false');
-		launcher.focus();
+		if (inside) { launcher.focus(); }
 	}
 	launcher.addEventListener('click', function () { if (panel.hidden) { open(); } else { shut(); } });
 	close.addEventListener('click', shut);
+	/* Escape closes the open panel wherever the focus is, unless something else used the key. */
+	document.addEventListener('keydown', function (e) {
+		if (e.key === 'Escape' && !panel.hidden && !e.defaultPrevented) { e.preventDefault(); shut(); }
+	});
 	panel.addEventListener('keydown', function (e) {
-		if (e.key === 'Escape') { e.preventDefault(); shut(); return; }
-		if (e.key !== 'Tab') { return; }
+		if (e.key !== 'Tab' || !modal()) { return; }
 		var f = panel.querySelectorAll('button:not([disabled]), a[href], input, textarea, [tabindex]:not([tabindex="-1"])');
 		var first = f[0], lastEl = f[f.length - 1];
 		if (e.shiftKey && document.activeElement === first) { e.preventDefault(); lastEl.focus(); } else if (!e.shiftKey && document.activeElement === lastEl) { e.preventDefault(); first.focus(); }
+	});
+	/* Shown from 90% of the limit; at the limit it says so (the box takes no more). */
+	input.addEventListener('input', function () {
+		var n = input.value.length;
+		count.hidden = n < MAX * 0.9;
+		count.className = 'aisle-count' + (n >= MAX ? ' aisle-at-limit' : '');
+		count.textContent = n >= MAX ? (t.limit || '') : (t.counter || '%1$s / %2$s').replace('%1$s', n).replace('%2$s', MAX);
 	});
 	input.addEventListener('keydown', function (e) {
 		if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event('submit')); }
@@ -211,19 +229,21 @@
 		var message = input.value.trim();
 		if (!message) { return; }
 		input.value = '';
+		input.dispatchEvent(new Event('input'));
 		bubble('user', message);
 		ask(message);
 	});
 
 	function leadForm() {
 		var id = 'aisle-consent-' + log.childNodes.length;
-		var email = el('input', { type: 'email', name: 'email', autocomplete: 'email', 'aria-label': t.email || 'Email', placeholder: t.email || 'Email' });
-		var phone = el('input', { type: 'tel', name: 'phone', autocomplete: 'tel', 'aria-label': t.phone || 'Phone', placeholder: t.phone || 'Phone' });
+		var email = el('input', { type: 'email', name: 'email', autocomplete: 'email' });
+		var phone = el('input', { type: 'tel', name: 'phone', autocomplete: 'tel' });
 		var consent = el('input', { type: 'checkbox', id: id, required: '' });
 		var status = el('p', { 'class': 'aisle-lead-status', role: 'status' });
 		var lead = el('form', { 'class': 'aisle-lead' }, [
-			el('p', { text: t.leadIntro || '' }), email, phone,
-			el('label', { 'for': id }, [consent, document.createTextNode(' ' + (cfg.consentText || t.consent || ''))]),
+			el('label', {}, [document.createTextNode(t.email || 'Email'), email]),
+			el('label', {}, [document.createTextNode(t.phone || 'Phone'), phone]),
+			el('label', { 'for': id, 'class': 'aisle-consent' }, [consent, document.createTextNode(' ' + (cfg.consentText || t.consent || ''))]),
 			el('button', { type: 'submit', text: t.leadSend || 'Send' }), status
 		]);
 		lead.addEventListener('submit', function (e) {

@@ -41,6 +41,30 @@ final class Widget {
 		return str_replace( ' src=', ' defer src=', $tag );
 	}
 
+	/**
+	 * The text colour for text on the accent: white, or near-black (#1d1d1f) where white does not
+	 * reach WCAG's 4.5:1 contrast ratio; if neither does, the one with the higher ratio.
+	 */
+	public static function text_on( string $accent ): string {
+		if ( ! preg_match( '/^#?([0-9a-f]{3}|[0-9a-f]{6})$/i', trim( $accent ), $m ) ) {
+			return '#ffffff';
+		}
+		$hex = 3 === strlen( $m[1] ) ? preg_replace( '/(.)/', '$1$1', $m[1] ) : $m[1];
+		$white = self::contrast( $hex, 'ffffff' );
+		$dark  = self::contrast( $hex, '1d1d1f' );
+		return $white >= 4.5 || $white >= $dark ? '#ffffff' : '#1d1d1f';
+	}
+
+	/** WCAG 2 contrast ratio of two rrggbb colours. */
+	public static function contrast( string $a, string $b ): float {
+		$lum = static function ( string $hex ): float {
+			$c = array_map( static fn ( $v ) => ( $v /= 255 ) <= 0.04045 ? $v / 12.92 : ( ( $v + 0.055 ) / 1.055 ) ** 2.4, array_map( 'hexdec', str_split( ltrim( $hex, '#' ), 2 ) ) );
+			return 0.2126 * $c[0] + 0.7152 * $c[1] + 0.0722 * $c[2];
+		};
+		$l = array( $lum( $a ), $lum( $b ) );
+		return ( max( $l ) + 0.05 ) / ( min( $l ) + 0.05 );
+	}
+
 	/** Everything the widget needs, in the names the widget uses. */
 	private function config( string $base ): array {
 		$s = $this->settings;
@@ -48,6 +72,8 @@ final class Widget {
 			'restUrl'       => esc_url_raw( rest_url( RestController::NAMESPACE . '/' ) ),
 			'cssUrl'        => $base . 'widget.css?ver=' . AISLE_VERSION,
 			'color'         => $s->get( 'accent_color' ),
+			'colorText'     => self::text_on( (string) $s->get( 'accent_color' ) ),
+			'maxLength'     => ChatController::MAX_MESSAGE,
 			'position'      => $s->get( 'position' ),
 			'welcome'       => $s->get( 'welcome_message' ) ?: __( 'Hi! Ask me about our products, shipping or your order.', 'aisle' ),
 			'launcherLabel' => $s->get( 'launcher_label' ) ?: __( 'Chat with us', 'aisle' ),
@@ -60,6 +86,10 @@ final class Widget {
 				'placeholder' => __( 'Ask a question…', 'aisle' ),
 				'send'        => __( 'Send', 'aisle' ),
 				'close'       => __( 'Close chat', 'aisle' ),
+				/* translators: 1: characters typed, 2: the most a message may have. */
+				'counter'     => __( '%1$s of %2$s characters', 'aisle' ),
+				/* translators: %s: the most characters a message may have (2,000). */
+				'limit'       => sprintf( __( 'That is the limit of %s characters: send this message, or shorten it to add more.', 'aisle' ), number_format_i18n( ChatController::MAX_MESSAGE ) ),
 				'retry'       => __( 'Retry', 'aisle' ),
 				'error'       => __( 'Sorry, the assistant could not be reached.', 'aisle' ),
 				'inStock'     => __( 'In stock', 'aisle' ),
@@ -68,7 +98,6 @@ final class Widget {
 				'chooseOptions' => __( 'Choose options', 'aisle' ),
 				'email'       => __( 'Email', 'aisle' ),
 				'phone'       => __( 'Phone', 'aisle' ),
-				'leadIntro'   => __( 'Leave your email or phone and the store will get back to you.', 'aisle' ),
 				'leadSend'    => __( 'Send', 'aisle' ),
 				'leadMissing' => __( 'Please enter an email or a phone number.', 'aisle' ),
 				'leadThanks'  => __( 'Thank you! The store will contact you soon.', 'aisle' ),
