@@ -13,6 +13,7 @@ final class AdminRoutesTest extends WpTestCase
             'POST license/activate' => ['POST', '/license/activate', ['token' => 'x']],
             'POST sync' => ['POST', '/sync', null],
             'GET sync' => ['GET', '/sync', null],
+            'POST sync/cancel' => ['POST', '/sync/cancel', null],
             'POST secrets/rotate' => ['POST', '/secrets/rotate', null],
         ];
     }

@@ -25,6 +25,8 @@ final class CatalogSync {
 	public const BATCH_SIZE     = 500;
 	/** A job holding the lock longer than this is presumed dead. */
 	public const LOCK_TTL       = 600;
+	/** A run with no finished step for this many seconds is advanced by the progress request itself. */
+	public const STALL_AFTER    = 2;
 	private const MAX_ERRORS    = 20;
 
 	/** @var int[] Product ids changed during this request; queued once, at shutdown. */
@@ -142,14 +144,11 @@ final class CatalogSync {
 
 	/** What GET aisle/v1/sync returns. */
 	public function progress(): array {
+		$this->advance_if_stalled();
 		$this->resume_if_stalled();
 		$s    = $this->state();
-		$eta  = null;
 		$busy = in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true );
-		if ( 'running' === $s['state'] && $s['done'] > 0 && ! empty( $s['started_at'] ) ) {
-			$rate = $s['done'] / max( 1, time() - $s['started_at'] );
-			$eta  = (int) ceil( max( 0, $s['total'] - $s['done'] ) / max( $rate, 0.001 ) );
-		}
+		[ $rate, $eta ] = $busy ? self::throughput( $s ) : array( null, null );
 		return array(
 			'available'   => self::available(),
 			'state'       => $s['state'],
@@ -159,6 +158,7 @@ final class CatalogSync {
 			'errors'      => array_slice( (array) $s['errors'], 0, 5 ),
 			'error_count' => (int) $s['error_count'],
 			'eta_seconds' => $eta,
+			'throughput'  => $rate,
 			'started_at'  => $s['started_at'],
 			'finished_at' => $s['finished_at'],
 			'result'      => $s['result'] ?? null,
@@ -167,6 +167,28 @@ final class CatalogSync {
 			'facts'       => null !== $this->facts->get(),
 			'remote'      => $this->remote->progress(),
 		);
+	}
+
+	/**
+	 * Products read per second, measured over the run's last few finished batches up to now (so
+	 * a stall shows as a growing estimate, not a frozen one), and the seconds left at that rate.
+	 * Null until one batch has finished: nothing has been measured yet.
+	 *
+	 * @return array{0: ?float, 1: ?int}
+	 */
+	private static function throughput( array $s ): array {
+		$points = (array) ( $s['marks'] ?? array() );
+		if ( count( $points ) < 2 || 'running' !== $s['state'] ) {
+			return array( null, null );
+		}
+		$first   = $points[0];
+		$last    = $points[ count( $points ) - 1 ];
+		$elapsed = max( 0.001, microtime( true ) - (float) $first[0] );
+		$rate    = ( (int) $last[1] - (int) $first[1] ) / $elapsed;
+		if ( $rate <= 0 ) {
+			return array( null, null );
+		}
+		return array( round( $rate, 1 ), (int) ceil( max( 0, (int) $s['total'] - (int) $s['done'] ) / $rate ) );
 	}
 
 	private function options(): array {
@@ -221,22 +243,134 @@ final class CatalogSync {
 				'last_delta'  => $s['last_delta'] ?? null,
 			)
 		);
-		// Products changed before the full read are covered by it.
+		// Products changed before the full read are covered by it (and given back if it is cancelled).
+		$state                   = $this->state();
+		$state['pending_before'] = array_map( 'intval', (array) get_option( self::PENDING_OPTION, array() ) );
+		$state['marks']          = array( array( microtime( true ), 0 ) );
+		$this->save_state( $state );
 		delete_option( self::PENDING_OPTION );
-		as_enqueue_async_action( 'aisle_sync_batch', array( $this->state()['run_id'] ), Installer::ACTION_GROUP );
+		// The first batch runs in this request, so progress shows at once whatever runs the queue
+		// (WP-Cron, a loopback, nothing); it queues the next one. Bounded: one batch.
+		if ( ! $this->batch( $state['run_id'], true ) ) {
+			$this->enqueue_once( 'aisle_sync_batch', $state['run_id'] );
+		}
 		return $this->progress();
 	}
 
-	public function run_batch( $run_id = '' ): void {
+	/**
+	 * Stops the run: its jobs are unscheduled, the staged rows dropped, the index and hashes of the
+	 * last finished sync kept, and the product edits it had taken over queued again as a delta.
+	 *
+	 * @return array|\WP_Error
+	 */
+	public function cancel() {
 		$s = $this->state();
-		if ( ( $s['run_id'] ?? '' ) !== $run_id || ! in_array( $s['state'], array( 'queued', 'running' ), true ) ) {
-			return; // A job from an older, cancelled or finished run.
+		if ( ! in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
+			return new \WP_Error( 'aisle_sync_not_running', __( 'No sync is running.', 'aisle' ), array( 'status' => 409 ) );
 		}
-		if ( ! $this->lock() ) {
-			as_schedule_single_action( time() + 30, 'aisle_sync_batch', array( $run_id ), Installer::ACTION_GROUP );
-			return;
+		// A batch in progress holds the lock for a second or two: wait for it rather than racing it.
+		$locked = false;
+		for ( $i = 0; $i < 40 && ! ( $locked = $this->lock() ); $i++ ) { // phpcs:ignore
+			usleep( 250000 );
+		}
+		if ( ! $locked ) {
+			return new \WP_Error( 'aisle_sync_busy', __( 'The sync is writing the index and cannot be stopped right now. Try again in a moment.', 'aisle' ), array( 'status' => 409 ) );
 		}
 		try {
+			$s = $this->fresh_state();
+			if ( ! in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
+				return $this->progress();
+			}
+			foreach ( array( 'aisle_sync_batch', 'aisle_sync_finish' ) as $hook ) {
+				as_unschedule_all_actions( $hook, array( $s['run_id'] ), Installer::ACTION_GROUP );
+			}
+			if ( is_file( self::staging_file() ) ) {
+				unlink( self::staging_file() ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			}
+			$s['state']       = 'cancelled';
+			$s['finished_at'] = time();
+			$back             = (array) ( $s['pending_before'] ?? array() );
+			unset( $s['pending_before'], $s['marks'] );
+			$this->save_state( $s );
+			if ( $back ) {
+				$pending = array_map( 'intval', (array) get_option( self::PENDING_OPTION, array() ) );
+				update_option( self::PENDING_OPTION, array_values( array_unique( array_merge( $pending, $back ) ) ), false );
+			}
+			if ( get_option( self::PENDING_OPTION ) ) {
+				as_enqueue_async_action( 'aisle_sync_delta', array(), Installer::ACTION_GROUP );
+			}
+		} finally {
+			$this->unlock();
+		}
+		return $this->progress();
+	}
+
+	/** The state as in the database now (another request may have changed it since this one read it). */
+	private function fresh_state(): array {
+		wp_cache_delete( self::STATE_OPTION, 'options' );
+		return $this->state();
+	}
+
+	/** Queues $hook for the run unless one is already waiting: one chain of jobs per run. */
+	private function enqueue_once( string $hook, string $run_id, int $delay = 0 ): void {
+		$waiting = as_get_scheduled_actions(
+			array( 'hook' => $hook, 'args' => array( $run_id ), 'group' => Installer::ACTION_GROUP, 'status' => \ActionScheduler_Store::STATUS_PENDING, 'per_page' => 1 ),
+			'ids'
+		);
+		if ( $waiting ) {
+			return;
+		}
+		if ( $delay > 0 ) {
+			as_schedule_single_action( time() + $delay, $hook, array( $run_id ), Installer::ACTION_GROUP );
+		} else {
+			as_enqueue_async_action( $hook, array( $run_id ), Installer::ACTION_GROUP );
+		}
+	}
+
+	/**
+	 * A run nobody is moving (no WP-Cron, no loopback, no other admin request: the store has no
+	 * traffic) is moved by the admin's progress poll: one step in this request, when no step has
+	 * finished for STALL_AFTER seconds and no worker holds the lock.
+	 */
+	private function advance_if_stalled(): void {
+		$s = $this->state();
+		if ( ! self::available() || ! in_array( $s['state'], array( 'queued', 'running' ), true ) ) {
+			return;
+		}
+		if ( time() - (int) ( $s['updated_at'] ?? 0 ) < (int) apply_filters( 'aisle_sync_stall_after', self::STALL_AFTER ) ) {
+			return;
+		}
+		if ( 'finish' === ( $s['next'] ?? 'batch' ) ) {
+			$this->finish( $s['run_id'], true );
+		} else {
+			$this->batch( $s['run_id'], true );
+		}
+	}
+
+	public function run_batch( $run_id = '' ): void {
+		$this->batch( (string) $run_id, false );
+	}
+
+	/**
+	 * Reads one batch. $inline: run from a request (start, progress poll), which skips when the
+	 * lock is taken instead of retrying later. Returns whether a batch ran.
+	 */
+	private function batch( string $run_id, bool $inline ): bool {
+		$s = $this->state();
+		if ( ( $s['run_id'] ?? '' ) !== $run_id || ! in_array( $s['state'], array( 'queued', 'running' ), true ) ) {
+			return false; // A job from an older, cancelled or finished run.
+		}
+		if ( ! $this->lock() ) {
+			if ( ! $inline ) {
+				$this->enqueue_once( 'aisle_sync_batch', $run_id, 30 );
+			}
+			return false;
+		}
+		try {
+			$s = $this->fresh_state(); // Under the lock: what the last step (or a cancel) wrote.
+			if ( ( $s['run_id'] ?? '' ) !== $run_id || ! in_array( $s['state'], array( 'queued', 'running' ), true ) || 'finish' === ( $s['next'] ?? 'batch' ) ) {
+				return false;
+			}
 			// Drop whatever a dead job half-wrote after the last finished batch.
 			$fh = fopen( self::staging_file(), 'c' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 			ftruncate( $fh, (int) $s['staged'] );
@@ -252,26 +386,42 @@ final class CatalogSync {
 				$s['done']  += count( $ids );
 				$s['total']  = max( (int) $s['total'], (int) $s['done'] );
 				$s['state']  = 'running';
+				// Throughput marks: the start and the last five batches.
+				$marks      = (array) ( $s['marks'] ?? array() );
+				$marks[]    = array( microtime( true ), (int) $s['done'] );
+				$s['marks'] = array_slice( $marks, -6 );
 			}
 			fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			$next      = count( $ids ) < self::batch_size() ? 'finish' : 'batch';
+			$s['next'] = $next;
 			$this->save_state( $s );
-			$next = count( $ids ) < self::batch_size() ? 'aisle_sync_finish' : 'aisle_sync_batch';
-			as_enqueue_async_action( $next, array( $run_id ), Installer::ACTION_GROUP );
+			$this->enqueue_once( 'aisle_sync_' . $next, $run_id );
+			return true;
 		} finally {
 			$this->unlock();
 		}
 	}
 
 	public function run_finish( $run_id = '' ): void {
+		$this->finish( (string) $run_id, false );
+	}
+
+	private function finish( string $run_id, bool $inline ): bool {
 		$s = $this->state();
 		if ( ( $s['run_id'] ?? '' ) !== $run_id || ! in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
-			return;
+			return false;
 		}
 		if ( ! $this->lock() ) {
-			as_schedule_single_action( time() + 30, 'aisle_sync_finish', array( $run_id ), Installer::ACTION_GROUP );
-			return;
+			if ( ! $inline ) {
+				$this->enqueue_once( 'aisle_sync_finish', $run_id, 30 );
+			}
+			return false;
 		}
 		try {
+			$s = $this->fresh_state();
+			if ( ( $s['run_id'] ?? '' ) !== $run_id || ! in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
+				return false;
+			}
 			$s['state'] = 'indexing';
 			$this->save_state( $s );
 			$result = $this->build_index( self::staging_file() );
@@ -282,6 +432,7 @@ final class CatalogSync {
 			$s['errors']      = $result['errors'];
 			$s['error_count'] = $result['error_count'];
 			$s['finished_at'] = time();
+			unset( $s['pending_before'], $s['marks'], $s['next'] );
 			$this->save_state( $s );
 		} catch ( \Aisle\Exception $e ) {
 			$s['state']       = 'failed';
@@ -292,6 +443,7 @@ final class CatalogSync {
 		} finally {
 			$this->unlock();
 		}
+		return true;
 	}
 
 	/**
@@ -510,7 +662,7 @@ final class CatalogSync {
 				return;
 			}
 		}
-		$hook = 'indexing' === $s['state'] ? 'aisle_sync_finish' : 'aisle_sync_batch';
+		$hook = 'indexing' === $s['state'] || 'finish' === ( $s['next'] ?? 'batch' ) ? 'aisle_sync_finish' : 'aisle_sync_batch';
 		as_enqueue_async_action( $hook, array( $s['run_id'] ), Installer::ACTION_GROUP );
 		$this->save_state( $s );
 	}

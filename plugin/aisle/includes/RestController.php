@@ -33,22 +33,12 @@ final class RestController {
 	public function routes(): void {
 		$admin = array( $this, 'can_manage' );
 		$args  = array();
-		foreach ( Settings::schema() as $key => $schema ) {
-			unset( $schema['default'] ); // Absent = unchanged, not reset to the default.
-			$args[ $key ] = $schema;
+		// The schema is published with the route, but checked in save_settings() rather than by
+		// WordPress: WordPress stops at the first schema errors (before the checks the schema
+		// cannot express) and words them for developers. One pass, every field, plain language.
+		foreach ( self::save_schema() as $key => $schema ) {
+			$args[ $key ] = $schema + array( 'validate_callback' => null, 'sanitize_callback' => null );
 		}
-		foreach ( array_keys( Secrets::FIELDS ) as $field ) {
-			$args[ $field ] = array(
-				'type'        => 'string',
-				'maxLength'   => 1000,
-				'description' => __( 'Write-only. Empty or absent keeps the saved value.', 'aisle' ),
-			);
-		}
-		$args['clear_secrets'] = array(
-			'type'  => 'array',
-			'items' => array( 'type' => 'string', 'enum' => array_keys( Secrets::FIELDS ) ),
-		);
-
 		register_rest_route(
 			self::NAMESPACE,
 			'/settings',
@@ -85,9 +75,70 @@ final class RestController {
 		);
 		register_rest_route(
 			self::NAMESPACE,
+			'/sync/cancel',
+			array( 'methods' => 'POST', 'callback' => fn () => rest_ensure_response( $this->sync->cancel() ), 'permission_callback' => $admin )
+		);
+		register_rest_route(
+			self::NAMESPACE,
 			'/secrets/rotate',
 			array( 'methods' => 'POST', 'callback' => array( $this, 'rotate_secrets' ), 'permission_callback' => $admin )
 		);
+	}
+
+	/** @return array<string, array> Every field POST settings accepts, with its JSON schema. */
+	private static function save_schema(): array {
+		$args = array();
+		foreach ( Settings::schema() as $key => $schema ) {
+			unset( $schema['default'] ); // Absent = unchanged, not reset to the default.
+			$args[ $key ] = $schema;
+		}
+		foreach ( array_keys( Secrets::FIELDS ) as $field ) {
+			$args[ $field ] = array(
+				'type'        => 'string',
+				'maxLength'   => 1000,
+				'description' => __( 'Write-only. Empty or absent keeps the saved value.', 'aisle' ),
+			);
+		}
+		$args['clear_secrets'] = array(
+			'type'  => 'array',
+			'items' => array( 'type' => 'string', 'enum' => array_keys( Secrets::FIELDS ) ),
+		);
+		return $args;
+	}
+
+	/**
+	 * Checks every field present in the request against its schema, then what the schema cannot
+	 * express (Settings::validate) on the fields that passed. Returns the changes and field =>
+	 * message for every problem found.
+	 *
+	 * @return array{0: array<string, mixed>, 1: array<string, string>}
+	 */
+	private function check( \WP_REST_Request $request ): array {
+		$labels  = Settings::labels();
+		$errors  = array();
+		$changes = array();
+		foreach ( self::save_schema() as $key => $schema ) {
+			if ( ! $request->has_param( $key ) ) {
+				continue;
+			}
+			$value = $request->get_param( $key );
+			$valid = rest_validate_value_from_schema( $value, $schema, $key );
+			if ( is_wp_error( $valid ) ) {
+				if ( 'clear_secrets' === $key ) {
+					$errors[ $key ] = __( 'Only saved keys can be cleared.', 'aisle' );
+				} elseif ( isset( Secrets::FIELDS[ $key ] ) ) {
+					/* translators: %d: maximum number of characters. */
+					$errors[ $key ] = sprintf( __( 'A key can be at most %d characters.', 'aisle' ), $schema['maxLength'] );
+				} else {
+					$errors[ $key ] = Settings::schema_message( $key, $schema, $labels[ $key ] ?? $key );
+				}
+				continue;
+			}
+			$changes[ $key ] = rest_sanitize_value_from_schema( $value, $schema, $key );
+		}
+		$settings_changes = array_intersect_key( $changes, Settings::schema() );
+		[ $clean, $more ] = $this->settings->validate( $settings_changes );
+		return array( array_diff_key( $changes, $settings_changes ) + $clean, $errors + $more );
 	}
 
 	private function settings_response(): array {
@@ -108,29 +159,26 @@ final class RestController {
 
 	/** @return \WP_REST_Response|\WP_Error */
 	public function save_settings( \WP_REST_Request $request ) {
-		$changes = array();
-		foreach ( array_keys( Settings::schema() ) as $key ) {
-			if ( $request->has_param( $key ) ) {
-				$changes[ $key ] = $request->get_param( $key );
-			}
-		}
-		[ $clean, $errors ] = $this->settings->validate( $changes );
+		[ $all, $errors ] = $this->check( $request );
 		if ( $errors ) {
 			return new \WP_Error(
 				'rest_invalid_param',
-				/* translators: %s: comma-separated field names. */
-				sprintf( __( 'Please correct: %s.', 'aisle' ), implode( ', ', array_keys( $errors ) ) ),
+				1 === count( $errors )
+					? __( 'Nothing was saved: one field needs a correction (marked below).', 'aisle' )
+					/* translators: %d: number of fields with a problem. */
+					: sprintf( __( 'Nothing was saved: %d fields need a correction (marked below).', 'aisle' ), count( $errors ) ),
 				array( 'status' => 400, 'params' => $errors )
 			);
 		}
+		$clean = array_intersect_key( $all, Settings::schema() );
 		try {
 			foreach ( array_keys( Secrets::FIELDS ) as $field ) {
-				$value = $request->get_param( $field );
+				$value = $all[ $field ] ?? null;
 				if ( is_string( $value ) && '' !== trim( $value ) ) {
 					$this->secrets->save( $field, trim( $value ) );
 				}
 			}
-			foreach ( (array) $request->get_param( 'clear_secrets' ) as $field ) {
+			foreach ( (array) ( $all['clear_secrets'] ?? array() ) as $field ) {
 				$this->secrets->save( $field, '' );
 			}
 		} catch ( \Aisle\VaultException $e ) {

@@ -68,6 +68,78 @@ final class Settings {
 		);
 	}
 
+	/** @return array<string, string> What each setting is called on the settings page. */
+	public static function labels(): array {
+		return array(
+			'ai_provider'          => __( 'Provider', 'aisle' ),
+			'ai_base_url'          => __( 'Base URL', 'aisle' ),
+			'ai_model'             => __( 'Model', 'aisle' ),
+			'accent_color'         => __( 'Accent color', 'aisle' ),
+			'welcome_message'      => __( 'Welcome message', 'aisle' ),
+			'launcher_label'       => __( 'Launcher label', 'aisle' ),
+			'position'             => __( 'Position', 'aisle' ),
+			'avatar_url'           => __( 'Avatar image URL', 'aisle' ),
+			'store_name'           => __( 'Store name', 'aisle' ),
+			'tone'                 => __( 'Tone', 'aisle' ),
+			'faq'                  => __( 'FAQ', 'aisle' ),
+			'support_email'        => __( 'Support email', 'aisle' ),
+			'retention_days'       => __( 'Keep conversations (days)', 'aisle' ),
+			'shareable_coupons'    => __( 'Coupons the assistant may mention', 'aisle' ),
+			'assistant_paused'     => __( 'Pause assistant', 'aisle' ),
+			'rate_limit_ip'        => __( 'Messages per visitor address', 'aisle' ),
+			'rate_limit_session'   => __( 'Messages per chat', 'aisle' ),
+			'ai_connect_timeout'   => __( 'AI connection timeout (seconds)', 'aisle' ),
+			'ai_timeout'           => __( 'AI answer timeout (seconds)', 'aisle' ),
+			'include_out_of_stock' => __( 'Include out-of-stock products', 'aisle' ),
+			'include_hidden'       => __( 'Include hidden products', 'aisle' ),
+			'synonyms'             => __( 'Synonyms', 'aisle' ),
+			'remote_endpoint'      => __( 'Endpoint URL', 'aisle' ),
+		);
+	}
+
+	/**
+	 * The plain-language message for a value that does not fit the field's schema (what the
+	 * REST schema check reports as e.g. "retention_days must be between 1 (inclusive) and 365").
+	 */
+	public static function schema_message( string $key, array $schema, string $label ): string {
+		if ( 'welcome_message' === $key ) {
+			/* translators: %d: maximum number of characters. */
+			return sprintf( __( 'The welcome message can be at most %d characters.', 'aisle' ), $schema['maxLength'] );
+		}
+		if ( 'faq' === $key ) {
+			/* translators: 1: maximum entries, 2: maximum question length, 3: maximum answer length. */
+			return sprintf( __( 'Each FAQ entry needs both a question and an answer (questions up to %2$d characters, answers up to %3$d, at most %1$d entries).', 'aisle' ), $schema['maxItems'], $schema['items']['properties']['question']['maxLength'], $schema['items']['properties']['answer']['maxLength'] );
+		}
+		if ( 'shareable_coupons' === $key ) {
+			/* translators: 1: maximum number of codes, 2: maximum length of a code. */
+			return sprintf( __( 'List at most %1$d coupon codes, each up to %2$d characters.', 'aisle' ), $schema['maxItems'], $schema['items']['maxLength'] );
+		}
+		if ( 'accent_color' === $key ) {
+			return __( 'Enter a color as # and six hexadecimal digits, e.g. #2271b1.', 'aisle' );
+		}
+		if ( 'ai_model' === $key ) {
+			return __( 'A model name has only letters, digits and . _ : / - (e.g. gpt-4o-mini).', 'aisle' );
+		}
+		if ( isset( $schema['enum'] ) ) {
+			/* translators: %s: field name. */
+			return sprintf( __( 'Choose one of the options offered for "%s".', 'aisle' ), $label );
+		}
+		if ( 'integer' === $schema['type'] ) {
+			/* translators: 1: field name, 2: smallest allowed number, 3: largest allowed number. */
+			return sprintf( __( '"%1$s" must be a whole number from %2$d to %3$d.', 'aisle' ), $label, $schema['minimum'], $schema['maximum'] );
+		}
+		if ( 'boolean' === $schema['type'] ) {
+			/* translators: %s: field name. */
+			return sprintf( __( '"%s" must be on or off.', 'aisle' ), $label );
+		}
+		if ( 'string' === $schema['type'] && isset( $schema['maxLength'] ) ) {
+			/* translators: 1: field name, 2: maximum number of characters. */
+			return sprintf( __( '"%1$s" can be at most %2$d characters.', 'aisle' ), $label, $schema['maxLength'] );
+		}
+		/* translators: %s: field name. */
+		return sprintf( __( 'Check the value of "%s".', 'aisle' ), $label );
+	}
+
 	/** @return array<string, mixed> Saved values over defaults. */
 	public function all(): array {
 		$saved = get_option( self::OPTION, array() );
