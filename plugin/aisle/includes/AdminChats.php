@@ -115,31 +115,74 @@ final class AdminChats {
 
 	public function leads_page(): void {
 		$this->check();
+		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- read-only screen arguments.
+		$confirm = isset( $_GET['confirm_delete'] ) ? absint( $_GET['confirm_delete'] ) : 0;
+		$focus   = isset( $_GET['lead'] ) ? absint( $_GET['lead'] ) : 0;
+		$done    = isset( $_GET['done'] ) ? sanitize_key( $_GET['done'] ) : '';
+		// phpcs:enable
 		echo '<div class="wrap"><h1>' . esc_html__( 'Aisle leads', 'aisle' ) . '</h1>';
+		if ( 'deleted' === $done ) {
+			echo '<div class="notice notice-success" id="aisle-lead-notice"><p>' . esc_html__( 'Lead deleted.', 'aisle' ) . '</p></div>';
+		} elseif ( 'contacted' === $done ) {
+			echo '<div class="notice notice-success" id="aisle-lead-notice"><p>' . esc_html__( 'Lead marked as contacted.', 'aisle' ) . '</p></div>';
+		}
+		// Delete is a second step: this box asks, and only its POST deletes.
+		$target = $confirm ? $this->leads->get( $confirm ) : null;
+		if ( $target ) {
+			$who = implode( ' / ', array_filter( array( (string) $target->email, (string) $target->phone ) ) );
+			echo '<div class="notice notice-warning" id="aisle-lead-confirm" role="alertdialog" aria-labelledby="aisle-lead-confirm-text"><p id="aisle-lead-confirm-text">';
+			/* translators: %s: the lead's email and/or phone. */
+			echo esc_html( sprintf( __( 'Delete the lead %s? This cannot be undone.', 'aisle' ), $who ) ) . '</p>';
+			echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '"><p>';
+			wp_nonce_field( 'aisle_lead_' . (int) $target->id );
+			echo '<input type="hidden" name="action" value="aisle_lead"><input type="hidden" name="do" value="delete"><input type="hidden" name="confirmed" value="1"><input type="hidden" name="id" value="' . esc_attr( (string) (int) $target->id ) . '">';
+			echo '<button type="submit" class="button button-primary" id="aisle-lead-confirm-delete">' . esc_html__( 'Delete lead', 'aisle' ) . '</button> ';
+			echo '<a class="button" href="' . esc_url( admin_url( 'admin.php?page=aisle-leads' ) ) . '">' . esc_html__( 'Cancel', 'aisle' ) . '</a></p></form></div>';
+		}
 		echo '<p><a class="button" href="' . esc_url( wp_nonce_url( admin_url( 'admin-post.php?action=aisle_leads_csv' ), 'aisle_leads_csv' ) ) . '">' . esc_html__( 'Export CSV', 'aisle' ) . '</a></p>';
 		echo '<table class="widefat striped" id="aisle-leads"><thead><tr><th>' . esc_html__( 'Date', 'aisle' ) . '</th><th>' . esc_html__( 'Email', 'aisle' ) . '</th><th>' . esc_html__( 'Phone', 'aisle' ) . '</th><th>' . esc_html__( 'Status', 'aisle' ) . '</th><th>' . esc_html__( 'Chat', 'aisle' ) . '</th><th>' . esc_html__( 'Actions', 'aisle' ) . '</th></tr></thead><tbody>';
 		foreach ( $this->leads->all() as $l ) {
-			$act = fn ( string $do ) => wp_nonce_url( admin_url( 'admin-post.php?action=aisle_lead&do=' . $do . '&id=' . (int) $l->id ), 'aisle_lead_' . (int) $l->id );
-			echo '<tr><td>' . esc_html( wp_date( 'Y-m-d H:i', (int) $l->created_at ) ) . '</td><td>' . esc_html( $l->email ) . '</td><td>' . esc_html( $l->phone ) . '</td><td>' . esc_html( 'contacted' === $l->status ? __( 'Contacted', 'aisle' ) : __( 'New', 'aisle' ) ) . '</td><td>';
+			$act       = fn ( string $do ) => wp_nonce_url( admin_url( 'admin-post.php?action=aisle_lead&do=' . $do . '&id=' . (int) $l->id ), 'aisle_lead_' . (int) $l->id );
+			$contacted = 'contacted' === $l->status;
+			$style     = ( $focus === (int) $l->id || $confirm === (int) $l->id ) ? ' class="aisle-lead-focus"' : '';
+			echo '<tr id="aisle-lead-' . esc_attr( (string) (int) $l->id ) . '"' . $style . ' data-status="' . esc_attr( $contacted ? 'contacted' : 'new' ) . '"><td>' . esc_html( wp_date( 'Y-m-d H:i', (int) $l->created_at ) ) . '</td><td>' . esc_html( $l->email ) . '</td><td>' . esc_html( $l->phone ) . '</td><td>' . esc_html( $contacted ? __( 'Contacted', 'aisle' ) : __( 'New', 'aisle' ) ) . '</td><td>'; // phpcs:ignore WordPress.Security.EscapeOutput -- $style is a literal.
 			if ( $l->conversation_id ) {
 				echo '<a href="' . esc_url( admin_url( 'admin.php?page=aisle-chats&conversation=' . (int) $l->conversation_id ) ) . '">' . esc_html__( 'Transcript', 'aisle' ) . '</a>';
 			}
-			echo '</td><td><a href="' . esc_url( $act( 'contacted' ) ) . '">' . esc_html__( 'Mark contacted', 'aisle' ) . '</a> | <a href="' . esc_url( $act( 'delete' ) ) . '">' . esc_html__( 'Delete', 'aisle' ) . '</a></td></tr>';
+			echo '</td><td>';
+			// Only what can still be done: a contacted lead can be set back to new, not marked again.
+			if ( $contacted ) {
+				echo '<a class="aisle-lead-new" href="' . esc_url( $act( 'new' ) ) . '">' . esc_html__( 'Mark as new', 'aisle' ) . '</a>';
+			} else {
+				echo '<a class="aisle-lead-contacted" href="' . esc_url( $act( 'contacted' ) ) . '">' . esc_html__( 'Mark contacted', 'aisle' ) . '</a>';
+			}
+			echo ' | <a class="aisle-lead-delete" href="' . esc_url( admin_url( 'admin.php?page=aisle-leads&confirm_delete=' . (int) $l->id . '#aisle-lead-confirm' ) ) . '">' . esc_html__( 'Delete', 'aisle' ) . '</a></td></tr>';
 		}
 		echo '</tbody></table></div>';
 	}
 
 	public function lead_action(): void {
 		$this->check();
-		$id = isset( $_GET['id'] ) ? absint( $_GET['id'] ) : 0;
+		// phpcs:disable WordPress.Security.NonceVerification -- checked by check_admin_referer() below.
+		$id = isset( $_REQUEST['id'] ) ? absint( $_REQUEST['id'] ) : 0;
 		check_admin_referer( 'aisle_lead_' . $id );
-		$do = isset( $_GET['do'] ) ? sanitize_key( $_GET['do'] ) : '';
+		$do = isset( $_REQUEST['do'] ) ? sanitize_key( $_REQUEST['do'] ) : '';
+		$confirmed = isset( $_POST['confirmed'] ) && '1' === $_POST['confirmed'];
+		// phpcs:enable
+		$back = admin_url( 'admin.php?page=aisle-leads' );
 		if ( 'delete' === $do ) {
+			if ( ! $confirmed ) {
+				// A link (or an old bookmark) never deletes: it leads to the confirmation step.
+				wp_safe_redirect( add_query_arg( 'confirm_delete', $id, $back ) . '#aisle-lead-confirm' );
+				exit;
+			}
 			$this->leads->delete( $id );
-		} elseif ( 'contacted' === $do ) {
-			$this->leads->set_status( $id, 'contacted' );
+			$back = add_query_arg( 'done', 'deleted', $back );
+		} elseif ( 'contacted' === $do || 'new' === $do ) {
+			$this->leads->set_status( $id, $do );
+			$back = add_query_arg( array( 'done' => 'contacted' === $do ? 'contacted' : false, 'lead' => $id ), $back ) . '#aisle-lead-' . $id;
 		}
-		wp_safe_redirect( admin_url( 'admin.php?page=aisle-leads' ) );
+		wp_safe_redirect( $back );
 		exit;
 	}
 

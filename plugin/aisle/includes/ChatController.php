@@ -167,6 +167,8 @@ final class ChatController {
 			return self::error( 'aisle_contact_required', __( 'Please enter an email or a phone number.', 'aisle' ), 400 );
 		}
 		$id = $this->leads->create( $body['session_id'], $email, $phone, self::consent_text(), $body['page_url'] );
+		// The store hears of it at once; a mail failure does not lose the lead (it is saved above).
+		$this->leads->notify( $id, $this->settings );
 		return new \WP_REST_Response( array( 'ok' => true, 'id' => $id ), 201 );
 	}
 

@@ -40,6 +40,55 @@ final class Leads {
 		return (int) $wpdb->insert_id;
 	}
 
+	public function get( int $id ): ?object {
+		global $wpdb;
+		$t = self::table();
+		return $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$t} WHERE id = %d AND expires_at > %d", $id, time() ) ) ?: null; // phpcs:ignore WordPress.DB
+	}
+
+	/** Where new-lead emails go: the Support email setting, else the site's admin email. */
+	public static function notify_address( Settings $settings ): string {
+		$to = (string) $settings->get( 'support_email' );
+		return is_email( $to ) ? $to : (string) get_option( 'admin_email' );
+	}
+
+	/**
+	 * Tells the store about a new lead by wp_mail(): the contact and where it was left are in the
+	 * body, never the subject (subjects end up in notification previews and mail logs), with a
+	 * link to the lead in the admin. Returns whether the mail was handed over.
+	 */
+	public function notify( int $id, Settings $settings ): bool {
+		$lead = $this->get( $id );
+		if ( ! $lead ) {
+			return false;
+		}
+		$store   = (string) $settings->get( 'store_name' ) ?: wp_specialchars_decode( (string) get_option( 'blogname' ), ENT_QUOTES );
+		/* translators: %s: store name. */
+		$subject = sprintf( __( '[%s] New lead from the chat assistant', 'aisle' ), $store );
+		$lines   = array( __( 'A visitor left their contact details in the chat and agreed to be contacted.', 'aisle' ), '' );
+		if ( '' !== (string) $lead->email ) {
+			/* translators: %s: email address. */
+			$lines[] = sprintf( __( 'Email: %s', 'aisle' ), $lead->email );
+		}
+		if ( '' !== (string) $lead->phone ) {
+			/* translators: %s: phone number. */
+			$lines[] = sprintf( __( 'Phone: %s', 'aisle' ), $lead->phone );
+		}
+		if ( '' !== (string) $lead->page_url ) {
+			/* translators: %s: page address. */
+			$lines[] = sprintf( __( 'Page: %s', 'aisle' ), $lead->page_url );
+		}
+		/* translators: %s: date and time. */
+		$lines[] = sprintf( __( 'When: %s', 'aisle' ), wp_date( 'Y-m-d H:i', (int) $lead->created_at ) );
+		$lines[] = '';
+		/* translators: %s: admin address of the lead. */
+		$lines[] = sprintf( __( 'See the lead and its chat: %s', 'aisle' ), admin_url( 'admin.php?page=aisle-leads&lead=' . (int) $lead->id . '#aisle-lead-' . (int) $lead->id ) );
+		$lines[] = '';
+		/* translators: %d: days. */
+		$lines[] = sprintf( __( 'Leads are deleted after %d days, with the conversations.', 'aisle' ), (int) $settings->get( 'retention_days' ) );
+		return (bool) wp_mail( self::notify_address( $settings ), $subject, implode( "\n", $lines ) );
+	}
+
 	/** @return object[] Live leads, newest first. */
 	public function all( int $limit = 500, string $email = '' ): array {
 		global $wpdb;
