@@ -31,7 +31,7 @@ try {
 			problems.push( 'page contains "' + needle + '"' );
 		}
 	}
-	for ( const section of [ 'ai', 'license', 'appearance', 'assistant', 'catalog', 'remote' ] ) {
+	for ( const section of [ 'ai', 'license', 'appearance', 'assistant', 'catalog', 'remote', 'advanced' ] ) {
 		if ( ! ( await page.$( '#aisle-section-' + section ) ) ) {
 			problems.push( 'missing section ' + section );
 		}

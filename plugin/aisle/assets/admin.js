@@ -6,24 +6,52 @@
 	const form = document.getElementById( 'aisle-form' );
 	const $ = ( id ) => document.getElementById( id );
 
+	// The result of an action: in the snackbar fixed at the bottom of the window (where the admin
+	// is looking, near the Save button), and in the notice at the top.
+	let snackTimer = null;
 	function notice( kind, text ) {
 		const box = $( 'aisle-notice' );
 		box.className = 'notice inline notice-' + kind;
 		box.querySelector( 'p' ).textContent = text;
 		box.hidden = false;
+		const snack = $( 'aisle-snackbar' );
+		snack.className = 'aisle-snackbar aisle-snackbar-' + kind;
+		snack.textContent = text;
+		snack.hidden = false;
+		clearTimeout( snackTimer );
+		if ( kind === 'success' ) {
+			snackTimer = setTimeout( () => ( snack.hidden = true ), 6000 );
+		}
+	}
+
+	function fieldInput( field ) {
+		return field === 'faq' ? faqBox : $( 'aisle-' + field );
 	}
 
 	function clearErrors() {
 		document.querySelectorAll( '.aisle-field-error' ).forEach( ( el ) => ( el.textContent = '' ) );
+		form.querySelectorAll( '[aria-invalid]' ).forEach( ( el ) => el.removeAttribute( 'aria-invalid' ) );
 	}
 
+	// Every message next to its field, in one pass; the first field with a problem gets the focus.
 	function showError( err, fallbackField ) {
 		const params = err && err.data && err.data.params;
+		let first = null;
 		if ( params ) {
 			Object.keys( params ).forEach( ( field ) => {
 				const el = document.querySelector( '.aisle-field-error[data-field="' + field + '"]' );
 				if ( el ) {
 					el.textContent = params[ field ];
+					el.id = el.id || 'aisle-' + field + '-error';
+				}
+				const input = fieldInput( field );
+				if ( input ) {
+					input.setAttribute( 'aria-invalid', 'true' );
+					if ( el && input !== faqBox ) {
+						const ids = ( input.getAttribute( 'aria-describedby' ) || '' ).split( ' ' ).filter( ( i ) => i && i !== el.id );
+						input.setAttribute( 'aria-describedby', ids.concat( el.id ).join( ' ' ) );
+					}
+					first = first || input;
 				}
 			} );
 		} else if ( fallbackField ) {
@@ -33,6 +61,11 @@
 			}
 		}
 		notice( 'error', ( err && err.message ) || __( 'Something went wrong.', 'aisle' ) );
+		if ( first ) {
+			const target = first === faqBox ? ( faqBox.querySelector( 'input, textarea' ) || $( 'aisle-faq-add' ) ) : first;
+			target.focus( { preventScroll: true } );
+			target.scrollIntoView( { block: 'center' } );
+		}
 	}
 
 	function renderSecrets( secrets ) {
@@ -91,8 +124,9 @@
 				if ( el.value.trim() !== '' ) {
 					data[ el.name ] = el.value;
 				}
-			} else if ( el.name === 'retention_days' ) {
-				data[ el.name ] = parseInt( el.value, 10 );
+			} else if ( el.type === 'number' ) {
+				// Sent as typed when it is not a whole number, so the message says what is wrong.
+				data[ el.name ] = /^-?\d+$/.test( el.value.trim() ) ? parseInt( el.value, 10 ) : el.value;
 			} else if ( el.name === 'shareable_coupons' ) {
 				data[ el.name ] = el.value.split( ',' ).map( ( s ) => s.trim() ).filter( Boolean );
 			} else {
@@ -163,11 +197,21 @@
 		}
 	}
 
+	function duration( seconds ) {
+		if ( seconds < 60 ) {
+			/* translators: %d: seconds */
+			return sprintf( __( 'about %d s left', 'aisle' ), Math.max( 1, seconds ) );
+		}
+		/* translators: 1: minutes, 2: seconds */
+		return sprintf( __( 'about %1$d min %2$d s left', 'aisle' ), Math.floor( seconds / 60 ), seconds % 60 );
+	}
+
 	let polling = null;
 	function renderSync( s ) {
 		const text = $( 'aisle-sync-text' );
 		const bar = $( 'aisle-sync-bar' );
 		const button = $( 'aisle-sync-now' );
+		const cancel = $( 'aisle-sync-cancel' );
 		if ( ! s.available ) {
 			button.disabled = true;
 			text.textContent = __( 'Catalog sync is not available: this build of the aisle extension has no catalog support, or WooCommerce\'s Action Scheduler is not loaded.', 'aisle' );
@@ -176,16 +220,24 @@
 		bar.max = Math.max( 1, s.total );
 		bar.value = s.done;
 		button.disabled = s.busy;
+		cancel.hidden = ! s.busy;
+		cancel.disabled = s.state === 'indexing';
 		let t;
 		if ( s.busy ) {
 			t = sprintf( __( '%1$d of %2$d products read', 'aisle' ), s.done, s.total );
 			if ( s.state === 'indexing' ) {
 				t += ' — ' + __( 'building the index…', 'aisle' );
-			} else if ( s.eta_seconds !== null ) {
-				t += ' — ' + sprintf( __( 'about %d s left', 'aisle' ), s.eta_seconds );
+			} else if ( s.eta_seconds !== null && s.eta_seconds !== undefined ) {
+				t += ' — ' + duration( s.eta_seconds );
+				if ( s.throughput ) {
+					/* translators: %s: products per second */
+					t += ' ' + sprintf( __( '(%s products/s)', 'aisle' ), String( s.throughput ) );
+				}
 			}
 		} else if ( s.state === 'never' ) {
 			t = __( 'Not synced yet.', 'aisle' );
+		} else if ( s.state === 'cancelled' ) {
+			t = sprintf( __( 'Sync cancelled %s. The previous index is still in use.', 'aisle' ), s.finished_at ? new Date( s.finished_at * 1000 ).toLocaleString() : '' );
 		} else {
 			t = sprintf( __( 'Last sync %1$s: %2$s.', 'aisle' ), s.finished_at ? new Date( s.finished_at * 1000 ).toLocaleString() : '—', s.state );
 			if ( s.result ) {
@@ -207,8 +259,9 @@
 			}
 		}
 		text.textContent = t;
+		// While busy the poll itself moves a run nobody else is moving (see CatalogSync).
 		if ( s.busy && ! polling ) {
-			polling = setInterval( () => wp.apiFetch( { path: ns + '/sync' } ).then( renderSync ).catch( () => {} ), 2000 );
+			polling = setInterval( () => wp.apiFetch( { path: ns + '/sync' } ).then( renderSync ).catch( () => {} ), 1500 );
 		} else if ( ! s.busy && polling ) {
 			clearInterval( polling );
 			polling = null;
@@ -249,7 +302,22 @@
 
 	$( 'aisle-sync-now' ).addEventListener( 'click', () => {
 		clearErrors();
+		$( 'aisle-sync-text' ).textContent = __( 'Starting…', 'aisle' );
 		wp.apiFetch( { path: ns + '/sync', method: 'POST' } ).then( renderSync ).catch( ( e ) => showError( e, 'sync' ) );
+	} );
+
+	$( 'aisle-sync-cancel' ).addEventListener( 'click', () => {
+		clearErrors();
+		$( 'aisle-sync-cancel' ).disabled = true;
+		wp.apiFetch( { path: ns + '/sync/cancel', method: 'POST' } )
+			.then( ( s ) => {
+				renderSync( s );
+				notice( 'success', __( 'Sync cancelled. The previous index is still in use.', 'aisle' ) );
+			} )
+			.catch( ( e ) => {
+				$( 'aisle-sync-cancel' ).disabled = false;
+				showError( e, 'sync' );
+			} );
 	} );
 
 	$( 'aisle-rotate' ).addEventListener( 'click', () => {

@@ -56,10 +56,21 @@ final class AdminPage {
 			echo '<textarea class="large-text" rows="3" id="aisle-' . esc_attr( $key ) . '" name="' . esc_attr( $key ) . '">' . esc_textarea( (string) $value ) . '</textarea>';
 		} elseif ( 'checkbox' === $type ) {
 			echo '<input type="checkbox" id="aisle-' . esc_attr( $key ) . '" name="' . esc_attr( $key ) . '" value="1"' . checked( (bool) $value, true, false ) . ' />';
+		} elseif ( 'number' === $type ) {
+			$schema = Settings::schema()[ $key ];
+			echo '<input class="small-text" type="number" step="1" min="' . esc_attr( (string) $schema['minimum'] ) . '" max="' . esc_attr( (string) $schema['maximum'] ) . '" id="aisle-' . esc_attr( $key ) . '" name="' . esc_attr( $key ) . '" value="' . esc_attr( (string) $value ) . '" aria-describedby="aisle-' . esc_attr( $key ) . '-help" />';
+			if ( ! empty( $extra['unit'] ) ) {
+				echo ' <span>' . esc_html( $extra['unit'] ) . '</span>';
+			}
 		} else {
 			echo '<input class="regular-text" type="' . esc_attr( $type ) . '" id="aisle-' . esc_attr( $key ) . '" name="' . esc_attr( $key ) . '" value="' . esc_attr( is_array( $value ) ? implode( ', ', $value ) : (string) $value ) . '" />';
 		}
-		if ( ! empty( $extra['help'] ) ) {
+		if ( 'number' === $type ) {
+			$schema = Settings::schema()[ $key ];
+			/* translators: 1: help text, 2: default value, 3: smallest allowed, 4: largest allowed. */
+			$help = sprintf( __( '%1$s Default: %2$d (from %3$d to %4$d).', 'aisle' ), $extra['help'] ?? '', $schema['default'], $schema['minimum'], $schema['maximum'] );
+			echo '<p class="description" id="aisle-' . esc_attr( $key ) . '-help">' . esc_html( trim( $help ) ) . '</p>';
+		} elseif ( ! empty( $extra['help'] ) ) {
 			echo '<p class="description">' . esc_html( $extra['help'] ) . '</p>';
 		}
 		echo '<p class="aisle-field-error" data-field="' . esc_attr( $key ) . '" role="alert"></p></td></tr>';
@@ -109,6 +120,7 @@ final class AdminPage {
 		echo '</table>';
 
 		$this->section( 'assistant', __( 'Assistant', 'aisle' ), __( 'What the assistant knows about your store and how it speaks.', 'aisle' ) );
+		$this->field( 'assistant_paused', __( 'Pause assistant', 'aisle' ), 'checkbox', array( 'help' => __( 'While paused, the chat is not shown on your storefront and the chat routes answer that the assistant is paused. Conversations and leads are kept.', 'aisle' ) ) );
 		$this->field( 'store_name', __( 'Store name', 'aisle' ) );
 		$this->field( 'tone', __( 'Tone', 'aisle' ), 'select', array( 'options' => array( 'friendly' => __( 'Friendly', 'aisle' ), 'professional' => __( 'Professional', 'aisle' ), 'concise' => __( 'Concise', 'aisle' ) ) ) );
 		echo '<tr><th scope="row">' . esc_html__( 'FAQ', 'aisle' ) . '</th><td><div id="aisle-faq" data-faq="' . esc_attr( (string) wp_json_encode( $this->settings->get( 'faq' ) ) ) . '"></div>';
@@ -122,7 +134,7 @@ final class AdminPage {
 		$this->field( 'include_out_of_stock', __( 'Include out-of-stock products', 'aisle' ), 'checkbox' );
 		$this->field( 'include_hidden', __( 'Include hidden products', 'aisle' ), 'checkbox' );
 		$this->field( 'synonyms', __( 'Synonyms', 'aisle' ), 'textarea', array( 'help' => __( 'Words your shoppers use for the same thing, one group per line, separated by commas (e.g. "hoodie, kangaroo jumper"). Common shop words are built in. Applied at the next sync.', 'aisle' ) ) );
-		echo '<tr><th scope="row">' . esc_html__( 'Sync', 'aisle' ) . '</th><td><button type="button" class="button" id="aisle-sync-now">' . esc_html__( 'Sync now', 'aisle' ) . '</button>';
+		echo '<tr><th scope="row">' . esc_html__( 'Sync', 'aisle' ) . '</th><td><button type="button" class="button" id="aisle-sync-now">' . esc_html__( 'Sync now', 'aisle' ) . '</button> <button type="button" class="button" id="aisle-sync-cancel" hidden>' . esc_html__( 'Cancel sync', 'aisle' ) . '</button>';
 		echo '<div id="aisle-sync" aria-live="polite"><progress id="aisle-sync-bar" max="1" value="0"></progress> <span id="aisle-sync-text"></span></div>';
 		echo '<p class="aisle-field-error" data-field="sync" role="alert"></p></td></tr></table>';
 
@@ -135,7 +147,18 @@ final class AdminPage {
 		$this->section( 'security', __( 'Secrets', 'aisle' ), __( 'Saved keys are encrypted by the aisle extension; only the last four characters are ever shown.', 'aisle' ) );
 		echo '<tr><th scope="row">' . esc_html__( 'Key source', 'aisle' ) . '</th><td><span id="aisle-key-source"></span> <button type="button" class="button" id="aisle-rotate">' . esc_html__( 'Re-encrypt saved secrets', 'aisle' ) . '</button><p class="aisle-field-error" data-field="rotate" role="alert"></p></td></tr></table>';
 
-		submit_button( __( 'Save changes', 'aisle' ), 'primary', 'aisle-save' );
+		$this->section( 'advanced', __( 'Advanced', 'aisle' ), __( 'Limits that protect your store and your AI budget. The defaults suit most stores.', 'aisle' ) );
+		$this->field( 'rate_limit_ip', __( 'Messages per visitor address', 'aisle' ), 'number', array( 'unit' => __( 'per minute', 'aisle' ), 'help' => __( 'How many chat messages one IP address may send in a minute (a shared office or mobile network counts as one).', 'aisle' ) ) );
+		$this->field( 'rate_limit_session', __( 'Messages per chat', 'aisle' ), 'number', array( 'unit' => __( 'per minute', 'aisle' ), 'help' => __( 'How many messages one chat may send in a minute.', 'aisle' ) ) );
+		$this->field( 'ai_connect_timeout', __( 'AI connection timeout', 'aisle' ), 'number', array( 'unit' => __( 'seconds', 'aisle' ), 'help' => __( 'How long to wait for the AI provider to accept the connection.', 'aisle' ) ) );
+		$this->field( 'ai_timeout', __( 'AI answer timeout', 'aisle' ), 'number', array( 'unit' => __( 'seconds', 'aisle' ), 'help' => __( 'How long an answer may take in all before the shopper is told to try again.', 'aisle' ) ) );
+		echo '</table>';
+
+		echo '<div class="aisle-savebar">';
+		submit_button( __( 'Save changes', 'aisle' ), 'primary', 'aisle-save', false );
+		echo '</div>';
+		// The save result appears here, fixed near the Save button, wherever the page is scrolled.
+		echo '<div id="aisle-snackbar" class="aisle-snackbar" role="status" aria-live="polite" hidden></div>';
 		echo '</form></div>';
 	}
 }
