@@ -74,10 +74,17 @@ try {
 	const rows = await page.$$( '#aisle-leads tbody tr[id^="aisle-lead-"]' );
 	check( rows.length > 0, 'a lead is listed' );
 	const rowId = await rows[ 0 ].getAttribute( 'id' );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#' + rowId + ' .aisle-lead-delete' ) ] );
-	check( await page.isVisible( '#aisle-lead-confirm' ), 'the confirmation is shown' );
-	check( ( await page.$$( '#' + rowId ) ).length === 1, 'asking deleted nothing' );
+	// The first click only asks (in the page: no browser dialog); Cancel keeps the lead.
+	await page.click( '#' + rowId + ' .aisle-lead-delete' );
+	await page.waitForSelector( '#aisle-lead-confirm:not([hidden])', { timeout: 2000 } );
+	check( /Delete the lead .+\? This cannot be undone\./.test( await page.textContent( '#aisle-lead-confirm-text' ) ), 'the question names the lead' );
+	check( ( await page.evaluate( () => document.activeElement.id ) ) === 'aisle-lead-confirm-delete', 'focus on the confirming button' );
 	await page.screenshot( { path: dir + '/admin-lead-delete-confirm.png' } );
+	await page.click( '#aisle-lead-confirm-cancel' );
+	check( ! ( await page.isVisible( '#aisle-lead-confirm' ) ), 'Cancel closes the question' );
+	await page.reload();
+	check( ( await page.$$( '#' + rowId ) ).length === 1, 'asking and cancelling deleted nothing' );
+	await page.click( '#' + rowId + ' .aisle-lead-delete' );
 	await Promise.all( [ page.waitForNavigation(), page.click( '#aisle-lead-confirm-delete' ) ] );
 	check( ( await page.$$( '#' + rowId ) ).length === 0, 'confirming deleted the lead' );
 	check( /Lead deleted/.test( await page.textContent( '.wrap' ) ), 'the result is said' );

@@ -116,9 +116,8 @@ final class AdminChats {
 	public function leads_page(): void {
 		$this->check();
 		// phpcs:disable WordPress.Security.NonceVerification.Recommended -- read-only screen arguments.
-		$confirm = isset( $_GET['confirm_delete'] ) ? absint( $_GET['confirm_delete'] ) : 0;
-		$focus   = isset( $_GET['lead'] ) ? absint( $_GET['lead'] ) : 0;
-		$done    = isset( $_GET['done'] ) ? sanitize_key( $_GET['done'] ) : '';
+		$focus = isset( $_GET['lead'] ) ? absint( $_GET['lead'] ) : 0;
+		$done  = isset( $_GET['done'] ) ? sanitize_key( $_GET['done'] ) : '';
 		// phpcs:enable
 		echo '<div class="wrap"><h1>' . esc_html__( 'Aisle leads', 'aisle' ) . '</h1>';
 		if ( 'deleted' === $done ) {
@@ -126,25 +125,17 @@ final class AdminChats {
 		} elseif ( 'contacted' === $done ) {
 			echo '<div class="notice notice-success" id="aisle-lead-notice"><p>' . esc_html__( 'Lead marked as contacted.', 'aisle' ) . '</p></div>';
 		}
-		// Delete is a second step: this box asks, and only its POST deletes.
-		$target = $confirm ? $this->leads->get( $confirm ) : null;
-		if ( $target ) {
-			$who = implode( ' / ', array_filter( array( (string) $target->email, (string) $target->phone ) ) );
-			echo '<div class="notice notice-warning" id="aisle-lead-confirm" role="alertdialog" aria-labelledby="aisle-lead-confirm-text"><p id="aisle-lead-confirm-text">';
-			/* translators: %s: the lead's email and/or phone. */
-			echo esc_html( sprintf( __( 'Delete the lead %s? This cannot be undone.', 'aisle' ), $who ) ) . '</p>';
-			echo '<form method="post" action="' . esc_url( admin_url( 'admin-post.php' ) ) . '"><p>';
-			wp_nonce_field( 'aisle_lead_' . (int) $target->id );
-			echo '<input type="hidden" name="action" value="aisle_lead"><input type="hidden" name="do" value="delete"><input type="hidden" name="confirmed" value="1"><input type="hidden" name="id" value="' . esc_attr( (string) (int) $target->id ) . '">';
-			echo '<button type="submit" class="button button-primary" id="aisle-lead-confirm-delete">' . esc_html__( 'Delete lead', 'aisle' ) . '</button> ';
-			echo '<a class="button" href="' . esc_url( admin_url( 'admin.php?page=aisle-leads' ) ) . '">' . esc_html__( 'Cancel', 'aisle' ) . '</a></p></form></div>';
-		}
+		// Delete asks first: the script below opens this box instead of following the link.
+		echo '<div class="notice notice-warning" id="aisle-lead-confirm" role="alertdialog" aria-modal="false" aria-labelledby="aisle-lead-confirm-text" hidden><p id="aisle-lead-confirm-text"></p><p>';
+		echo '<a class="button button-primary" id="aisle-lead-confirm-delete" href="#">' . esc_html__( 'Delete lead', 'aisle' ) . '</a> ';
+		echo '<button type="button" class="button" id="aisle-lead-confirm-cancel">' . esc_html__( 'Cancel', 'aisle' ) . '</button></p></div>';
 		echo '<p><a class="button" href="' . esc_url( wp_nonce_url( admin_url( 'admin-post.php?action=aisle_leads_csv' ), 'aisle_leads_csv' ) ) . '">' . esc_html__( 'Export CSV', 'aisle' ) . '</a></p>';
 		echo '<table class="widefat striped" id="aisle-leads"><thead><tr><th>' . esc_html__( 'Date', 'aisle' ) . '</th><th>' . esc_html__( 'Email', 'aisle' ) . '</th><th>' . esc_html__( 'Phone', 'aisle' ) . '</th><th>' . esc_html__( 'Status', 'aisle' ) . '</th><th>' . esc_html__( 'Chat', 'aisle' ) . '</th><th>' . esc_html__( 'Actions', 'aisle' ) . '</th></tr></thead><tbody>';
 		foreach ( $this->leads->all() as $l ) {
 			$act       = fn ( string $do ) => wp_nonce_url( admin_url( 'admin-post.php?action=aisle_lead&do=' . $do . '&id=' . (int) $l->id ), 'aisle_lead_' . (int) $l->id );
 			$contacted = 'contacted' === $l->status;
-			$style     = ( $focus === (int) $l->id || $confirm === (int) $l->id ) ? ' class="aisle-lead-focus"' : '';
+			$style     = $focus === (int) $l->id ? ' class="aisle-lead-focus"' : '';
+			$who       = implode( ' / ', array_filter( array( (string) $l->email, (string) $l->phone ) ) );
 			echo '<tr id="aisle-lead-' . esc_attr( (string) (int) $l->id ) . '"' . $style . ' data-status="' . esc_attr( $contacted ? 'contacted' : 'new' ) . '"><td>' . esc_html( wp_date( 'Y-m-d H:i', (int) $l->created_at ) ) . '</td><td>' . esc_html( $l->email ) . '</td><td>' . esc_html( $l->phone ) . '</td><td>' . esc_html( $contacted ? __( 'Contacted', 'aisle' ) : __( 'New', 'aisle' ) ) . '</td><td>'; // phpcs:ignore WordPress.Security.EscapeOutput -- $style is a literal.
 			if ( $l->conversation_id ) {
 				echo '<a href="' . esc_url( admin_url( 'admin.php?page=aisle-chats&conversation=' . (int) $l->conversation_id ) ) . '">' . esc_html__( 'Transcript', 'aisle' ) . '</a>';
@@ -156,26 +147,46 @@ final class AdminChats {
 			} else {
 				echo '<a class="aisle-lead-contacted" href="' . esc_url( $act( 'contacted' ) ) . '">' . esc_html__( 'Mark contacted', 'aisle' ) . '</a>';
 			}
-			echo ' | <a class="aisle-lead-delete" href="' . esc_url( admin_url( 'admin.php?page=aisle-leads&confirm_delete=' . (int) $l->id . '#aisle-lead-confirm' ) ) . '">' . esc_html__( 'Delete', 'aisle' ) . '</a></td></tr>';
+			/* translators: %s: the lead's email and/or phone. */
+			echo ' | <a class="aisle-lead-delete" href="' . esc_url( $act( 'delete' ) ) . '" data-confirm="' . esc_attr( sprintf( __( 'Delete the lead %s? This cannot be undone.', 'aisle' ), $who ) ) . '">' . esc_html__( 'Delete', 'aisle' ) . '</a></td></tr>';
 		}
 		echo '</tbody></table></div>';
+		wp_print_inline_script_tag( self::CONFIRM_SCRIPT );
 	}
+
+	/** Opens the confirmation box for a Delete link; only its own button follows the link. */
+	private const CONFIRM_SCRIPT = <<<'JS'
+( function () {
+	var box = document.getElementById( 'aisle-lead-confirm' );
+	var yes = document.getElementById( 'aisle-lead-confirm-delete' );
+	var opener = null;
+	document.querySelectorAll( '#aisle-leads .aisle-lead-delete' ).forEach( function ( a ) {
+		a.addEventListener( 'click', function ( ev ) {
+			ev.preventDefault();
+			opener = a;
+			document.getElementById( 'aisle-lead-confirm-text' ).textContent = a.getAttribute( 'data-confirm' );
+			yes.href = a.href;
+			box.hidden = false;
+			box.scrollIntoView( { block: 'nearest' } );
+			yes.focus();
+		} );
+	} );
+	function close() {
+		box.hidden = true;
+		if ( opener ) { opener.focus(); }
+	}
+	document.getElementById( 'aisle-lead-confirm-cancel' ).addEventListener( 'click', close );
+	box.addEventListener( 'keydown', function ( ev ) { if ( ev.key === 'Escape' ) { close(); } } );
+}() );
+JS;
 
 	public function lead_action(): void {
 		$this->check();
-		// phpcs:disable WordPress.Security.NonceVerification -- checked by check_admin_referer() below.
-		$id = isset( $_REQUEST['id'] ) ? absint( $_REQUEST['id'] ) : 0;
+		$id = isset( $_GET['id'] ) ? absint( $_GET['id'] ) : 0;
 		check_admin_referer( 'aisle_lead_' . $id );
-		$do = isset( $_REQUEST['do'] ) ? sanitize_key( $_REQUEST['do'] ) : '';
-		$confirmed = isset( $_POST['confirmed'] ) && '1' === $_POST['confirmed'];
-		// phpcs:enable
+		$do   = isset( $_GET['do'] ) ? sanitize_key( $_GET['do'] ) : '';
 		$back = admin_url( 'admin.php?page=aisle-leads' );
 		if ( 'delete' === $do ) {
-			if ( ! $confirmed ) {
-				// A link (or an old bookmark) never deletes: it leads to the confirmation step.
-				wp_safe_redirect( add_query_arg( 'confirm_delete', $id, $back ) . '#aisle-lead-confirm' );
-				exit;
-			}
 			$this->leads->delete( $id );
 			$back = add_query_arg( 'done', 'deleted', $back );
 		} elseif ( 'contacted' === $do || 'new' === $do ) {
