@@ -5,6 +5,7 @@
 // error or a page error. Screenshots go to OUTDIR.
 // Usage: node chat-languages.mjs BASE_URL OUTDIR ORDER_NUMBER (an order with phone +966 50 123 4567, processing, 2 x Beanie)
 import { session } from './browser.mjs';
+import { ask } from './widget.mjs';
 
 const [ base, outdir, order ] = process.argv.slice( 2 );
 const run = session( base );
@@ -20,14 +21,6 @@ async function newPage( viewport ) {
 	await page.click( '.aisle-launcher' );
 	await page.waitForSelector( '#aisle-panel:not([hidden])' );
 	return page;
-}
-
-async function ask( page, text ) {
-	const n = await page.locator( '.aisle-msg.aisle-assistant' ).count();
-	await page.fill( '#aisle-panel textarea', text );
-	await page.keyboard.press( 'Enter' );
-	await page.waitForFunction( ( k ) => { const m = document.querySelectorAll( '.aisle-msg.aisle-assistant' ); return m.length > k && m[ m.length - 1 ].getAttribute( 'aria-busy' ) !== 'true' && m[ m.length - 1 ].textContent !== ''; }, n );
-	return page.locator( '.aisle-msg.aisle-assistant' ).last();
 }
 
 // How the browser lays the bubble out: its resolved direction, and whether its first line of text starts at the right edge.

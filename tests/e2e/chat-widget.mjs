@@ -2,6 +2,7 @@
 // Exits non-zero on a failed check, a JS console error or a page error. Screenshots go to OUTDIR.
 // Usage: node chat-widget.mjs BASE_URL OUTDIR ORDER_NUMBER (an order with phone +49 151 2345 6789, processing)
 import { session } from './browser.mjs';
+import { ask } from './widget.mjs';
 
 const [ base, outdir, order ] = process.argv.slice( 2 );
 const run = session( base );
@@ -12,14 +13,6 @@ async function newPage( viewport ) {
 	const page = await run.watch( await browser.newPage( { viewport } ) );
 	await page.goto( base + '/' );
 	return page;
-}
-
-async function ask( page, text ) {
-	const n = await page.locator( '.aisle-msg.aisle-assistant' ).count();
-	await page.fill( '#aisle-panel textarea', text );
-	await page.keyboard.press( 'Enter' );
-	await page.waitForFunction( ( k ) => { const m = document.querySelectorAll( '.aisle-msg.aisle-assistant' ); return m.length > k && m[ m.length - 1 ].getAttribute( 'aria-busy' ) !== 'true' && m[ m.length - 1 ].textContent !== ''; }, n );
-	return page.locator( '.aisle-msg.aisle-assistant' ).last();
 }
 
 try {

@@ -6,6 +6,7 @@
 // Prints "session=<chat session id>" and "order=<order id>" for the PHP side, then "ok".
 // Usage: node checkout.mjs BASE_URL OUTDIR CART_PATH CHECKOUT_PATH ADMIN_USER ADMIN_PASS
 import { session } from './browser.mjs';
+import { ask as askOn, openWidget as openOn } from './widget.mjs';
 
 const [ base, outdir, cartPath, checkoutPath, adminUser, adminPass ] = process.argv.slice( 2 );
 const run = session( base );
@@ -13,20 +14,10 @@ const { problems, check } = run;
 const browser = await run.launch();
 const context = await browser.newContext( { viewport: { width: 1280, height: 900 } } );
 const page = await context.newPage();
+const ask = ( text ) => askOn( page, text );
+const openWidget = () => openOn( page );
 await run.watch( page );
 
-async function ask( text ) {
-	const n = await page.locator( '.aisle-msg.aisle-assistant' ).count();
-	await page.fill( '#aisle-panel textarea', text );
-	await page.keyboard.press( 'Enter' );
-	await page.waitForFunction( ( k ) => { const m = document.querySelectorAll( '.aisle-msg.aisle-assistant' ); return m.length > k && m[ m.length - 1 ].getAttribute( 'aria-busy' ) !== 'true' && m[ m.length - 1 ].textContent !== ''; }, n );
-}
-
-async function openWidget() {
-	await page.waitForSelector( '.aisle-launcher' );
-	await page.click( '.aisle-launcher' );
-	await page.waitForSelector( '#aisle-panel:not([hidden])' );
-}
 
 /** The card of product $name in the last reply. */
 async function card( name ) {

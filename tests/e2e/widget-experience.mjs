@@ -9,6 +9,7 @@
 // Usage: node widget-experience.mjs BASE_URL OUTDIR LABEL PAGES_JSON ACCENT
 // PAGES_JSON: {"shop": path, "product": path, "cart": path}; the site has position "left" and ACCENT set.
 import { session } from './browser.mjs';
+import { ask } from './widget.mjs';
 
 const [ base, outdir, label, pagesJson, accent ] = process.argv.slice( 2 );
 const pages = JSON.parse( pagesJson );
@@ -31,14 +32,6 @@ async function ready( page, path ) {
 	await page.goto( base + path );
 	await page.waitForSelector( '.aisle-launcher', { state: 'attached' } );
 	await page.waitForFunction( () => { const r = document.getElementById( 'aisle-root' ); return r && getComputedStyle( r ).position === 'fixed' && r.style.visibility === ''; } );
-}
-
-async function ask( page, text ) {
-	const n = await page.locator( '.aisle-msg.aisle-assistant' ).count();
-	await page.fill( '#aisle-panel textarea', text );
-	await page.keyboard.press( 'Enter' );
-	await page.waitForFunction( ( k ) => { const m = document.querySelectorAll( '.aisle-msg.aisle-assistant' ); return m.length > k && m[ m.length - 1 ].getAttribute( 'aria-busy' ) !== 'true' && m[ m.length - 1 ].textContent !== ''; }, n );
-	return page.locator( '.aisle-msg.aisle-assistant' ).last();
 }
 
 const box = ( page ) => page.evaluate( () => {
