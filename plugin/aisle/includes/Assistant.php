@@ -88,7 +88,9 @@ final class Assistant {
 	 * visitor's earlier messages; else the site's.
 	 */
 	private function language( object $conv, string $text ): string {
-		$lang = Lexicon::detect( (string) preg_replace( '/\[(?:phone|email|card)\]|[\d#+]+/u', ' ', $text ) );
+		// Redaction placeholders and numbers say nothing about the language.
+		$detect = static fn ( string $t ): string => Lexicon::detect( (string) preg_replace( '/\[(?:phone|email|card)\]|[\d#+]+/u', ' ', $t ) );
+		$lang   = $detect( $text );
 		if ( '' === $lang ) {
 			$earlier = array();
 			foreach ( $this->conversations->messages( (int) $conv->id, 8 ) as $m ) {
@@ -96,7 +98,7 @@ final class Assistant {
 					$earlier[] = (string) $m->content;
 				}
 			}
-			$lang = $earlier ? Lexicon::detect( (string) preg_replace( '/\[(?:phone|email|card)\]|[\d#+]+/u', ' ', implode( "\n", $earlier ) ) ) : '';
+			$lang = $earlier ? $detect( implode( "\n", $earlier ) ) : '';
 		}
 		if ( '' === $lang || ! isset( Lexicon::LOCALES[ $lang ] ) ) {
 			$site = Lexicon::language_of( get_locale() );

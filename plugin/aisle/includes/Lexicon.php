@@ -207,12 +207,9 @@ final class Lexicon {
 		'NL' => array( 'holland', 'hollande', 'holanda', 'olanda' ),
 	);
 
-	/** Digits of any script (Arabic-Indic, Persian) as ASCII digits. */
+	/** Digits of any script (Arabic-Indic, Persian) as ASCII digits: the extension's rule, as the index applies it. */
 	public static function digits( string $text ): string {
-		if ( class_exists( \Aisle\Language::class ) && method_exists( \Aisle\Language::class, 'normalizeDigits' ) ) {
-			return \Aisle\Language::normalizeDigits( $text );
-		}
-		return strtr( $text, array( '٠' => '0', '١' => '1', '٢' => '2', '٣' => '3', '٤' => '4', '٥' => '5', '٦' => '6', '٧' => '7', '٨' => '8', '٩' => '9', '۰' => '0', '۱' => '1', '۲' => '2', '۳' => '3', '۴' => '4', '۵' => '5', '۶' => '6', '۷' => '7', '۸' => '8', '۹' => '9', '٫' => '.', '٬' => ',' ) );
+		return \Aisle\Language::normalizeDigits( $text );
 	}
 
 	/** Words that mark a language in short shop questions (when a detector has too little text). */
@@ -233,14 +230,7 @@ final class Lexicon {
 		if ( preg_match( '/\p{Arabic}/u', $text ) ) {
 			return 'ar';
 		}
-		$ext = '';
-		if ( class_exists( \Aisle\Language::class ) ) {
-			try {
-				$ext = (string) \Aisle\Language::detect( $text, array_keys( self::LOCALES ) );
-			} catch ( \Throwable $e ) {
-				$ext = '';
-			}
-		}
+		$ext    = \Aisle\Language::detect( $text, array_keys( self::LOCALES ) );
 		$scores = self::marker_scores( $text );
 		arsort( $scores );
 		$best   = (string) array_key_first( $scores );

@@ -19,7 +19,8 @@ final class Requirements {
 	 */
 	public static function missing(): array {
 		$missing = array();
-		if ( ! extension_loaded( 'aisle' ) || ! class_exists( \Aisle\Vault::class ) ) {
+		// Aisle\Language is the newest class this plugin calls: an older build counts as missing.
+		if ( ! extension_loaded( 'aisle' ) || ! class_exists( \Aisle\Vault::class ) || ! class_exists( \Aisle\Language::class ) ) {
 			$missing[] = 'extension';
 		}
 		// WooCommerce defines WooCommerce and WC() from its main file, loaded before plugins_loaded.
@@ -41,7 +42,7 @@ final class Requirements {
 		if ( in_array( 'extension', $this->missing, true ) ) {
 			$lines[] = sprintf(
 				/* translators: %s: the php.ini line that loads the extension. */
-				__( 'The aisle PHP extension is not loaded in this PHP. On Debian or Ubuntu, install the php8.2-aisle package (apt install ./php8.2-aisle_*.deb); otherwise copy aisle.so into PHP\'s extension directory and add %s to php.ini. Then restart PHP-FPM or the web server.', 'aisle' ),
+				__( 'The aisle PHP extension is not loaded in this PHP, or is older than this plugin. On Debian or Ubuntu, install the php8.2-aisle package (apt install ./php8.2-aisle_*.deb); otherwise copy aisle.so into PHP\'s extension directory and add %s to php.ini. Then restart PHP-FPM or the web server.', 'aisle' ),
 				'<code>extension=aisle.so</code>'
 			);
 		}
