@@ -15,9 +15,6 @@ final class ProductSearch {
 
 	public function __construct( private WooAdapter $adapter ) {}
 
-	/** Whether the extension's index takes a 'category_boost' filter (asked once per process). */
-	private static ?bool $boost_supported = null;
-
 	/**
 	 * @param array{in_stock?: bool, price_min?: float, price_max?: float, category?: string, category_boost?: string, sort?: string, keep_order?: bool} $filters
 	 *   'category' filters hard (the shopper said "only in …"); 'category_boost' only ranks that
@@ -38,7 +35,7 @@ final class ProductSearch {
 		$dir   = CatalogSync::index_dir();
 		if ( class_exists( \Aisle\CatalogIndex::class ) && is_dir( $dir ) ) {
 			try {
-				$ids = $this->index_ids( \Aisle\CatalogIndex::open( $dir ), $query, $fetch, $filters );
+				$ids = array_map( static fn ( $h ) => (int) $h['id'], \Aisle\CatalogIndex::open( $dir )->search( $query, $fetch, $filters ) );
 			} catch ( \Aisle\Exception $e ) {
 				$ids = null; // A damaged or half-written index: fall back rather than fail the chat.
 			}
@@ -53,26 +50,6 @@ final class ProductSearch {
 			$rows = array_values( array_filter( array_map( static fn ( $id ) => $rows[ $id ] ?? null, $ids ) ) );
 		}
 		return array_slice( self::order( $rows, $sort, $keep ), 0, $limit );
-	}
-
-	private function index_ids( \Aisle\CatalogIndex $index, string $query, int $limit, array $filters ): array {
-		if ( isset( $filters['category_boost'] ) && false === self::$boost_supported ) {
-			unset( $filters['category_boost'] ); // The category word stays in the query: that ranks it too.
-		}
-		try {
-			$hits = $index->search( $query, $limit, $filters );
-			if ( isset( $filters['category_boost'] ) ) {
-				self::$boost_supported = true;
-			}
-		} catch ( \Aisle\CatalogException $e ) {
-			if ( ! isset( $filters['category_boost'] ) || ! str_contains( $e->getMessage(), 'unknown filter' ) ) {
-				throw $e;
-			}
-			self::$boost_supported = false;
-			unset( $filters['category_boost'] );
-			$hits = $index->search( $query, $limit, $filters );
-		}
-		return array_map( static fn ( $h ) => (int) $h['id'], $hits );
 	}
 
 	/** In-stock before out-of-stock, then cheapest (or most expensive) first when asked, no price last; otherwise the search's order. */

@@ -78,7 +78,8 @@ final class WooAdapter {
 		// 1. Posts: the products (whole rows: they seed the post cache get_permalink() reads), then
 		// their published variations (only the columns used). Two queries, because an OR across ID
 		// and post_parent keeps MySQL from using either index and scans the whole posts table.
-		// FORCE INDEX: with a long IN list MySQL otherwise scans every post (grows with the store).
+		// The variations query forces the post_parent index: with a long IN list MySQL otherwise
+		// scans every post, which grows with the store.
 		$posts  = array();
 		$var    = array();
 		$direct = false;
