@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a target needs, only those missing. Idempotent.
-# Usage: scripts/install-deps.sh core|wordpress|browser ...
+# Usage: scripts/install-deps.sh core|wordpress|browser|dist|production ...
 set -euo pipefail
 
 declare -A SETS=(
@@ -8,6 +8,7 @@ declare -A SETS=(
   [wordpress]="wordpress-theme-twentytwentyone mariadb-server php8.2-mysql php8.2-fpm php8.2-gd php8.2-intl curl unzip"
   [browser]="chromium nodejs npm"
   [dist]="zip unzip dpkg-dev php8.2-dev php8.2-fpm composer python3-jsonschema"
+  [production]="nginx php8.2-fpm redis-server php8.2-redis wrk"
 )
 
 wanted=()

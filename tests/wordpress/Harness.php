@@ -103,6 +103,32 @@ final class Harness
         $data = $this->root . '/db';
         $user = posix_getuid() === 0 ? ['--user=root'] : [];
         $this->cli(array_merge(['mariadb-install-db', '--no-defaults', "--datadir=$data", '--auth-root-authentication-method=normal', '--skip-test-db'], $user));
+        $this->spawnDatabase();
+        $db = $this->db();
+        $db->query('CREATE DATABASE wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci');
+        $db->select_db('wordpress');
+    }
+
+    /**
+     * Stops MariaDB (SIGTERM, by PID) and, unless $down, starts it again on the same datadir and
+     * socket: the fault tests' "database restarted". Returns once it accepts connections.
+     */
+    public function restartDatabase(bool $down = false): void
+    {
+        $this->db?->close();
+        $this->db = null;
+        $this->kill('mariadb');
+        @unlink("{$this->root}/mysql.sock");
+        if (!$down) {
+            $this->spawnDatabase();
+            $this->db();
+        }
+    }
+
+    private function spawnDatabase(): void
+    {
+        $data = $this->root . '/db';
+        $user = posix_getuid() === 0 ? ['--user=root'] : [];
         $this->spawn('mariadb', array_merge([
             '/usr/sbin/mariadbd', '--no-defaults', "--datadir=$data", "--socket={$this->root}/mysql.sock",
             '--skip-networking', "--pid-file={$this->root}/mariadbd.pid", "--log-error={$this->root}/mariadb.err",
@@ -111,9 +137,6 @@ final class Harness
         for ($i = 0; $i < 300 && !file_exists("{$this->root}/mysql.sock"); $i++) {
             usleep(100000);
         }
-        $db = $this->db();
-        $db->query('CREATE DATABASE wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci');
-        $db->select_db('wordpress');
     }
 
     public function db(): mysqli

@@ -1,0 +1,288 @@
+<?php
+/**
+ * The production stack for the tests and the load benchmark: the Harness's real WordPress +
+ * WooCommerce site and private MariaDB, served the way stores run it — nginx (page cache:
+ * fastcgi_cache for storefront HTML, stale allowed) in front of PHP-FPM 8.2 (pm = dynamic, the
+ * extension loaded by its own ini in that pool's scan dir) — with Redis behind a persistent
+ * object cache drop-in (object-cache.php, php-redis) and a db-error.php drop-in (503 +
+ * Retry-After while the database is away). All on loopback, in one temp folder, every process
+ * stopped by its PID in stop().
+ */
+
+declare(strict_types=1);
+
+require_once dirname(__DIR__) . '/wordpress/Harness.php';
+
+final class Stack
+{
+    public Harness $h;
+    public string $root;
+    public string $url;
+    public int $port;
+    public int $redisPort;
+    /** @var array<string, resource> */
+    private array $procs = [];
+
+    /**
+     * @param int $workers pm.max_children of the FPM pool
+     * @param int $maxRequests pm.max_requests: workers are recycled during load, as on a store
+     */
+    public function __construct(public int $workers = 8, public int $maxRequests = 500, ?string $root = null)
+    {
+        $this->port      = Harness::freePort();
+        $this->redisPort = Harness::freePort();
+        $this->root      = $root ?? sys_get_temp_dir() . '/aisle-prod-' . getmypid();
+        $this->url       = "http://127.0.0.1:{$this->port}";
+    }
+
+    public function start(array $plugins = ['woocommerce/woocommerce.php', 'aisle/aisle.php']): void
+    {
+        foreach (['nginx', 'php-fpm8.2', 'redis-server'] as $bin) {
+            if (!is_executable("/usr/sbin/$bin") && !is_executable("/usr/bin/$bin")) {
+                throw new RuntimeException("$bin is missing: scripts/install-deps.sh production");
+            }
+        }
+        if (!extension_loaded('redis')) {
+            throw new RuntimeException('php-redis is missing: scripts/install-deps.sh production');
+        }
+        // wp-config.php gets the Redis address; the drop-ins read it.
+        putenv("AISLE_WP_CONFIG_EXTRA=define('AISLE_REDIS_HOST', '127.0.0.1');\ndefine('AISLE_REDIS_PORT', {$this->redisPort});\ndefine('WP_CACHE_KEY_SALT', 'aisle-prod');");
+        $this->h = new Harness($this->root . '/wp', $this->port);
+        $this->h->start($plugins);
+        putenv('AISLE_WP_CONFIG_EXTRA');
+        $this->h->stopServer('web'); // The Harness's php -S; nginx takes its port.
+        mkdir($this->root . '/nginx/cache', 0700, true);
+        $this->startRedis();
+        foreach (['object-cache.php', 'db-error.php'] as $dropin) {
+            symlink(__DIR__ . "/$dropin", $this->h->site . "/wp-content/$dropin");
+        }
+        $this->startFpm();
+        $this->startNginx();
+    }
+
+    public function startRedis(): void
+    {
+        $this->spawn('redis', ['redis-server', '--bind', '127.0.0.1', '--port', (string) $this->redisPort, '--save', '', '--appendonly', 'no',
+            '--daemonize', 'no', '--dir', $this->root, '--maxmemory', '256mb', '--maxmemory-policy', 'allkeys-lru', '--protected-mode', 'yes']);
+        $this->waitPort($this->redisPort, 'redis-server');
+    }
+
+    public function stopRedis(): void
+    {
+        $this->end('redis');
+    }
+
+    private function startFpm(): void
+    {
+        $conf = $this->root . '/fpm';
+        @mkdir("$conf/conf.d", 0700, true);
+        // The extension's own ini, as the Debian package installs it for FPM.
+        file_put_contents("$conf/conf.d/50-aisle.ini", "extension={$this->h->ext}\n");
+        $user = posix_getpwuid(posix_geteuid())['name'];
+        $group = posix_getgrgid(posix_getegid())['name'];
+        file_put_contents("$conf/php-fpm.conf", <<<INI
+[global]
+pid = {$this->root}/fpm.pid
+error_log = {$this->root}/fpm.log
+daemonize = no
+log_level = notice
+
+[aisle]
+user = $user
+group = $group
+listen = {$this->root}/fpm.sock
+listen.mode = 0600
+listen.backlog = 1024
+pm = dynamic
+pm.max_children = {$this->workers}
+pm.start_servers = 2
+pm.min_spare_servers = 1
+pm.max_spare_servers = {$this->workers}
+pm.max_requests = {$this->maxRequests}
+pm.status_path = /fpm-status
+request_terminate_timeout = 120s
+catch_workers_output = yes
+php_admin_value[memory_limit] = 256M
+php_admin_value[error_log] = {$this->root}/fpm-php.log
+INI);
+        $cmd = ['php-fpm8.2', '--nodaemonize', '--fpm-config', "$conf/php-fpm.conf"];
+        if (posix_geteuid() === 0) {
+            $cmd[] = '--allow-to-run-as-root';
+        }
+        $this->spawn('fpm', $cmd, ['PHP_INI_SCAN_DIR' => "/etc/php/8.2/fpm/conf.d:$conf/conf.d"]);
+        for ($i = 0; $i < 100 && !file_exists("{$this->root}/fpm.sock"); $i++) {
+            usleep(50000);
+        }
+        if (!file_exists("{$this->root}/fpm.sock")) {
+            throw new RuntimeException('php-fpm did not start: ' . @file_get_contents("{$this->root}/fpm.log"));
+        }
+    }
+
+    private function startNginx(): void
+    {
+        $n = $this->root . '/nginx';
+        $user = posix_geteuid() === 0 ? 'user root root;' : '';
+        // Debian's fastcgi_params, but HTTP_HOST keeps the port (WordPress's home URL has one;
+        // without it every page redirects to itself). Built from $host, never the raw header.
+        $params = preg_replace('/^fastcgi_param\s+HTTP_HOST\s.*$/m', '', (string) file_get_contents('/etc/nginx/fastcgi_params'));
+        file_put_contents("$n/fastcgi_params", $params . "fastcgi_param  HTTP_HOST        \$host:\$server_port;\n");
+        file_put_contents("$n/nginx.conf", <<<CONF
+$user
+worker_processes 2;
+pid $n/nginx.pid;
+error_log $n/error.log warn;
+events { worker_connections 4096; }
+http {
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path $n/body;
+    fastcgi_temp_path $n/fastcgi;
+    proxy_temp_path $n/proxy;
+    uwsgi_temp_path $n/uwsgi;
+    scgi_temp_path $n/scgi;
+    keepalive_requests 10000;
+    # The page cache: storefront HTML for visitors without a session, served stale while it is
+    # refreshed and while PHP or the database is down.
+    fastcgi_cache_path $n/cache levels=1:2 keys_zone=aisle_pages:10m inactive=60m max_size=200m;
+    upstream fpm { server unix:{$this->root}/fpm.sock; }
+    server {
+        listen 127.0.0.1:{$this->port} backlog=4096;
+        server_name 127.0.0.1;
+        root {$this->h->site};
+        index index.php;
+        client_max_body_size 8m;
+
+        set \$skip_cache 0;
+        if (\$request_method !~ ^(GET|HEAD)\$) { set \$skip_cache 1; }
+        if (\$query_string != "") { set \$skip_cache 1; }
+        if (\$request_uri ~* "^/(wp-admin|wp-login\.php|wp-json|wp-cron\.php|xmlrpc\.php|cart|checkout|my-account|fpm-status)") { set \$skip_cache 1; }
+        if (\$http_cookie ~* "wordpress_logged_in_|wp-postpass_|woocommerce_items_in_cart|wp_woocommerce_session_|comment_author") { set \$skip_cache 1; }
+
+        location = /fpm-status {
+            allow 127.0.0.1; deny all;
+            include $n/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME \$document_root/fpm-status;
+            fastcgi_param SCRIPT_NAME /fpm-status;
+            fastcgi_pass fpm;
+        }
+        location / { try_files \$uri \$uri/ /index.php?\$args; }
+        location ~ \.php\$ {
+            try_files \$uri =404;
+            include $n/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+            fastcgi_pass fpm;
+            fastcgi_read_timeout 120s;
+            fastcgi_cache aisle_pages;
+            fastcgi_cache_key "\$scheme\$request_method\$host\$request_uri";
+            fastcgi_cache_bypass \$skip_cache;
+            fastcgi_no_cache \$skip_cache;
+            fastcgi_cache_valid 200 301 302 10m;
+            fastcgi_cache_use_stale error timeout updating invalid_header http_500 http_503;
+            fastcgi_cache_background_update on;
+            fastcgi_cache_lock on;
+            fastcgi_ignore_headers Cache-Control Expires;
+            add_header X-Cache \$upstream_cache_status always;
+        }
+    }
+}
+CONF);
+        $this->spawn('nginx', ['nginx', '-p', "$n/", '-e', "$n/error.log", '-c', "$n/nginx.conf", '-g', 'daemon off;']);
+        $this->waitPort($this->port, 'nginx');
+    }
+
+    /** Stops nginx, PHP-FPM, Redis, then the Harness (MariaDB): each by the PID it was started with. */
+    public function stop(bool $keepFiles = false): void
+    {
+        foreach (array_reverse(array_keys($this->procs)) as $name) {
+            $this->end($name);
+        }
+        if (isset($this->h)) {
+            $this->h->stop(true);
+        }
+        if (!$keepFiles) {
+            Harness::removeTree($this->root);
+        }
+    }
+
+    /** PID of the FPM master this stack started. */
+    public function fpmMaster(): int
+    {
+        return proc_get_status($this->procs['fpm'])['pid'];
+    }
+
+    /** PIDs of the FPM pool's workers (children of our master). */
+    public function fpmWorkers(): array
+    {
+        return self::children($this->fpmMaster());
+    }
+
+    /** The pool's status page (JSON): active/idle processes, listen queue, max children reached, per process with `full`. */
+    public function fpmStatus(bool $full = false): array
+    {
+        $raw = @file_get_contents($this->url . '/fpm-status?json' . ($full ? '&full' : ''));
+        return is_string($raw) ? (json_decode($raw, true) ?? []) : [];
+    }
+
+    /** Resident memory (kB) of each FPM worker, from /proc. */
+    public function workerMemory(): array
+    {
+        $out = [];
+        foreach ($this->fpmWorkers() as $pid) {
+            if (preg_match('/^VmRSS:\s+(\d+) kB/m', (string) @file_get_contents("/proc/$pid/status"), $m)) {
+                $out[$pid] = (int) $m[1];
+            }
+        }
+        return $out;
+    }
+
+    /** PHP errors the FPM workers logged (outside WordPress's debug.log). */
+    public function fpmPhpLog(): string
+    {
+        return (string) @file_get_contents($this->root . '/fpm-php.log');
+    }
+
+    private function spawn(string $name, array $cmd, array $env = []): void
+    {
+        $log = "{$this->root}/$name.out";
+        $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $log, 'a'], 2 => ['file', $log, 'a']], $pipes, null, $env + getenv());
+        if (!is_resource($proc)) {
+            throw new RuntimeException("could not start $name");
+        }
+        $this->procs[$name] = $proc;
+        file_put_contents("{$this->root}/$name.pid", (string) proc_get_status($proc)['pid']);
+    }
+
+    private function end(string $name): void
+    {
+        if (isset($this->procs[$name])) {
+            Harness::endProcess($this->procs[$name]);
+            unset($this->procs[$name]);
+            @unlink("{$this->root}/$name.pid");
+        }
+    }
+
+    private function waitPort(int $port, string $what): void
+    {
+        for ($i = 0; $i < 200; $i++) {
+            $s = @fsockopen('127.0.0.1', $port, $errno, $errstr, 0.2);
+            if ($s) {
+                fclose($s);
+                return;
+            }
+            usleep(50000);
+        }
+        throw new RuntimeException("$what did not listen on 127.0.0.1:$port: " . @file_get_contents("{$this->root}/" . ($what === 'nginx' ? 'nginx/error.log' : 'redis.out')));
+    }
+
+    private static function children(int $pid): array
+    {
+        $kids = [];
+        foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
+            $line = @file_get_contents($stat);
+            if ($line !== false && (int) explode(' ', substr($line, strrpos($line, ')') + 2))[1] === $pid) {
+                $kids[] = (int) $line;
+            }
+        }
+        return $kids;
+    }
+}
