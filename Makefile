@@ -53,7 +53,7 @@ test-relevance:
 # Real WordPress 7.0.4 + WooCommerce 11.0.1 (the pinned release archives: tests/wordpress/Platform.php)
 # + private MariaDB + the plugin, with headless Chromium for the widget, checkout and admin screens.
 test-wordpress: build e2e-deps
-	@for f in plugin/aisle/*.php plugin/aisle/includes/*.php tests/wordpress/*.php tests/wordpress/*/*.php; do php -l $$f >/dev/null || exit 1; done
+	@for f in plugin/aisle/*.php plugin/aisle/includes/*.php plugin/aisle/includes/*/*.php tests/wordpress/*.php tests/wordpress/*/*.php; do php -l $$f >/dev/null || exit 1; done
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/wordpress/phpunit.xml
 
 # The smoke suite (activate, sync, chat card, order status, uninstall) on the oldest supported
@@ -121,7 +121,7 @@ pot:
 		--keyword=__ --keyword=_e --keyword=esc_html__ --keyword=esc_html_e --keyword=esc_attr__ --keyword=esc_attr_e \
 		--keyword=_x:1,2c --keyword=_n:1,2 --package-name=Aisle --package-version=0.1.0 \
 		--msgid-bugs-address=https://aisle.example/support -o plugin/aisle/languages/aisle.pot \
-		plugin/aisle/aisle.php plugin/aisle/includes/*.php
+		plugin/aisle/aisle.php plugin/aisle/includes/*.php plugin/aisle/includes/*/*.php
 	xgettext --join-existing --language=JavaScript --from-code=UTF-8 --add-comments=translators: \
 		--keyword=__ --keyword=_x:1,2c --keyword=_n:1,2 -o plugin/aisle/languages/aisle.pot plugin/aisle/assets/admin.js
 	@sed -i -e "s/charset=CHARSET/charset=UTF-8/" -e "s/PACKAGE VERSION/Aisle 0.1.0/" \

@@ -25,12 +25,13 @@ define( 'AISLE_VERSION', '0.1.0' );
 define( 'AISLE_FILE', __FILE__ );
 define( 'AISLE_DIR', __DIR__ . '/' );
 
-// Every class lives in includes/ under the Aisle\Plugin namespace; no Composer, so a tiny
-// autoloader. The extension's own classes (Aisle\Vault, ...) are never file-backed.
+// Every class lives in includes/ under the Aisle\Plugin namespace, one folder per concern
+// (Aisle\Plugin\Chat\Widget is includes/Chat/Widget.php); no Composer, so a tiny autoloader.
+// The extension's own classes (Aisle\Vault, ...) are never file-backed.
 spl_autoload_register(
 	static function ( string $class ): void {
 		if ( str_starts_with( $class, 'Aisle\\Plugin\\' ) ) {
-			$file = AISLE_DIR . 'includes/' . substr( $class, strlen( 'Aisle\\Plugin\\' ) ) . '.php';
+			$file = AISLE_DIR . 'includes/' . str_replace( '\\', '/', substr( $class, strlen( 'Aisle\\Plugin\\' ) ) ) . '.php';
 			if ( is_readable( $file ) ) {
 				require $file;
 			}

@@ -17,10 +17,10 @@ global $wpdb;
 // Free this site's license seat first (it needs the stored key). Only with the extension and an
 // activation server; a failure must not stop the clean-up below.
 if ( class_exists( \Aisle\License::class ) && class_exists( \Aisle\Vault::class ) ) {
-	require_once __DIR__ . '/includes/Secrets.php';
-	require_once __DIR__ . '/includes/LicenseManager.php';
+	require_once __DIR__ . '/includes/Privacy/Secrets.php';
+	require_once __DIR__ . '/includes/Licensing/LicenseManager.php';
 	try {
-		( new \Aisle\Plugin\LicenseManager( new \Aisle\Plugin\Secrets() ) )->release_seat( 3000 );
+		( new \Aisle\Plugin\Licensing\LicenseManager( new \Aisle\Plugin\Privacy\Secrets() ) )->release_seat( 3000 );
 	} catch ( \Throwable $aisle_e ) {
 		unset( $aisle_e ); // Nothing to report to: the plugin is being deleted.
 	}

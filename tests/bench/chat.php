@@ -17,12 +17,12 @@ $h->wp(<<<'PHP'
 foreach (array(array('Bench Blue Hoodie', '45.00'), array('Bench Red Hoodie', '65.00')) as $p) { aisle_test_save_product(array('name' => $p[0], 'regular_price' => $p[1], 'categories' => array('Hoodies'))); }
 aisle_test_configure_store(array('zones' => array(array('zone_name' => 'Germany', 'locations' => array(array('type' => 'country', 'code' => 'DE')), 'methods' => array(array('id' => 'flat_rate', 'title' => 'DHL', 'settings' => array('cost' => '4.90')))))));
 $s = get_option('aisle_settings', array()); $s['rate_limit_ip'] = 100000; $s['rate_limit_session'] = 100000; update_option('aisle_settings', $s);
-(new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
+(new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
 return true;
 PHP);
 // A full sync, so the answers come from a real index.
 $indexed = $h->wp(<<<'PHP'
-$sync = new Aisle\Plugin\CatalogSync(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()));
+$sync = new Aisle\Plugin\Catalog\CatalogSync(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()));
 $sync->start();
 while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) { aisle_test_run_actions(5); }
 return $sync->progress()['result']['indexed'] ?? 0;

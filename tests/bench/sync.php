@@ -158,11 +158,11 @@ PHP);
 
 // ---- 1. Aisle full sync through its jobs --------------------------------------------------------
 $sync = $h->wp(<<<'PHP'
-$adapter  = new Aisle\Plugin\WooAdapter();
+$adapter  = new Aisle\Plugin\Catalog\WooAdapter();
 $settings = new Aisle\Plugin\Settings();
 // The same products as the other paths: every published one (hidden and out of stock too).
 $settings->save(array('include_out_of_stock' => true, 'include_hidden' => true));
-$sync = new Aisle\Plugin\CatalogSync($adapter, $settings, new Aisle\Plugin\StoreFacts($adapter, $settings));
+$sync = new Aisle\Plugin\Catalog\CatalogSync($adapter, $settings, new Aisle\Plugin\Knowledge\StoreFacts($adapter, $settings));
 memory_reset_peak_usage();
 $t = microtime(true);
 $sync->start();
@@ -177,12 +177,12 @@ PHP);
 
 // ---- 2. The adapter's reads alone ---------------------------------------------------------------
 $adapter = $h->wp(<<<'PHP'
-$adapter = new Aisle\Plugin\WooAdapter();
+$adapter = new Aisle\Plugin\Catalog\WooAdapter();
 $opts = array('include_out_of_stock' => true, 'include_hidden' => true);
 memory_reset_peak_usage();
 $t = microtime(true);
 $after = 0; $count = 0; $variations = 0;
-while ($ids = $adapter->product_ids_after($after, Aisle\Plugin\CatalogSync::BATCH_SIZE, $opts)) {
+while ($ids = $adapter->product_ids_after($after, Aisle\Plugin\Catalog\CatalogSync::BATCH_SIZE, $opts)) {
     foreach ($adapter->products($ids) as $row) {
         $count++;
         $variations += count($row['variations']);

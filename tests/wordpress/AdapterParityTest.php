@@ -115,7 +115,7 @@ foreach ($ids as $id) {
     );
 }
 wp_cache_flush(); // The adapter reads the tables, not what the CRUD path just cached.
-$adapter = new Aisle\Plugin\WooAdapter();
+$adapter = new Aisle\Plugin\Catalog\WooAdapter();
 $rows = array();
 foreach ($adapter->products($ids) as $row) {
     $rows[$row['id']] = $row;

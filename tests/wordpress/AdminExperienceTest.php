@@ -138,7 +138,7 @@ PHP);
         $this->assertSame($previous['result'], $cancel['json']['result'], 'the last finished sync is still the one in use');
         $this->assertSame($hashes, self::$h->query('SELECT COUNT(*) AS n FROM wp_aisle_catalog_hashes')[0]['n']);
         $this->assertFileDoesNotExist(self::$h->site . '/wp-content/uploads/aisle/catalog.ndjson.partial');
-        $hits = self::$h->wp('return count(Aisle\CatalogIndex::open(Aisle\Plugin\CatalogSync::index_dir())->search("product", 3));');
+        $hits = self::$h->wp('return count(Aisle\CatalogIndex::open(Aisle\Plugin\Catalog\CatalogSync::index_dir())->search("product", 3));');
         $this->assertGreaterThan(0, $hits, 'the previous index still answers');
         $this->assertSame(409, $this->rest('POST', '/sync/cancel', $this->admin())['status'], 'nothing to cancel');
 

@@ -44,7 +44,7 @@ PHP);
         for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $port); $i++) {
             usleep(50000);
         }
-        self::$h->wp("\$s = get_option('aisle_settings'); \$s['assistant_paused'] = false; \$s['ai_provider'] = 'openai'; \$s['ai_base_url'] = 'http://127.0.0.1:$port'; \$s['ai_model'] = 'fake-xss'; \$s['ai_timeout'] = 30; \$s['ai_connect_timeout'] = 2; update_option('aisle_settings', \$s); (new Aisle\\Plugin\\Secrets())->save('ai_api_key', 'sk-test-secret'); return true;");
+        self::$h->wp("\$s = get_option('aisle_settings'); \$s['assistant_paused'] = false; \$s['ai_provider'] = 'openai'; \$s['ai_base_url'] = 'http://127.0.0.1:$port'; \$s['ai_model'] = 'fake-xss'; \$s['ai_timeout'] = 30; \$s['ai_connect_timeout'] = 2; update_option('aisle_settings', \$s); (new Aisle\\Plugin\\Privacy\\Secrets())->save('ai_api_key', 'sk-test-secret'); return true;");
         $out = $repo . '/tests/artifacts';
         @mkdir($out, 0777, true);
         try {

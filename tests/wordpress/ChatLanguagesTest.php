@@ -66,9 +66,9 @@ $s = get_option('aisle_settings', array());
 $s['shareable_coupons'] = array('welcome10');
 $s['ai_provider'] = 'none';
 update_option('aisle_settings', $s);
-(new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
+(new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
 $order = aisle_test_create_order(array('status' => 'processing', 'billing_phone' => '+966 50 123 4567', 'billing_email' => 'layla@example.com', 'items' => array(array('product_id' => $sample['products']['woo-beanie'], 'qty' => 2))));
-$sync = new Aisle\Plugin\CatalogSync(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()));
+$sync = new Aisle\Plugin\Catalog\CatalogSync(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()));
 aisle_test_make_due('aisle_sync_delta'); aisle_test_run_actions();
 $sync->start();
 for ($i = 0; $i < 200 && in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true); $i++) { aisle_test_run_actions(5); }
@@ -94,7 +94,7 @@ aisle_test_configure_store(array(
   'gateways' => array(array('id' => 'cod', 'title' => 'Cash on delivery'), array('id' => 'paypal', 'title' => 'PayPal')),
 ));
 \$s = get_option('aisle_settings'); \$s['shareable_coupons'] = array(); \$s['ai_provider'] = 'none'; update_option('aisle_settings', \$s);
-(new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
+(new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
 aisle_test_make_due('aisle_sync_delta'); aisle_test_run_actions();
 return true;
 PHP);
@@ -115,7 +115,7 @@ PHP);
      */
     private function needSearch(string $query, string $name, string $what): void
     {
-        $found = self::$h->wp('return array_column(Aisle\\CatalogIndex::open(Aisle\\Plugin\\CatalogSync::index_dir())->search(' . var_export($query, true) . ', 10), "name");');
+        $found = self::$h->wp('return array_column(Aisle\\CatalogIndex::open(Aisle\\Plugin\\Catalog\\CatalogSync::index_dir())->search(' . var_export($query, true) . ', 10), "name");');
         if (!in_array($name, $found, true)) {
             $this->markTestIncomplete("the extension's search does not find $name for \"$query\" yet ($what)");
         }
@@ -129,7 +129,7 @@ PHP);
     public function testLanguageClassIsInTheExtension(): void
     {
         $this->assertTrue(self::$h->wp('return class_exists("Aisle\\\\Language");'), 'Aisle\Language in build/aisle.so');
-        $this->assertSame(['fr', 'de', 'ar', '1234'], self::$h->wp('return array(Aisle\Plugin\Lexicon::detect("avez-vous des bonnets ?"), Aisle\Plugin\Lexicon::detect("habt ihr Mützen?"), Aisle\Plugin\Lexicon::detect("هل لديكم قبعات؟"), Aisle\Plugin\Lexicon::digits("١٢۳۴"));'));
+        $this->assertSame(['fr', 'de', 'ar', '1234'], self::$h->wp('return array(Aisle\Plugin\Catalog\Lexicon::detect("avez-vous des bonnets ?"), Aisle\Plugin\Catalog\Lexicon::detect("habt ihr Mützen?"), Aisle\Plugin\Catalog\Lexicon::detect("هل لديكم قبعات؟"), Aisle\Plugin\Catalog\Lexicon::digits("١٢۳۴"));'));
     }
 
     public function testCapsHatsAndTShirtsAreFound(): void
@@ -238,7 +238,7 @@ PHP);
     public function testPricePhrasesInEachLanguage(): void
     {
         $filters = self::$h->wp(<<<'PHP'
-$a = new Aisle\Plugin\Answerer(new Aisle\Plugin\ProductSearch(new Aisle\Plugin\WooAdapter()), new Aisle\Plugin\WooAdapter(), array(), 'x');
+$a = new Aisle\Plugin\Chat\Answerer(new Aisle\Plugin\Catalog\ProductSearch(new Aisle\Plugin\Catalog\WooAdapter()), new Aisle\Plugin\Catalog\WooAdapter(), array(), 'x');
 $out = array();
 foreach (array('under 20 dollars', 'less than $30', 'moins de 20 €', 'unter 50 Euro', 'أقل من ٥٠ ريال', 'cheapest hoodie', 'between 10 and 20', 'entre 10 et 20', 'menos de 25 dólares', 'meno di 30 euro', 'até 40 reais', 'zwischen 10 und 20 Euro', 'بين ١٠ و ٢٠') as $q) {
   $f = $a->filters($q); unset($f['category_boost']); $out[$q] = $f;
@@ -290,7 +290,7 @@ PHP);
             $cases[$q['id'] . ': ' . ($q['text'] ?? $q['query'])] = ['text' => $q['text'] ?? $q['query'], 'want' => $want];
         }
         $this->assertGreaterThanOrEqual(30, count($cases));
-        $got = self::$h->wp('$out = array(); foreach (json_decode(' . var_export(json_encode($cases), true) . ', true) as $k => $c) { $f = array_map(static fn ($v) => is_numeric($v) ? (float) $v : $v, Aisle\Plugin\Lexicon::price_filters($c["text"])); ksort($f); $out[$k] = $f; } return $out;');
+        $got = self::$h->wp('$out = array(); foreach (json_decode(' . var_export(json_encode($cases), true) . ', true) as $k => $c) { $f = array_map(static fn ($v) => is_numeric($v) ? (float) $v : $v, Aisle\Plugin\Catalog\Lexicon::price_filters($c["text"])); ksort($f); $out[$k] = $f; } return $out;');
         $want = array_map(static fn ($c) => $c['want'], $cases);
         $this->assertSame(json_encode($want, JSON_UNESCAPED_UNICODE | JSON_PRETTY_PRINT), json_encode($got, JSON_UNESCAPED_UNICODE | JSON_PRETTY_PRINT));
     }
@@ -426,7 +426,7 @@ PHP);
         for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', $port); $i++) {
             usleep(50000);
         }
-        self::$h->wp("\$s = get_option('aisle_settings'); \$s['ai_provider'] = 'openai'; \$s['ai_base_url'] = 'http://127.0.0.1:$port'; \$s['ai_model'] = 'fake-catalog-language'; \$s['ai_timeout'] = 30; \$s['ai_connect_timeout'] = 2; update_option('aisle_settings', \$s); (new Aisle\Plugin\Secrets())->save('ai_api_key', 'sk-test-secret'); return true;");
+        self::$h->wp("\$s = get_option('aisle_settings'); \$s['ai_provider'] = 'openai'; \$s['ai_base_url'] = 'http://127.0.0.1:$port'; \$s['ai_model'] = 'fake-catalog-language'; \$s['ai_timeout'] = 30; \$s['ai_connect_timeout'] = 2; update_option('aisle_settings', \$s); (new Aisle\Plugin\Privacy\Secrets())->save('ai_api_key', 'sk-test-secret'); return true;");
         try {
             $r = $this->chat('avez-vous des bonnets ?');
             $sent = array_map(static fn ($l) => json_decode(json_decode($l, true)['body'], true), file($log, FILE_IGNORE_NEW_LINES));

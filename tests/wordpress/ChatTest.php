@@ -42,7 +42,7 @@ $s['faq'] = array(array('question' => 'Do you offer gift wrapping?', 'answer' =>
 $s['rate_limit_ip'] = 1000;
 $s['rate_limit_session'] = 1000;
 update_option('aisle_settings', $s);
-(new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
+(new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
 $a = aisle_test_create_order(array('status' => 'processing', 'billing_phone' => '+49 151 2345 6789', 'billing_email' => 'Buyer@Example.com', 'total' => '75.00',
   'shipping_method' => 'DHL Paket', 'items' => array(array('name' => 'Aisle Blue Hoodie', 'qty' => 1, 'total' => '45.00')), 'meta' => array('_tracking_number' => 'DHL123456')));
 $b = aisle_test_create_order(array('status' => 'completed', 'billing_phone' => '0555 111 222', 'billing_email' => 'x@example.com', 'total' => '10.00', 'items' => array()));
@@ -124,7 +124,7 @@ PHP);
         $page = (int) self::$h->wp(<<<'PHP'
 $page = wp_insert_post(array('post_type' => 'page', 'post_status' => 'publish', 'post_title' => 'Refund and Returns Policy', 'post_content' => '<p>' . str_repeat('You can return any unworn item within thirty days for a full refund. ', 12) . '</p>'));
 update_option('woocommerce_refund_returns_page_id', $page);
-(new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
+(new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()))->refresh();
 return $page;
 PHP);
         $reply = $this->chat('What is your refund policy?')['json']['reply'];
@@ -256,8 +256,8 @@ PHP);
         self::$h->query("UPDATE wp_aisle_messages m JOIN wp_aisle_conversations c ON c.id = m.conversation_id SET m.expires_at = UNIX_TIMESTAMP() - 1 WHERE c.session_id = '$sid'");
         self::$h->query("UPDATE wp_aisle_leads SET expires_at = UNIX_TIMESTAMP() - 1 WHERE email = 'old@example.com'");
         $seen = self::$h->wp(<<<PHP
-\$c = new Aisle\Plugin\Conversations(new Aisle\Plugin\Settings());
-\$l = new Aisle\Plugin\Leads(\$c);
+\$c = new Aisle\Plugin\Chat\Conversations(new Aisle\Plugin\Settings());
+\$l = new Aisle\Plugin\Chat\Leads(\$c);
 return array('find' => \$c->find('$sid'), 'list' => array_column(\$c->search('', 1, 1000)['rows'], 'session_id'), 'leads' => array_column(\$l->all(), 'email'),
   'export' => count(apply_filters('wp_privacy_personal_data_exporters', array())['aisle']['callback']('old@example.com')['data']));
 PHP);
@@ -265,7 +265,7 @@ PHP);
         $this->assertNotContains($sid, $seen['list']);
         $this->assertNotContains('old@example.com', $seen['leads']);
         $this->assertSame(0, $seen['export']);
-        $purged = self::$h->wp('return Aisle\Plugin\Retention::purge();');
+        $purged = self::$h->wp('return Aisle\Plugin\Privacy\Retention::purge();');
         $this->assertGreaterThanOrEqual(1, $purged['conversations']);
         $this->assertGreaterThanOrEqual(1, $purged['leads']);
         $this->assertSame([], self::$h->query("SELECT id FROM wp_aisle_conversations WHERE session_id = '$sid'"));

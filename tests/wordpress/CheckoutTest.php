@@ -166,7 +166,7 @@ PHP);
 
     private function ordersToday(): int
     {
-        $days = self::$h->wp('return Aisle\Plugin\Stats::days(1);');
+        $days = self::$h->wp('return Aisle\Plugin\Admin\Stats::days(1);');
         return (int) array_values($days)[0]['orders'];
     }
 

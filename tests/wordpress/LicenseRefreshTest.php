@@ -107,7 +107,7 @@ final class LicenseRefreshTest extends WpTestCase
 
         // Freeing the seat (uninstall calls this) reaches the server and forgets the token.
         $this->startServer($pub);
-        $freed = self::$h->wp('return (new Aisle\Plugin\LicenseManager(new Aisle\Plugin\Secrets()))->release_seat();');
+        $freed = self::$h->wp('return (new Aisle\Plugin\Licensing\LicenseManager(new Aisle\Plugin\Privacy\Secrets()))->release_seat();');
         $this->assertIsBool($freed, json_encode($freed));
         $this->assertNull($this->option('aisle_license_token'));
         $this->assertNull($this->option('aisle_license_status'));

@@ -25,7 +25,7 @@ final class ProviderTest extends WpTestCase
         }
         ChatTest::seed();
         self::configure('fake-echo');
-        self::$h->wp('(new Aisle\Plugin\Secrets())->save("ai_api_key", "sk-test-secret"); return true;');
+        self::$h->wp('(new Aisle\Plugin\Privacy\Secrets())->save("ai_api_key", "sk-test-secret"); return true;');
     }
 
     public static function tearDownAfterClass(): void
@@ -58,7 +58,7 @@ final class ProviderTest extends WpTestCase
     {
         self::configure('fake-echo');
         $this->requests();
-        $before = (int) (self::$h->wp('return Aisle\Plugin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'] ?? 0);
+        $before = (int) (self::$h->wp('return Aisle\Plugin\Admin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'] ?? 0);
         $r = $this->chat('Is the Aisle Blue Hoodie $99.00 today? Also a Mystery Lamp for $12.34.');
         $this->assertSame(200, $r['status'], $r['body']);
         $reply = $r['json']['reply'];
@@ -66,7 +66,7 @@ final class ProviderTest extends WpTestCase
         $this->assertStringNotContainsString('99.00', $reply);
         $this->assertStringNotContainsString('12.34', $reply, 'a price of nothing the store sells drops its sentence');
         $this->assertSame('Aisle Blue Hoodie', $r['json']['products'][0]['name'] ?? null);
-        $after = (int) self::$h->wp('return Aisle\Plugin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'];
+        $after = (int) self::$h->wp('return Aisle\Plugin\Admin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'];
         $this->assertSame($before + 2, $after);
         $sent = $this->requests();
         $this->assertCount(1, $sent);
@@ -152,7 +152,7 @@ PHP);
         self::$h->wp('return aisle_test_run_actions();');
         self::configure('fake-obey-price');
         $this->requests();
-        $before = (int) (self::$h->wp('return Aisle\Plugin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'] ?? 0);
+        $before = (int) (self::$h->wp('return Aisle\Plugin\Admin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'] ?? 0);
         $r = $this->chat("Tell me about product $id please");
         $this->assertSame(200, $r['status'], $r['body']);
         $sent = $this->requests();
@@ -174,7 +174,7 @@ PHP);
         $reply = $r['json']['reply'];
         $this->assertStringNotContainsString('1.00', $reply, 'the injected price never reaches the visitor');
         $this->assertStringContainsString('Aisle Injected Lamp costs $20.00', $reply, 'corrected from the catalog');
-        $after = (int) self::$h->wp('return Aisle\Plugin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'];
+        $after = (int) self::$h->wp('return Aisle\Plugin\Admin\Stats::days(1);')[gmdate('Y-m-d')]['grounding'];
         $this->assertSame($before + 1, $after, 'the correction is counted');
     }
 

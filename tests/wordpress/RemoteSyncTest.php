@@ -33,7 +33,7 @@ final class RemoteSyncTest extends WpTestCase
         @unlink($this->muPlugin);
         @unlink($this->batchPlugin);
         $this->rest('POST', '/settings', $this->admin(), ['remote_endpoint' => '', 'clear_secrets' => ['remote_consumer_key', 'remote_consumer_secret']]);
-        self::$h->wp('as_unschedule_all_actions("aisle_remote_push"); Aisle\Plugin\RemoteSync::forget(); return true;');
+        self::$h->wp('as_unschedule_all_actions("aisle_remote_push"); Aisle\Plugin\Catalog\RemoteSync::forget(); return true;');
         parent::tearDown();
     }
 

@@ -85,9 +85,9 @@ final class SampleCatalogTest extends WpTestCase
         $r = $this->rest('POST', '/settings', $this->admin(), ['synonyms' => "snuggler, hoodie\n\nonly-one-word\n"]);
         $this->assertSame(200, $r['status'], $r['body']);
         $this->assertSame('done', $this->fullSync()['state']);
-        $this->assertSame([['snuggler', 'hoodie']], self::$h->wp('return Aisle\\Plugin\\CatalogSync::synonym_groups((new Aisle\\Plugin\\Settings())->get("synonyms"));'), 'one group a line; a lone word is no group');
+        $this->assertSame([['snuggler', 'hoodie']], self::$h->wp('return Aisle\\Plugin\\Catalog\\CatalogSync::synonym_groups((new Aisle\\Plugin\\Settings())->get("synonyms"));'), 'one group a line; a lone word is no group');
         $this->assertContains('Hoodie', $names(), 'the merchant\'s synonym finds the hoodies');
-        $this->assertSame('en', self::$h->wp('return Aisle\CatalogIndex::open(Aisle\Plugin\CatalogSync::index_dir())->language();'), 'indexed in the store\'s language');
+        $this->assertSame('en', self::$h->wp('return Aisle\CatalogIndex::open(Aisle\Plugin\Catalog\CatalogSync::index_dir())->language();'), 'indexed in the store\'s language');
         $this->rest('POST', '/settings', $this->admin(), ['synonyms' => '']);
     }
 

@@ -110,7 +110,7 @@ PHP);
         $this->rest('POST', '/settings', $this->admin(), ['ai_api_key' => self::AI_KEY, 'remote_consumer_key' => 'ck_rotation_test_1234']);
         $env = ['AISLE_MASTER_KEY' => 'k2:' . base64_encode(str_repeat("\x42", 32))];
         $result = self::$h->wp(<<<'PHP'
-$s = new Aisle\Plugin\Secrets();
+$s = new Aisle\Plugin\Privacy\Secrets();
 $r = $s->rotate_all();
 return [$r, $s->reveal('ai_api_key'), $s->reveal('remote_consumer_key'), $s->rotate_all()];
 PHP, true, $env);

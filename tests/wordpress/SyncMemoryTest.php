@@ -18,7 +18,7 @@ final class SyncMemoryTest extends WpTestCase
         self::$h->wp('aisle_test_generate_products(' . max(0, 5000 - $have) . ', 7); aisle_test_run_actions(1000); return true;');
         $result = self::$h->wp(<<<'PHP'
 ini_set('memory_limit', '128M');
-$sync = new Aisle\Plugin\CatalogSync(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\StoreFacts(new Aisle\Plugin\WooAdapter(), new Aisle\Plugin\Settings()));
+$sync = new Aisle\Plugin\Catalog\CatalogSync(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()));
 $sync->start();
 while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) {
     aisle_test_run_actions(1);

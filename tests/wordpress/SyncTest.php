@@ -30,7 +30,7 @@ $id = aisle_test_save_product(array(
 ));
 global $wpdb;
 $before = $wpdb->num_queries;
-$rows = (new Aisle\Plugin\WooAdapter())->products(array($id));
+$rows = (new Aisle\Plugin\Catalog\WooAdapter())->products(array($id));
 $rows[0]['_queries'] = $wpdb->num_queries - $before;
 aisle_test_delete_product($id, true);
 return $rows;
@@ -109,7 +109,7 @@ PHP);
         $this->assertSame([$id], $after['last_delta']['ids']);
         $this->assertSame(1, $after['last_delta']['counts']['changed']);
         $this->assertSame(2000, $after['last_delta']['counts']['indexed']);
-        $hits = self::$h->wp('return Aisle\CatalogIndex::open(Aisle\Plugin\CatalogSync::index_dir())->search("Zanzibar Lantern", 3);');
+        $hits = self::$h->wp('return Aisle\CatalogIndex::open(Aisle\Plugin\Catalog\CatalogSync::index_dir())->search("Zanzibar Lantern", 3);');
         $this->assertSame($id, (int) $hits[0]['id']);
 
         // Trash through WooCommerce's delete path: the product leaves the index.
@@ -142,7 +142,7 @@ PHP);
 file_put_contents(Aisle\Plugin\Storage::dir() . '/catalog.ndjson.partial', '{"id":999999,"na', FILE_APPEND);
 as_unschedule_all_actions('aisle_sync_batch');
 $s = get_option('aisle_sync_state');
-$s['updated_at'] = time() - Aisle\Plugin\CatalogSync::LOCK_TTL - 1;
+$s['updated_at'] = time() - Aisle\Plugin\Catalog\CatalogSync::LOCK_TTL - 1;
 update_option('aisle_sync_state', $s, false);
 return true;
 PHP);

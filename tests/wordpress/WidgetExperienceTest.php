@@ -50,8 +50,8 @@ final class WidgetExperienceTest extends WpTestCase
 
     public function testTextOnTheAccentIsChosenByContrast(): void
     {
-        $r = self::$h->wp('return array_map(fn ($c) => Aisle\Plugin\Widget::text_on($c), array("#ffe14d", "#2271b1", "#ffffff", "#000000", "#2f6fde", "#f0c", "not a colour"));');
+        $r = self::$h->wp('return array_map(fn ($c) => Aisle\Plugin\Chat\Widget::text_on($c), array("#ffe14d", "#2271b1", "#ffffff", "#000000", "#2f6fde", "#f0c", "not a colour"));');
         $this->assertSame(['#1d1d1f', '#ffffff', '#1d1d1f', '#ffffff', '#ffffff', '#1d1d1f', '#ffffff'], $r);
-        $this->assertEqualsWithDelta(21.0, self::$h->wp('return Aisle\Plugin\Widget::contrast("000000", "ffffff");'), 0.001);
+        $this->assertEqualsWithDelta(21.0, self::$h->wp('return Aisle\Plugin\Chat\Widget::contrast("000000", "ffffff");'), 0.001);
     }
 }

@@ -7,6 +7,10 @@
 
 namespace Aisle\Plugin;
 
+use Aisle\Plugin\Catalog\CatalogSync;
+use Aisle\Plugin\Chat\Conversations;
+use Aisle\Plugin\Privacy\Retention;
+
 defined( 'ABSPATH' ) || exit;
 
 final class Installer {

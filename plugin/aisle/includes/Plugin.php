@@ -7,6 +7,25 @@
 
 namespace Aisle\Plugin;
 
+use Aisle\Plugin\Admin\AdminChats;
+use Aisle\Plugin\Admin\AdminPage;
+use Aisle\Plugin\Admin\OrderAttributionAdmin;
+use Aisle\Plugin\Catalog\CatalogSync;
+use Aisle\Plugin\Catalog\ProductSearch;
+use Aisle\Plugin\Catalog\WooAdapter;
+use Aisle\Plugin\Chat\Assistant;
+use Aisle\Plugin\Chat\Attribution;
+use Aisle\Plugin\Chat\ChatController;
+use Aisle\Plugin\Chat\Conversations;
+use Aisle\Plugin\Chat\Leads;
+use Aisle\Plugin\Chat\OrderLookup;
+use Aisle\Plugin\Chat\Widget;
+use Aisle\Plugin\Knowledge\StoreFacts;
+use Aisle\Plugin\Licensing\LicenseManager;
+use Aisle\Plugin\Privacy\Privacy;
+use Aisle\Plugin\Privacy\Retention;
+use Aisle\Plugin\Privacy\Secrets;
+
 defined( 'ABSPATH' ) || exit;
 
 final class Plugin {

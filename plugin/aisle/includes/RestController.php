@@ -8,6 +8,11 @@
 
 namespace Aisle\Plugin;
 
+use Aisle\Plugin\Catalog\CatalogSync;
+use Aisle\Plugin\Knowledge\StoreFacts;
+use Aisle\Plugin\Licensing\LicenseManager;
+use Aisle\Plugin\Privacy\Secrets;
+
 defined( 'ABSPATH' ) || exit;
 
 final class RestController {

@@ -7,7 +7,11 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Admin;
+
+use Aisle\Plugin\Chat\Conversations;
+use Aisle\Plugin\Chat\Leads;
+use Aisle\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -6,7 +6,10 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Admin;
+
+use Aisle\Plugin\RestController;
+use Aisle\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -9,7 +9,10 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Admin;
+
+use Aisle\Plugin\Chat\Attribution;
+use Aisle\Plugin\Chat\Conversations;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -13,7 +13,14 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Catalog;
+
+use Aisle\Plugin\Chat\Assistant;
+use Aisle\Plugin\Installer;
+use Aisle\Plugin\Knowledge\StoreFacts;
+use Aisle\Plugin\Privacy\Secrets;
+use Aisle\Plugin\Settings;
+use Aisle\Plugin\Storage;
 
 defined( 'ABSPATH' ) || exit;
 

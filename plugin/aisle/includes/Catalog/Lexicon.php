@@ -9,7 +9,9 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Catalog;
+
+use Aisle\Plugin\RestController;
 
 defined( 'ABSPATH' ) || exit;
 

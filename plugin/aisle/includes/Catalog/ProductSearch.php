@@ -7,7 +7,7 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Catalog;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -12,7 +12,12 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Catalog;
+
+use Aisle\Plugin\Installer;
+use Aisle\Plugin\Privacy\Secrets;
+use Aisle\Plugin\Settings;
+use Aisle\Plugin\Storage;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -9,7 +9,7 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Catalog;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -7,7 +7,11 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Chat;
+
+use Aisle\Plugin\Catalog\Lexicon;
+use Aisle\Plugin\Catalog\ProductSearch;
+use Aisle\Plugin\Catalog\WooAdapter;
 
 defined( 'ABSPATH' ) || exit;
 

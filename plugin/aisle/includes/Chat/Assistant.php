@@ -7,7 +7,14 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Chat;
+
+use Aisle\Plugin\Catalog\Lexicon;
+use Aisle\Plugin\Catalog\ProductSearch;
+use Aisle\Plugin\Catalog\WooAdapter;
+use Aisle\Plugin\Knowledge\StoreFacts;
+use Aisle\Plugin\Privacy\Secrets;
+use Aisle\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -7,7 +7,9 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Chat;
+
+use Aisle\Plugin\Admin\Stats;
 
 defined( 'ABSPATH' ) || exit;
 

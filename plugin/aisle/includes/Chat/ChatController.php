@@ -9,7 +9,11 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Chat;
+
+use Aisle\Plugin\Catalog\Lexicon;
+use Aisle\Plugin\RestController;
+use Aisle\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -6,7 +6,10 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Chat;
+
+use Aisle\Plugin\Admin\Stats;
+use Aisle\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 

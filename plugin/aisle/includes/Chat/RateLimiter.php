@@ -6,7 +6,7 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Chat;
 
 defined( 'ABSPATH' ) || exit;
 

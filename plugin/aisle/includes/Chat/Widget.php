@@ -8,7 +8,10 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Chat;
+
+use Aisle\Plugin\RestController;
+use Aisle\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -6,7 +6,10 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Knowledge;
+
+use Aisle\Plugin\Catalog\WooAdapter;
+use Aisle\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -6,7 +6,10 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Licensing;
+
+use Aisle\Plugin\Installer;
+use Aisle\Plugin\Privacy\Secrets;
 
 defined( 'ABSPATH' ) || exit;
 

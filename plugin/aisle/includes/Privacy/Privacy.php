@@ -6,7 +6,11 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Privacy;
+
+use Aisle\Plugin\Chat\Conversations;
+use Aisle\Plugin\Chat\Leads;
+use Aisle\Plugin\Settings;
 
 defined( 'ABSPATH' ) || exit;
 

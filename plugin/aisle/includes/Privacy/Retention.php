@@ -6,7 +6,9 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Privacy;
+
+use Aisle\Plugin\Chat\Conversations;
 
 defined( 'ABSPATH' ) || exit;
 

@@ -5,7 +5,7 @@
  * @package Aisle
  */
 
-namespace Aisle\Plugin;
+namespace Aisle\Plugin\Privacy;
 
 use Aisle\Vault;
 use Aisle\VaultException;
