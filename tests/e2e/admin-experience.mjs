@@ -22,7 +22,7 @@ try {
 	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
 
 	const open = async () => {
-		await page.goto( base + '/wp-admin/admin.php?page=aisle' );
+		await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=settings' );
 		await page.waitForFunction( () => document.getElementById( 'aisle-sync-text' ).textContent !== '' && document.getElementById( 'aisle-key-source' ).textContent !== '' );
 	};
 	await open();
@@ -70,7 +70,7 @@ try {
 	check( await page.isEnabled( '#aisle-sync-now' ), 'Sync now available again' );
 
 	// Leads: Delete asks first; Cancel keeps the lead.
-	await page.goto( base + '/wp-admin/admin.php?page=aisle-leads' );
+	await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=leads' );
 	const rows = await page.$$( '#aisle-leads tbody tr[id^="aisle-lead-"]' );
 	check( rows.length > 0, 'a lead is listed' );
 	const rowId = await rows[ 0 ].getAttribute( 'id' );

@@ -15,7 +15,7 @@ try {
 	await page.fill( '#user_login', user );
 	await page.fill( '#user_pass', pass );
 	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
-	await page.goto( base + '/wp-admin/admin.php?page=aisle' );
+	await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=settings' );
 	// Rendered by admin.js from the REST routes: wait until all three answered.
 	await page.waitForFunction( () => document.getElementById( 'aisle-key-source' ).textContent !== ''
 		&& document.getElementById( 'aisle-sync-text' ).textContent !== ''

@@ -76,7 +76,7 @@ PHP);
 
     public function testSettingsPageHasPauseAndAdvancedLimitsWithDefaults(): void
     {
-        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle', null, $this->admin())['body'];
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=settings', null, $this->admin())['body'];
         $this->assertMatchesRegularExpression('/<input type="checkbox" id="aisle-assistant_paused" name="assistant_paused"/', $page);
         $this->assertStringContainsString('id="aisle-section-advanced"', $page);
         foreach (['rate_limit_ip' => 30, 'rate_limit_session' => 20, 'ai_connect_timeout' => 5, 'ai_timeout' => 30] as $key => $default) {
@@ -188,7 +188,7 @@ PHP);
         $this->assertStringNotContainsString('555', $mail['subject']);
         $this->assertStringContainsString('shopper@example.com', $mail['message']);
         $this->assertStringContainsString('+1 415 555 0199', $mail['message']);
-        $this->assertStringContainsString(self::$h->url . '/wp-admin/admin.php?page=aisle-leads&lead=' . $id, $mail['message']);
+        $this->assertStringContainsString(self::$h->url . '/wp-admin/admin.php?page=aisle&tab=leads&lead=' . $id, $mail['message']);
 
         // No support address: the site's admin email.
         $this->rest('POST', '/settings', $this->admin(), ['support_email' => '']);
@@ -205,7 +205,7 @@ PHP);
         $id = $this->postLead('actions@example.com', '');
         $admin = $this->admin();
         $row = function () use ($id, $admin): string {
-            $page = $this->http('GET', '/wp-admin/admin.php?page=aisle-leads', null, $admin)['body'];
+            $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=leads', null, $admin)['body'];
             $this->assertSame(1, preg_match('~<tr id="aisle-lead-' . $id . '".*?</tr>~s', $page, $m), 'the lead is listed');
             return $m[0];
         };
@@ -214,7 +214,7 @@ PHP);
 
         // Delete asks first: the link carries the question and the page the box and script that
         // ask it (Chromium clicks it in admin-experience.mjs); the box starts closed.
-        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle-leads', null, $admin)['body'];
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=leads', null, $admin)['body'];
         $this->assertStringContainsString('data-confirm="Delete the lead actions@example.com? This cannot be undone."', $row());
         $this->assertMatchesRegularExpression('~<div class="notice notice-warning" id="aisle-lead-confirm" role="alertdialog"[^>]* hidden>~', $page);
         $this->assertStringContainsString("querySelectorAll( '#aisle-leads .aisle-lead-delete' )", $page);

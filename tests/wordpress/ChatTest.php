@@ -295,13 +295,13 @@ PHP);
         $this->http('POST', '/?rest_route=/aisle/v1/lead', ['session_id' => $sid, 'email' => 'csv@example.com', 'phone' => '=1+2 555 1234', 'consent' => true]);
         $this->http('POST', '/?rest_route=/aisle/v1/lead', ['session_id' => self::uuid(), 'email' => 'crm@example.com', 'phone' => '+1 415 555 0123', 'consent' => true]);
         $m = $this->login('manager', 'manager-password-123');
-        $list = $this->http('GET', '/wp-admin/admin.php?page=aisle-chats&s=hoodie', null, $m);
+        $list = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats&s=hoodie', null, $m);
         $this->assertSame(200, $list['status']);
-        $this->assertSame(1, preg_match('/page=aisle-chats&(?:amp;|#038;)conversation=(\d+)/', $list['body'], $mm), 'search finds the chat');
-        $t = $this->http('GET', '/wp-admin/admin.php?page=aisle-chats&conversation=' . $mm[1], null, $m)['body'];
+        $this->assertSame(1, preg_match('/page=aisle&(?:amp;|#038;)tab=chats&(?:amp;|#038;)conversation=(\d+)/', $list['body'], $mm), 'search finds the chat');
+        $t = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats&conversation=' . $mm[1], null, $m)['body'];
         $this->assertStringContainsString('&lt;script&gt;alert(1)&lt;/script&gt;', $t);
         $this->assertStringNotContainsString('<script>alert(1)', $t);
-        $leads = $this->http('GET', '/wp-admin/admin.php?page=aisle-leads', null, $m)['body'];
+        $leads = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=leads', null, $m)['body'];
         $this->assertStringContainsString('csv@example.com', $leads);
         $this->assertSame(1, preg_match('~href="([^"]*action=aisle_leads_csv[^"]*)"~', $leads, $csv));
         $out = $this->http('GET', substr(html_entity_decode($csv[1]), strlen(self::$h->url)), null, $m);
@@ -309,7 +309,7 @@ PHP);
         $this->assertStringContainsString("'=1+2 555 1234", $out['body'], 'formula injection is neutralised');
         $this->assertMatchesRegularExpression('~,"?\+1 415 555 0123"?,~', $out['body'], 'a phone number is exported as typed, for CRM imports');
         $this->assertStringNotContainsString("'+1 415", $out['body']);
-        $dash = $this->http('GET', '/wp-admin/admin.php?page=aisle-dashboard', null, $m)['body'];
+        $dash = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=overview', null, $m)['body'];
         $this->assertStringContainsString('<svg id="aisle-chart"', $dash);
         $this->assertMatchesRegularExpression('~<rect [^>]*height="[1-9]~', $dash, 'today has messages');
     }
@@ -328,6 +328,7 @@ PHP);
         // A customer is refused every screen and action, even with a guessed URL.
         $c = $this->login('shopper', 'shopper-password-123');
         foreach (['/wp-admin/admin.php?page=aisle-leads', '/wp-admin/admin.php?page=aisle-chats', '/wp-admin/admin.php?page=aisle-dashboard',
+            '/wp-admin/admin.php?page=aisle&tab=leads', '/wp-admin/admin.php?page=aisle&tab=chats', '/wp-admin/admin.php?page=aisle&tab=settings',
             "/wp-admin/admin-post.php?action=aisle_lead&do=delete&id=$a", "/wp-admin/admin-post.php?action=aisle_lead&do=contacted&id=$a",
             '/wp-admin/admin-post.php?action=aisle_leads_csv'] as $url) {
             $r = $this->http('GET', $url, null, $c);
@@ -339,7 +340,7 @@ PHP);
 
         // A shop manager: mark contacted and delete through the page's own links (nonces), CSV after.
         $m = $this->login('manager', 'manager-password-123');
-        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle-leads', null, $m)['body'];
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=leads', null, $m)['body'];
         $link = function (string $do, int $lead) use ($page): string {
             $this->assertSame(1, preg_match('~href="([^"]*action=aisle_lead(?:&|&amp;|&#038;)do=' . $do . '(?:&|&amp;|&#038;)id=' . $lead . '(?:&|&amp;|&#038;)[^"]*)"~', $page, $mm), "$do link for lead $lead");
             return substr(html_entity_decode($mm[1]), strlen(self::$h->url));
@@ -352,7 +353,7 @@ PHP);
         $this->assertSame('contacted', self::$h->query("SELECT status FROM wp_aisle_leads WHERE id = $a")[0]['status']);
         $this->assertSame(302, $this->http('GET', $link('delete', $b), null, $m)['status']);
         $this->assertSame([], self::$h->query("SELECT id FROM wp_aisle_leads WHERE id = $b"));
-        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle-leads', null, $m)['body'];
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=leads', null, $m)['body'];
         $this->assertStringNotContainsString('act-b@example.com', $page);
         $this->assertMatchesRegularExpression('~<td>act-a@example.com</td><td>[^<]*</td><td>Contacted</td>~', $page);
         $this->assertSame(1, preg_match('~href="([^"]*action=aisle_leads_csv[^"]*)"~', $page, $csv));

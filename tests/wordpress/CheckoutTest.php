@@ -173,7 +173,7 @@ PHP);
     /** The "Chat-assisted orders" figure for today on the Aisle dashboard, as the page shows it. */
     private function dashboardOrdersToday(): int
     {
-        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle-dashboard', null, $this->admin())['body'];
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=overview', null, $this->admin())['body'];
         $this->assertSame(1, preg_match('~<table class="widefat striped" id="aisle-stats"><thead><tr>(.*?)</tr></thead><tbody><tr>(.*?)</tr>~s', $page, $m), 'dashboard table');
         preg_match_all('~<th>(.*?)</th>~', $m[1], $heads);
         preg_match_all('~<td>(.*?)</td>~', $m[2], $cells);
@@ -254,7 +254,7 @@ PHP);
         $this->assertSame(200, $page['status']);
         $this->assertStringContainsString('id="aisle-order-attribution"', $page['body'], 'the Aisle meta box is on the HPOS order screen');
         $this->assertStringContainsString('Chat-assisted order', $page['body']);
-        $this->assertMatchesRegularExpression('~href="[^"]*page=aisle-chats(&|&amp;|&#038;)conversation=' . $conv . '"~', $page['body'], 'links to the conversation');
+        $this->assertMatchesRegularExpression('~href="[^"]*page=aisle(&|&amp;|&#038;)tab=chats(&|&amp;|&#038;)conversation=' . $conv . '"~', $page['body'], 'links to the conversation');
         $this->assertStringContainsString($o['sid'], $page['body']);
 
         $plain = $this->http('GET', '/wp-admin/admin.php?page=wc-orders&action=edit&id=' . $o['plain'], null, $this->admin());

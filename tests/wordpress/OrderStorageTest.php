@@ -135,7 +135,7 @@ PHP);
         $this->assertSame(200, $page['status'], $screen);
         $this->assertStringContainsString('id="order_data"', $page['body'], "$screen is WooCommerce's order screen");
         $this->assertStringContainsString('id="aisle-order-attribution"', $page['body'], "the Aisle box on $screen");
-        $this->assertMatchesRegularExpression('~page=aisle-chats(&|&amp;|&#038;)conversation=' . $conv . '"~', $page['body']);
+        $this->assertMatchesRegularExpression('~page=aisle(&|&amp;|&#038;)tab=chats(&|&amp;|&#038;)conversation=' . $conv . '"~', $page['body']);
         $other = $this->http('GET', $hpos ? "/wp-admin/admin.php?page=wc-orders&action=edit&id={$o['uk']}" : "/wp-admin/post.php?post={$o['uk']}&action=edit", null, $this->admin())['body'];
         $this->assertStringContainsString('id="order_data"', $other);
         $this->assertStringNotContainsString('aisle-order-attribution', $other, 'no box without chat');

@@ -39,7 +39,7 @@ PHP);
         // GET and the page show the hint only.
         $get = $this->rest('GET', '/settings', $this->admin());
         $this->assertStringNotContainsString(self::AI_KEY, $get['body']);
-        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle', null, $this->admin());
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=settings', null, $this->admin());
         $this->assertSame(200, $page['status']);
         $this->assertStringNotContainsString(self::AI_KEY, $page['body']);
         $this->assertStringNotContainsString('SECRETVALUE', $page['body']);

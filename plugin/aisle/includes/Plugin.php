@@ -7,8 +7,11 @@
 
 namespace Aisle\Plugin;
 
-use Aisle\Plugin\Admin\AdminChats;
+use Aisle\Plugin\Admin\AdminMenu;
 use Aisle\Plugin\Admin\AdminPage;
+use Aisle\Plugin\Admin\ChatsScreen;
+use Aisle\Plugin\Admin\Dashboard;
+use Aisle\Plugin\Admin\LeadsScreen;
 use Aisle\Plugin\Admin\OrderAttributionAdmin;
 use Aisle\Plugin\Catalog\CatalogSync;
 use Aisle\Plugin\Catalog\ProductSearch;
@@ -61,7 +64,10 @@ final class Plugin {
 			new Privacy( $conversations, $leads ),
 			new Attribution(),
 			new OrderAttributionAdmin( $conversations ),
-			new AdminChats( $conversations, $leads, $settings ),
+			new AdminMenu(),
+			new Dashboard(),
+			new ChatsScreen( $conversations ),
+			new LeadsScreen( $leads ),
 			$license,
 			$sync,
 			new RestController( $settings, $secrets, $license, $sync, $facts ),

@@ -1,6 +1,6 @@
 <?php
 /**
- * WooCommerce → Aisle: the settings page. The markup is rendered here; every read and write
+ * The Settings tab of WooCommerce → Aisle. The markup is rendered here; every read and write
  * goes through the aisle/v1 REST routes (assets/admin.js).
  *
  * @package Aisle
@@ -15,32 +15,18 @@ defined( 'ABSPATH' ) || exit;
 
 final class AdminPage {
 
-	public const SLUG = 'aisle';
-
-	private string $hook = '';
-
 	public function __construct( private Settings $settings ) {}
 
 	public function register(): void {
-		add_action( 'admin_menu', array( $this, 'menu' ), 60 );
-		add_action( 'admin_enqueue_scripts', array( $this, 'assets' ) );
-		add_filter( 'plugin_action_links_' . plugin_basename( AISLE_FILE ), array( $this, 'action_links' ) );
+		// Last of the tabs (AdminMenu keeps Settings at the end whatever others add).
+		add_filter( 'aisle_admin_tabs', fn ( array $tabs ) => $tabs + array( 'settings' => array( __( 'Settings', 'aisle' ), AdminMenu::CAP, array( $this, 'render' ) ) ), 100 );
+		add_action( 'aisle_admin_enqueue', array( $this, 'assets' ) );
 	}
 
-	public function menu(): void {
-		$this->hook = (string) add_submenu_page( 'woocommerce', __( 'Aisle', 'aisle' ), __( 'Aisle', 'aisle' ), 'manage_woocommerce', self::SLUG, array( $this, 'render' ) );
-	}
-
-	public function action_links( array $links ): array {
-		array_unshift( $links, '<a href="' . esc_url( admin_url( 'admin.php?page=' . self::SLUG ) ) . '">' . esc_html__( 'Settings', 'aisle' ) . '</a>' );
-		return $links;
-	}
-
-	public function assets( string $hook ): void {
-		if ( $hook !== $this->hook ) {
+	public function assets( string $tab ): void {
+		if ( 'settings' !== $tab ) {
 			return;
 		}
-		wp_enqueue_style( 'aisle-admin', plugins_url( 'assets/admin.css', AISLE_FILE ), array(), AISLE_VERSION );
 		wp_enqueue_script( 'aisle-admin', plugins_url( 'assets/admin.js', AISLE_FILE ), array( 'wp-api-fetch', 'wp-i18n' ), AISLE_VERSION, true );
 		wp_set_script_translations( 'aisle-admin', 'aisle', AISLE_DIR . 'languages' );
 		wp_add_inline_script( 'aisle-admin', 'window.aisleAdmin = ' . wp_json_encode( array( 'namespace' => RestController::NAMESPACE ) ) . ';', 'before' );
@@ -92,10 +78,7 @@ final class AdminPage {
 	}
 
 	public function render(): void {
-		if ( ! current_user_can( 'manage_woocommerce' ) ) {
-			wp_die( esc_html__( 'You are not allowed to manage Aisle.', 'aisle' ) );
-		}
-		echo '<div class="wrap" id="aisle-settings"><h1>' . esc_html__( 'Aisle — AI sales assistant', 'aisle' ) . '</h1>';
+		echo '<div id="aisle-settings">';
 		echo '<div id="aisle-notice" class="notice inline" hidden><p></p></div>';
 		echo '<form id="aisle-form" novalidate>';
 

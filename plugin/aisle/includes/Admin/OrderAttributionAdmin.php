@@ -57,7 +57,7 @@ final class OrderAttributionAdmin {
 		echo '<p>' . esc_html__( 'The shopper followed a link from the Aisle chat before placing this order.', 'aisle' ) . '</p>';
 		$conv = $this->conversations->find( $session );
 		if ( $conv ) {
-			$url = admin_url( 'admin.php?page=aisle-chats&conversation=' . (int) $conv->id );
+			$url = AdminMenu::url( 'chats', array( 'conversation' => (int) $conv->id ) );
 			echo '<p><a class="aisle-order-conversation" href="' . esc_url( $url ) . '">' . esc_html__( 'View the conversation', 'aisle' ) . '</a></p>';
 		} else {
 			echo '<p>' . esc_html__( 'The conversation is no longer kept (it has passed its retention period).', 'aisle' ) . '</p>';

@@ -8,6 +8,7 @@
 
 namespace Aisle\Plugin\Chat;
 
+use Aisle\Plugin\Admin\AdminMenu;
 use Aisle\Plugin\Admin\Stats;
 use Aisle\Plugin\Settings;
 
@@ -85,7 +86,7 @@ final class Leads {
 		$lines[] = sprintf( __( 'When: %s', 'aisle' ), wp_date( 'Y-m-d H:i', (int) $lead->created_at ) );
 		$lines[] = '';
 		/* translators: %s: admin address of the lead. */
-		$lines[] = sprintf( __( 'See the lead and its chat: %s', 'aisle' ), admin_url( 'admin.php?page=aisle-leads&lead=' . (int) $lead->id . '#aisle-lead-' . (int) $lead->id ) );
+		$lines[] = sprintf( __( 'See the lead and its chat: %s', 'aisle' ), AdminMenu::url( 'leads', array( 'lead' => (int) $lead->id ) ) . '#aisle-lead-' . (int) $lead->id );
 		$lines[] = '';
 		/* translators: %d: days. */
 		$lines[] = sprintf( __( 'Leads are deleted after %d days, with the conversations.', 'aisle' ), (int) $settings->get( 'retention_days' ) );
