@@ -56,6 +56,7 @@ final class Stack
         foreach (['object-cache.php', 'db-error.php'] as $dropin) {
             symlink(__DIR__ . "/$dropin", $this->h->site . "/wp-content/$dropin");
         }
+        symlink(__DIR__ . '/mu-plugins/stack-probe.php', $this->h->site . '/wp-content/mu-plugins/stack-probe.php');
         $this->startFpm();
         $this->startNginx();
     }
@@ -165,6 +166,8 @@ http {
             fastcgi_param SCRIPT_NAME /fpm-status;
             fastcgi_pass fpm;
         }
+        # Aisle's index and snapshot: Apache honours the .htaccess Aisle writes there, nginx needs this.
+        location ^~ /wp-content/uploads/aisle/ { deny all; }
         location / { try_files \$uri \$uri/ /index.php?\$args; }
         location ~ \.php\$ {
             try_files \$uri =404;

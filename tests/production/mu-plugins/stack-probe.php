@@ -1,0 +1,32 @@
+<?php
+/**
+ * Production stack only (mu-plugin, linked by tests/production/Stack.php): every PHP response
+ * names the FPM worker that made it (X-Stack-Worker), and GET /?aisle_stack_probe=1 tells what
+ * that worker runs with — the object cache in use, the extension loaded, the SAPI — so the tests
+ * check it inside FPM, not in their own CLI process.
+ */
+
+if ( 'fpm-fcgi' === PHP_SAPI && ! headers_sent() ) {
+	header( 'X-Stack-Worker: ' . getmypid() );
+}
+
+add_action(
+	'init',
+	static function (): void {
+		if ( ! isset( $_GET['aisle_stack_probe'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification -- a read-only test probe.
+			return;
+		}
+		global $wp_object_cache;
+		nocache_headers();
+		wp_send_json(
+			array(
+				'sapi'               => PHP_SAPI,
+				'pid'                => getmypid(),
+				'ext_object_cache'   => wp_using_ext_object_cache(),
+				'redis_connected'    => method_exists( $wp_object_cache, 'connected' ) && $wp_object_cache->connected(),
+				'extension'          => extension_loaded( 'aisle' ),
+				'extension_ini_file' => php_ini_scanned_files(),
+			)
+		);
+	}
+);
