@@ -3,6 +3,7 @@
 pub mod ai;
 pub mod build_info;
 pub mod catalog;
+pub mod knowledge;
 pub mod lang;
 pub mod license;
 pub mod license_server;

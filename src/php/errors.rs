@@ -26,8 +26,11 @@ pub const CATALOG_REASONS: (i32, &[&str]) = (3000, &["invalid_argument", "io", "
 pub const AI_REASONS: (i32, &[&str]) =
     (4000, &["network", "timeout", "http_status", "invalid_response", "bad_request", "no_key"]);
 
-const ALL_REASONS: [(i32, &[&str]); 5] =
-    [GENERAL_REASONS, VAULT_REASONS, LICENSE_REASONS, CATALOG_REASONS, AI_REASONS];
+pub const KNOWLEDGE_REASONS: (i32, &[&str]) =
+    (5000, &["unsupported", "encrypted", "too_large", "malformed", "timeout", "invalid_argument", "io", "index"]);
+
+const ALL_REASONS: [(i32, &[&str]); 6] =
+    [GENERAL_REASONS, VAULT_REASONS, LICENSE_REASONS, CATALOG_REASONS, AI_REASONS, KNOWLEDGE_REASONS];
 
 pub fn code_for(table: (i32, &[&str]), reason: &str) -> i32 {
     let (base, reasons) = table;
@@ -94,6 +97,7 @@ exception_class!(VaultException, "Aisle\\VaultException", extends(AisleException
 exception_class!(LicenseException, "Aisle\\LicenseException", extends(AisleException));
 exception_class!(CatalogException, "Aisle\\CatalogException", extends(AisleException));
 exception_class!(AiException, "Aisle\\AiException", extends(AisleException));
+exception_class!(KnowledgeException, "Aisle\\KnowledgeException", extends(AisleException));
 
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
@@ -102,6 +106,13 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .class::<LicenseException>()
         .class::<CatalogException>()
         .class::<AiException>()
+        .class::<KnowledgeException>()
+}
+
+impl From<crate::knowledge::KnowledgeError> for PhpException {
+    fn from(err: crate::knowledge::KnowledgeError) -> Self {
+        exception::<KnowledgeException>(KNOWLEDGE_REASONS, err.reason(), err.to_string())
+    }
 }
 
 impl From<crate::vault::VaultError> for PhpException {

@@ -6,6 +6,7 @@ mod catalog;
 mod catalog_index;
 mod errors;
 mod ini;
+mod knowledge;
 mod language;
 mod license;
 mod redactor;
@@ -52,5 +53,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<catalog::PhpCatalog>()
         .class::<catalog_index::PhpCatalogIndex>()
         .class::<language::PhpLanguage>()
+        .class::<knowledge::PhpKnowledge>()
+        .class::<knowledge::PhpKnowledgeIndex>()
         .info_function(module_info)
 }

@@ -5,7 +5,7 @@
 mod expand;
 mod query;
 mod reader;
-mod schema;
+pub(crate) mod schema;
 mod settings;
 mod tokenizer;
 mod writer;
