@@ -57,6 +57,27 @@ class AiException extends Exception
 }
 
 /**
+ * Graph API (WhatsApp, Messenger, Instagram) failures. Reasons: bad_request, no_secret, network, timeout,
+ * rate_limited (HTTP 429), server_error (HTTP 5xx), rejected (other HTTP 4xx), invalid_response (codes 6001-6008).
+ */
+class ChannelException extends Exception
+{
+    /** Thrown only by the extension: constructing one from PHP throws \Exception. */
+    public function __construct() {}
+
+    public function reason(): string {}
+
+    /** The Graph API's HTTP status (401, 429, 500, …), 0 when no answer came. */
+    public function httpStatus(): int {}
+
+    /** Graph's own error.code (190 expired token, 4 / 80007 / 130429 rate limits, …), 0 when none. */
+    public function graphCode(): int {}
+
+    /** True for network, timeout, rate_limited and server_error: try again later; anything else will fail again. */
+    public function retryable(): bool {}
+}
+
+/**
  * Authenticated encryption of secrets (AES-256-GCM) with a keyring for rotation.
  * Envelope: "aisle:v1:<keyId>:<base64url(nonce(12) || ciphertext || tag(16))>", AAD = $context.
  */
@@ -317,6 +338,63 @@ final class Language
 
     /** @return list<string> every ISO 639-1 code detect() accepts */
     public static function supported(): array {}
+}
+
+}
+
+namespace Aisle\Channels {
+
+use Aisle\ChannelException;
+use Aisle\Vault;
+
+/**
+ * Meta's webhook signature: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(raw body, app secret)>`,
+ * compared in constant time. Check it on the raw body before parsing anything.
+ */
+final class Signature
+{
+    /** Not constructible from PHP (throws \Exception): use the static methods. */
+    public function __construct() {}
+
+    /**
+     * The app secret is a Vault envelope, decrypted inside the extension only. False for a missing,
+     * malformed or wrong header and for an empty secret.
+     * @throws ChannelException no_secret when the envelope is empty or does not open
+     */
+    public static function verify(string $body, ?string $header, Vault $vault, string $secretEnvelope, string $secretContext): bool {}
+
+    /** The same check with the app secret in plain. */
+    public static function verifyPlain(string $body, ?string $header, string $appSecret): bool {}
+}
+
+/**
+ * Sends replies through the Graph API: WhatsApp Cloud API `POST {base}/{version}/{phone_number_id}/messages`,
+ * Messenger and Instagram `POST {base}/{version}/{page_id|me}/messages`, with the bearer token decrypted from
+ * its Vault envelope inside the extension only. `http://` is accepted only for loopback hosts.
+ */
+final class GraphClient
+{
+    /**
+     * @param array{base_url?: string, version?: string, connect_timeout_ms?: int, timeout_ms?: int}|null $options
+     *        defaults: https://graph.facebook.com, v24.0, 5000 ms, 10000 ms
+     * @throws ChannelException bad_request for an unknown or invalid option
+     */
+    public function __construct(?array $options = null) {}
+
+    /**
+     * One text message. WhatsApp takes at most 4,096 characters, Messenger 2,000, Instagram 1,000: split longer text.
+     * @param array{channel: 'whatsapp'|'messenger'|'instagram', sender_id?: string, to: string, text: string} $message
+     *        sender_id: the WhatsApp phone number ID (required there), else the page / Instagram account ID (default 'me');
+     *        to: the shopper's wa_id, or the PSID / IGSID from the webhook
+     * @return array{message_id: string, status: int} the id status callbacks will name (wamid.… or m_…)
+     * @throws ChannelException with httpStatus() and graphCode() for a Graph error body; reason() tells retry from stop
+     */
+    public function send(Vault $vault, string $tokenEnvelope, string $tokenContext, array $message): array {}
+
+    public function baseUrl(): string {}
+
+    /** The Graph API version in the URL, e.g. "v24.0". */
+    public function version(): string {}
 }
 
 }

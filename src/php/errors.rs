@@ -25,12 +25,16 @@ pub const LICENSE_REASONS: (i32, &[&str]) = (
 pub const CATALOG_REASONS: (i32, &[&str]) = (3000, &["invalid_argument", "io", "index", "too_large"]);
 pub const AI_REASONS: (i32, &[&str]) =
     (4000, &["network", "timeout", "http_status", "invalid_response", "bad_request", "no_key"]);
+pub const CHANNEL_REASONS: (i32, &[&str]) = (
+    6000,
+    &["bad_request", "no_secret", "network", "timeout", "rate_limited", "server_error", "rejected", "invalid_response"],
+);
 
 pub const KNOWLEDGE_REASONS: (i32, &[&str]) =
     (5000, &["unsupported", "encrypted", "too_large", "malformed", "timeout", "invalid_argument", "io", "index"]);
 
-const ALL_REASONS: [(i32, &[&str]); 6] =
-    [GENERAL_REASONS, VAULT_REASONS, LICENSE_REASONS, CATALOG_REASONS, AI_REASONS, KNOWLEDGE_REASONS];
+const ALL_REASONS: [(i32, &[&str]); 7] =
+    [GENERAL_REASONS, VAULT_REASONS, LICENSE_REASONS, CATALOG_REASONS, AI_REASONS, KNOWLEDGE_REASONS, CHANNEL_REASONS];
 
 pub fn code_for(table: (i32, &[&str]), reason: &str) -> i32 {
     let (base, reasons) = table;
@@ -74,6 +78,24 @@ fn read_code(obj: &mut ext_php_rs::types::ZendObject) -> i64 {
     unsafe { value.as_ref() }.and_then(Zval::long).unwrap_or(0)
 }
 
+fn read_message(obj: &mut ext_php_rs::types::ZendObject) -> String {
+    let mut rv = Zval::new();
+    let name = b"message";
+    // SAFETY: as in read_code; `message` is declared by \Exception.
+    let value = unsafe {
+        zend_read_property(
+            std::ptr::from_ref(ce::exception()).cast_mut(),
+            std::ptr::from_mut(obj),
+            name.as_ptr().cast::<c_char>(),
+            name.len(),
+            true,
+            &raw mut rv,
+        )
+    };
+    // SAFETY: zend_read_property returns either &rv or a pointer into the object's properties.
+    unsafe { value.as_ref() }.and_then(Zval::string).unwrap_or_default()
+}
+
 macro_rules! exception_class {
     ($struct_name:ident, $php_name:literal, $parent:meta) => {
         #[php_class]
@@ -99,6 +121,37 @@ exception_class!(CatalogException, "Aisle\\CatalogException", extends(AisleExcep
 exception_class!(AiException, "Aisle\\AiException", extends(AisleException));
 exception_class!(KnowledgeException, "Aisle\\KnowledgeException", extends(AisleException));
 
+/// Graph API failures. Besides reason(), the HTTP status and Graph's own error code, read
+/// back from the engine-owned message, so PHP can tell a retry (429, 5xx) from a stop.
+#[php_class]
+#[php(name = "Aisle\\ChannelException")]
+#[php(extends(AisleException))]
+#[derive(Default)]
+pub struct ChannelException;
+
+#[php_impl]
+impl ChannelException {
+    /// The stable machine-readable reason, e.g. "rate_limited".
+    pub fn reason(self_: &mut ZendClassObject<ChannelException>) -> &'static str {
+        reason_for(read_code(&mut self_.std))
+    }
+
+    /// The Graph API's HTTP status, 0 when no answer came (network, timeout, bad request).
+    pub fn http_status(self_: &mut ZendClassObject<ChannelException>) -> i64 {
+        i64::from(crate::channels::status_and_code(&read_message(&mut self_.std)).0)
+    }
+
+    /// Graph's `error.code` (190 expired token, 4/80007/130429 rate limits, …), 0 when none.
+    pub fn graph_code(self_: &mut ZendClassObject<ChannelException>) -> i64 {
+        crate::channels::status_and_code(&read_message(&mut self_.std)).1
+    }
+
+    /// True for failures worth another attempt later: network, timeout, 429 and 5xx.
+    pub fn retryable(self_: &mut ZendClassObject<ChannelException>) -> bool {
+        matches!(reason_for(read_code(&mut self_.std)), "network" | "timeout" | "rate_limited" | "server_error")
+    }
+}
+
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
         .class::<AisleException>()
@@ -107,6 +160,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .class::<CatalogException>()
         .class::<AiException>()
         .class::<KnowledgeException>()
+        .class::<ChannelException>()
 }
 
 impl From<crate::knowledge::KnowledgeError> for PhpException {

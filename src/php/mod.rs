@@ -4,6 +4,7 @@
 mod ai_client;
 mod catalog;
 mod catalog_index;
+mod channels;
 mod errors;
 mod ini;
 mod knowledge;
@@ -55,5 +56,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<language::PhpLanguage>()
         .class::<knowledge::PhpKnowledge>()
         .class::<knowledge::PhpKnowledgeIndex>()
+        .class::<channels::PhpSignature>()
+        .class::<channels::PhpGraphClient>()
         .info_function(module_info)
 }
