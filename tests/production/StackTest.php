@@ -88,6 +88,9 @@ final class StackTest extends ProductionTestCase
                 }
             }
             $this->assertGreaterThan(1, count($workers), 'the requests were spread over several FPM workers');
+            $hits = $this->parallel(array_fill(0, 200, ['GET', '/?aisle_stack_probe=hit&bucket=redis' . mt_rand() . '&limit=100']));
+            $allowed = count(array_filter($hits, static fn (array $a): bool => $a['status'] === 200 && $a['json']['retry'] === 0));
+            $this->assertSame(100, $allowed, '200 simultaneous hits on a limit of 100: wp_cache_incr loses none');
             $this->assertSame('0', self::$h->query("SELECT COUNT(*) AS n FROM wp_options WHERE option_name LIKE '%aisle\\_rl\\_%'")[0]['n'], 'no counter in the database');
             // Refused requests of a limited session: no statement that writes reaches MariaDB.
             $before = $this->writeStatements();

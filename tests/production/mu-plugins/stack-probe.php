@@ -3,7 +3,8 @@
  * Production stack only (mu-plugin, linked by tests/production/Stack.php): every PHP response
  * names the FPM worker that made it (X-Stack-Worker), and GET /?aisle_stack_probe=1 tells what
  * that worker runs with — the object cache in use, the extension loaded, the SAPI — so the tests
- * check it inside FPM, not in their own CLI process.
+ * check it inside FPM, not in their own CLI process. ?aisle_stack_probe=hit&bucket=B&limit=N counts
+ * one rate-limiter hit and answers {retry}.
  */
 
 if ( 'fpm-fcgi' === PHP_SAPI && ! headers_sent() ) {
@@ -18,6 +19,11 @@ add_action(
 		}
 		global $wp_object_cache;
 		nocache_headers();
+		if ( 'hit' === $_GET['aisle_stack_probe'] ) { // phpcs:ignore WordPress.Security.NonceVerification
+			// One rate-limiter hit and nothing else: many of these at once race the counter hard.
+			$bucket = sanitize_key( wp_unslash( $_GET['bucket'] ?? 'probe' ) ); // phpcs:ignore WordPress.Security.NonceVerification
+			wp_send_json( array( 'retry' => Aisle\Plugin\Chat\RateLimiter::hit( 'probe:' . $bucket, (int) ( $_GET['limit'] ?? 100 ), 60 ) ) ); // phpcs:ignore WordPress.Security.NonceVerification
+		}
 		wp_send_json(
 			array(
 				'sapi'               => PHP_SAPI,
