@@ -57,6 +57,19 @@ class AiException extends Exception
 }
 
 /**
+ * One document or knowledge-index call failed. Per document: unsupported (not PDF, DOCX, Markdown, HTML or
+ * text, whatever its extension), encrypted, too_large (bytes, objects, pages, inflated size or text over a
+ * limit), malformed (damaged, truncated, cyclic), timeout; per call: invalid_argument, io, index (codes 5001-5008).
+ */
+class KnowledgeException extends Exception
+{
+    /** Thrown only by the extension: constructing one from PHP throws \Exception. */
+    public function __construct() {}
+
+    public function reason(): string {}
+}
+
+/**
  * Graph API (WhatsApp, Messenger, Instagram) failures. Reasons: bad_request, no_secret, network, timeout,
  * rate_limited (HTTP 429), server_error (HTTP 5xx), rejected (other HTTP 4xx), invalid_response (codes 6001-6008).
  */
@@ -338,6 +351,92 @@ final class Language
 
     /** @return list<string> every ISO 639-1 code detect() accepts */
     public static function supported(): array {}
+}
+
+/**
+ * Store knowledge: the text and structure of a document, cut into passages. Every document is read on a
+ * worker thread of its own under a deadline and size caps; hostile input is a KnowledgeException, never a
+ * crash or a hang. The content decides the format (a PDF named .docx is read as a PDF).
+ */
+final class Knowledge
+{
+    /** Not constructible from PHP (throws \Exception): use the static methods. */
+    public function __construct() {}
+
+    /**
+     * Headings, paragraphs and list items of a PDF (text layer, ToUnicode CMaps, right-to-left lines in reading
+     * order), DOCX, Markdown, HTML or plain text. 'text' is the blocks as Markdown-like text.
+     * Limits (defaults): max_bytes 20 MB, timeout_ms 30000, max_pdf_objects 200000, max_pages 5000,
+     * max_inflated_bytes 256 MB, max_xml_depth 256, max_text_bytes 32 MB.
+     * @param array{max_bytes?: int, timeout_ms?: int, max_pdf_objects?: int, max_pages?: int, max_inflated_bytes?: int, max_xml_depth?: int, max_text_bytes?: int} $options
+     * @return array{format: string, title: ?string, pages: int, text: string, blocks: list<array{type: string, level: int, text: string}>}
+     * @throws KnowledgeException unsupported|encrypted|too_large|malformed|timeout|invalid_argument
+     */
+    public static function extract(string $bytes, ?string $filename = null, ?array $options = null): array {}
+
+    /** As extract(), from a file (its size is checked before it is read). @throws KnowledgeException also io */
+    public static function extractFile(string $path, ?array $options = null): array {}
+
+    /** 'pdf', 'docx', 'markdown', 'html' or 'text'. @throws KnowledgeException unsupported|encrypted */
+    public static function detect(string $bytes, ?string $filename = null): string {}
+
+    /**
+     * Blocks → passages: never across a heading, about target_chars (800) each, paragraphs over max_chars
+     * (1200) cut at sentence ends, the last sentence (up to overlap_chars, 150) repeated at the start of the
+     * next passage of the same section. 'hash' covers everything stored, so a re-sync re-indexes only changes.
+     * @param list<array{type: string, level?: int, text: string}> $blocks
+     * @param array{id: string, title?: string, url?: ?string} $source
+     * @param array{target_chars?: int, max_chars?: int, overlap_chars?: int} $options
+     * @return list<array{source: string, title: string, url: ?string, heading: list<string>, text: string, position: int, hash: string}>
+     */
+    public static function chunk(array $blocks, array $source, ?array $options = null): array {}
+}
+
+/**
+ * Passages searched with the catalog's analyzers (any script, the store language's stemmer, typo
+ * tolerance), in an index of their own beside the catalog's, updated in place one source at a time.
+ */
+final class KnowledgeIndex
+{
+    /** Not constructible from PHP (throws \Exception): use open(). */
+    public function __construct() {}
+
+    /**
+     * Opens the index in $dir, creating it when there is none (with 'language', e.g. 'fr' or 'fr_FR').
+     * @param array{language?: string, synonyms?: list<list<string>|string>} $options
+     * @throws KnowledgeException io|index|invalid_argument
+     */
+    public static function open(string $dir, ?array $options = null): KnowledgeIndex {}
+
+    /**
+     * Makes the passages of $source exactly $passages (as Knowledge::chunk() returns them): passages whose
+     * hash is already indexed are kept, vanished ones deleted, new ones added.
+     * @return array{added: int, removed: int, kept: int}
+     */
+    public function replaceSource(string $source, array $passages): array {}
+
+    /** Deletes the passages of $source; how many there were. */
+    public function removeSource(string $source): int {}
+
+    /** @return list<string> hashes of the passages of $source in the index */
+    public function hashes(string $source): array {}
+
+    /** @return array<string, int> passages per source id */
+    public function sources(): array {}
+
+    /**
+     * Best passages first. 'coverage' (0-1) is the share of the query's words, weighed by rarity, that the
+     * passage contains: a confidence that does not depend on the size of the knowledge base.
+     * @param array{source?: string|list<string>} $filters
+     * @return list<array{source: string, title: string, url: ?string, heading: string, text: string, score: float, coverage: float, position: int, hash: string}>
+     */
+    public function search(string $query, int $limit = 5, ?array $filters = null): array {}
+
+    /** Passages in the index. */
+    public function count(): int {}
+
+    /** The language words are analyzed with. */
+    public function language(): string {}
 }
 
 }
