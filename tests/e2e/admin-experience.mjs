@@ -21,14 +21,17 @@ try {
 	await page.fill( '#user_pass', pass );
 	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
 
-	const open = async () => {
-		await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=settings' );
+	const open = async ( section = 'assistant' ) => {
+		await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=settings&section=' + section );
 		await page.waitForFunction( () => document.getElementById( 'aisle-sync-text' ).textContent !== '' && document.getElementById( 'aisle-key-source' ).textContent !== '' );
 	};
 	await open();
 
 	// Validation: one pass, every field, plain words, the result where the admin is looking.
+	// The fields sit in two sections: the links switch them in place, the values stay.
+	await page.click( '#aisle-section-link-appearance' );
 	await page.fill( '#aisle-welcome_message', 'x'.repeat( 600 ) );
+	await page.click( '#aisle-section-link-assistant' );
 	await page.fill( '#aisle-retention_days', '-1' );
 	await page.fill( '#aisle-support_email', 'bob@' );
 	await page.click( '#aisle-save' );
@@ -37,6 +40,10 @@ try {
 	check( ( await msg( 'welcome_message' ) ) === 'The welcome message can be at most 500 characters.', 'welcome message error: ' + ( await msg( 'welcome_message' ) ) );
 	check( ! /inclusive/.test( await msg( 'retention_days' ) ), 'retention error in plain words: ' + ( await msg( 'retention_days' ) ) );
 	check( ( await page.getAttribute( '#aisle-support_email', 'aria-invalid' ) ) === 'true', 'the email field is marked invalid' );
+	// The first field to fix is shown (its section opened); each section link counts its fixes.
+	check( await page.isVisible( '#aisle-welcome_message' ), 'the section of the first error is open' );
+	check( /1 to fix/.test( await page.textContent( '#aisle-section-link-appearance' ) ), 'Appearance counts one fix: ' + ( await page.textContent( '#aisle-section-link-appearance' ) ) );
+	check( /2 to fix/.test( await page.textContent( '#aisle-section-link-assistant' ) ), 'Assistant counts two fixes: ' + ( await page.textContent( '#aisle-section-link-assistant' ) ) );
 	const snack = await page.$( '#aisle-snackbar' );
 	check( await snack.isVisible(), 'the snackbar shows the save result' );
 	const box = await snack.boundingBox();
@@ -47,7 +54,7 @@ try {
 	await page.screenshot( { path: dir + '/admin-validation.png' } );
 
 	// Sync now: moves with nobody running the queue.
-	await open();
+	await open( 'catalog' );
 	await page.locator( '#aisle-sync-now' ).scrollIntoViewIfNeeded();
 	const before = await page.textContent( '#aisle-sync-text' );
 	const t0 = Date.now();

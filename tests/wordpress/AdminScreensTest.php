@@ -94,4 +94,19 @@ PHP);
             unlink($file);
         }
     }
+
+    public function testEveryScreenInChromiumWithTheLivePreviewAndAxe(): void
+    {
+        $repo = dirname(__DIR__, 2);
+        $this->assertFileExists("$repo/tests/e2e/node_modules/axe-core/axe.min.js", 'run make e2e-deps (axe-core)');
+        @mkdir("$repo/tests/artifacts", 0755, true);
+        $before = $this->option('aisle_settings');
+        $log = self::$h->cli(['node', "$repo/tests/e2e/admin-screens.mjs", self::$h->url, 'admin', 'admin-password-123', "$repo/tests/artifacts"]);
+        $this->assertStringContainsString('admin screens ok', $log);
+        $this->assertMatchesRegularExpression('/axe: 0 serious or critical violations over \d+ screens/', $log);
+        foreach (['admin-tab-overview', 'admin-tab-settings', 'admin-settings-appearance', 'admin-live-preview', 'admin-yellow-accent'] as $shot) {
+            $this->assertGreaterThan(10000, filesize("$repo/tests/artifacts/$shot.png"), $shot);
+        }
+        $this->assertSame($before, $this->option('aisle_settings'), 'the preview saved nothing');
+    }
 }

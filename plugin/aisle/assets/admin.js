@@ -31,14 +31,52 @@
 	function clearErrors() {
 		document.querySelectorAll( '.aisle-field-error' ).forEach( ( el ) => ( el.textContent = '' ) );
 		form.querySelectorAll( '[aria-invalid]' ).forEach( ( el ) => el.removeAttribute( 'aria-invalid' ) );
+		document.querySelectorAll( '.aisle-section-errors' ).forEach( ( el ) => {
+			el.hidden = true;
+			el.textContent = '';
+		} );
 	}
+
+	// Sections: one shown at a time, switched in place; the address follows so a reload stays.
+	const sectionOf = ( node ) => node && node.closest && node.closest( '.aisle-section' );
+	function showSection( slug, focusHeading ) {
+		document.querySelectorAll( '.aisle-section' ).forEach( ( s ) => ( s.hidden = s.dataset.section !== slug ) );
+		document.querySelectorAll( '#aisle-sections a[data-section]' ).forEach( ( a ) => {
+			const on = a.dataset.section === slug;
+			a.classList.toggle( 'current', on );
+			if ( on ) {
+				a.setAttribute( 'aria-current', 'page' );
+			} else {
+				a.removeAttribute( 'aria-current' );
+			}
+		} );
+		const url = new URL( location.href );
+		url.searchParams.set( 'section', slug );
+		history.replaceState( null, '', url );
+		if ( focusHeading ) {
+			const h = $( 'aisle-section-' + slug );
+			h.tabIndex = -1;
+			h.focus();
+		}
+	}
+	document.querySelectorAll( '#aisle-sections a[data-section]' ).forEach( ( a ) => {
+		a.addEventListener( 'click', ( ev ) => {
+			ev.preventDefault();
+			showSection( a.dataset.section, true );
+		} );
+	} );
 
 	// Every message next to its field, in one pass; the first field with a problem gets the focus.
 	function showError( err, fallbackField ) {
 		const params = err && err.data && err.data.params;
 		let first = null;
+		const perSection = {};
 		if ( params ) {
 			Object.keys( params ).forEach( ( field ) => {
+				const section = sectionOf( fieldInput( field ) || document.querySelector( '.aisle-field-error[data-field="' + field + '"]' ) );
+				if ( section ) {
+					perSection[ section.dataset.section ] = ( perSection[ section.dataset.section ] || 0 ) + 1;
+				}
 				const el = document.querySelector( '.aisle-field-error[data-field="' + field + '"]' );
 				if ( el ) {
 					el.textContent = params[ field ];
@@ -60,7 +98,19 @@
 				el.textContent = ( err && err.message ) || __( 'Something went wrong.', 'aisle' );
 			}
 		}
+		// Each section link says how many of its fields need a fix.
+		Object.keys( perSection ).forEach( ( slug ) => {
+			const badge = document.querySelector( '#aisle-section-link-' + slug + ' .aisle-section-errors' );
+			if ( badge ) {
+				/* translators: %d: number of fields with a problem in this section. */
+				badge.textContent = ' ' + sprintf( __( '(%d to fix)', 'aisle' ), perSection[ slug ] );
+				badge.hidden = false;
+			}
+		} );
 		notice( 'error', ( err && err.message ) || __( 'Something went wrong.', 'aisle' ) );
+		if ( first && sectionOf( first ) && sectionOf( first ).hidden ) {
+			showSection( sectionOf( first ).dataset.section, false );
+		}
 		if ( first ) {
 			const target = first === faqBox ? ( faqBox.querySelector( 'input, textarea' ) || $( 'aisle-faq-add' ) ) : first;
 			target.focus( { preventScroll: true } );
@@ -266,6 +316,93 @@
 			clearInterval( polling );
 			polling = null;
 		}
+	}
+
+	// AI provider: only the fields the chosen provider uses.
+	const provider = $( 'aisle-ai_provider' );
+	function showProviderFields() {
+		form.querySelectorAll( 'tr[data-providers]' ).forEach( ( tr ) => ( tr.hidden = ! tr.dataset.providers.split( ' ' ).includes( provider.value ) ) );
+	}
+	provider.addEventListener( 'change', showProviderFields );
+	showProviderFields();
+
+	// WCAG 2 relative luminance and contrast (the same sums as Widget::contrast in PHP).
+	function luminance( hex ) {
+		const c = [ 0, 2, 4 ].map( ( i ) => parseInt( hex.substr( i, 2 ), 16 ) / 255 ).map( ( v ) => ( v <= 0.04045 ? v / 12.92 : Math.pow( ( v + 0.055 ) / 1.055, 2.4 ) ) );
+		return 0.2126 * c[ 0 ] + 0.7152 * c[ 1 ] + 0.0722 * c[ 2 ];
+	}
+	function contrast( a, b ) {
+		const l = [ luminance( a ), luminance( b ) ];
+		return ( Math.max( ...l ) + 0.05 ) / ( Math.min( ...l ) + 0.05 );
+	}
+	const hexOf = ( v ) => {
+		const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec( ( v || '' ).trim() );
+		return m ? ( m[ 1 ].length === 3 ? m[ 1 ].replace( /(.)/g, '$1$1' ) : m[ 1 ] ).toLowerCase() : null;
+	};
+	// White text, or near-black where white does not reach 4.5:1 (Widget::text_on).
+	function textOn( hex ) {
+		const white = contrast( hex, 'ffffff' );
+		return white >= 4.5 || white >= contrast( hex, '1d1d1f' ) ? '#ffffff' : '#1d1d1f';
+	}
+
+	// Links and borders drawn in the accent on white need 3:1 (WCAG 1.4.11 / 1.4.1).
+	function accentWarning( hex ) {
+		const box = $( 'aisle-accent-warning' );
+		const ratio = hex ? contrast( hex, 'ffffff' ) : 21;
+		box.hidden = ratio >= 3;
+		box.textContent = ratio >= 3 ? '' : sprintf(
+			/* translators: %s: contrast ratio such as 1.4 */
+			__( 'This accent is too light for links and borders on a white page: its contrast with white is %s:1, and at least 3:1 is needed to be seen. Text on the accent stays readable (the widget switches it to dark), but choose a darker shade for links to be visible.', 'aisle' ),
+			ratio.toFixed( 1 )
+		);
+		if ( ratio >= 3 ) {
+			$( 'aisle-accent_color' ).removeAttribute( 'aria-describedby' );
+		} else {
+			$( 'aisle-accent_color' ).setAttribute( 'aria-describedby', 'aisle-accent-warning' );
+		}
+	}
+
+	// The live preview redraws from the fields as they change.
+	const preview = $( 'aisle-preview' );
+	function drawPreview() {
+		const d = JSON.parse( preview.dataset.defaults || '{}' );
+		const val = ( id ) => ( $( 'aisle-' + id ) ? $( 'aisle-' + id ).value.trim() : '' );
+		const hex = hexOf( val( 'accent_color' ) );
+		const root = preview.querySelector( '#aisle-root' );
+		if ( hex ) {
+			root.style.setProperty( '--aisle-accent', '#' + hex );
+			root.style.setProperty( '--aisle-on-accent', textOn( hex ) );
+		}
+		accentWarning( hex );
+		root.className = val( 'position' ) === 'left' ? 'aisle-left' : 'aisle-right';
+		$( 'aisle-preview-title' ).textContent = val( 'store_name' ) || d.title || '';
+		$( 'aisle-preview-launcher' ).textContent = val( 'launcher_label' ) || d.launcher || '';
+		$( 'aisle-preview-welcome' ).textContent = val( 'welcome_message' ) || d.welcome || '';
+		const avatar = $( 'aisle-preview-avatar' );
+		const src = val( 'avatar_url' );
+		const shown = /^https?:\/\/[^\s]+$/i.test( src );
+		$( 'aisle-preview-avatar-error' ).hidden = true;
+		if ( ! shown ) {
+			avatar.hidden = true;
+			avatar.removeAttribute( 'src' );
+		} else if ( avatar.getAttribute( 'src' ) !== src ) {
+			avatar.hidden = false;
+			avatar.src = src;
+		}
+	}
+	if ( preview ) {
+		$( 'aisle-preview-avatar' ).addEventListener( 'error', () => {
+			$( 'aisle-preview-avatar' ).hidden = true;
+			$( 'aisle-preview-avatar-error' ).hidden = ! $( 'aisle-preview-avatar' ).getAttribute( 'src' );
+		} );
+		[ 'accent_color', 'position', 'welcome_message', 'launcher_label', 'avatar_url', 'store_name' ].forEach( ( id ) => {
+			const el = $( 'aisle-' + id );
+			if ( el ) {
+				el.addEventListener( 'input', drawPreview );
+				el.addEventListener( 'change', drawPreview );
+			}
+		} );
+		drawPreview();
 	}
 
 	form.addEventListener( 'submit', ( ev ) => {

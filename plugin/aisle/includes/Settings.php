@@ -52,6 +52,9 @@ final class Settings {
 				'default'  => array(),
 				'items'    => array( 'type' => 'string', 'minLength' => 1, 'maxLength' => 50 ),
 			),
+			// Optional fields of the widget's lead form (Leads).
+			'lead_name'            => array( 'type' => 'boolean', 'default' => false ),
+			'lead_message'         => array( 'type' => 'boolean', 'default' => false ),
 			// Storefront chat (ChatController, Assistant).
 			'assistant_paused'     => array( 'type' => 'boolean', 'default' => false ),
 			'rate_limit_ip'        => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 1000, 'default' => 30 ),
@@ -85,6 +88,8 @@ final class Settings {
 			'support_email'        => __( 'Support email', 'aisle' ),
 			'retention_days'       => __( 'Keep conversations (days)', 'aisle' ),
 			'shareable_coupons'    => __( 'Coupons the assistant may mention', 'aisle' ),
+			'lead_name'            => __( 'Ask for a name', 'aisle' ),
+			'lead_message'         => __( 'Ask for a message', 'aisle' ),
 			'assistant_paused'     => __( 'Pause assistant', 'aisle' ),
 			'rate_limit_ip'        => __( 'Messages per visitor address', 'aisle' ),
 			'rate_limit_session'   => __( 'Messages per chat', 'aisle' ),
