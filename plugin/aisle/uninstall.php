@@ -42,7 +42,7 @@ wp_cache_flush();
 
 // Tables.
 $wpdb->query( 'DROP TABLE IF EXISTS ' . \Aisle\Plugin\Installer::table() ); // phpcs:ignore WordPress.DB
-foreach ( array( 'aisle_conversations', 'aisle_messages', 'aisle_leads' ) as $aisle_table ) {
+foreach ( array( 'aisle_conversations', 'aisle_messages', 'aisle_leads', 'aisle_events' ) as $aisle_table ) {
 	$wpdb->query( "DROP TABLE IF EXISTS {$wpdb->prefix}{$aisle_table}" ); // phpcs:ignore WordPress.DB
 }
 wp_clear_scheduled_hook( 'aisle_retention_purge' );

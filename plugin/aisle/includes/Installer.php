@@ -16,7 +16,7 @@ defined( 'ABSPATH' ) || exit;
 final class Installer {
 
 	/** Bump when the schema below changes; maybe_upgrade() re-runs dbDelta once. */
-	public const DB_VERSION = '2';
+	public const DB_VERSION = '3';
 
 	public const DB_VERSION_OPTION = 'aisle_db_version';
 

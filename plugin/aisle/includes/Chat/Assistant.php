@@ -82,6 +82,11 @@ final class Assistant {
 		// Replies are redacted too: a provider may repeat what it was told.
 		$reply = \Aisle\Redactor::redact( $out['reply'] )['text'];
 		$this->conversations->add( $conv, 'assistant', $reply, (int) ( $out['tokens_in'] ?? 0 ), (int) ( $out['tokens_out'] ?? 0 ), (int) ( $out['fixes'] ?? 0 ) );
+		/**
+		 * After a reply is stored. $text: the visitor's message, redacted; $out: the answer (reply,
+		 * products, actions, and intent from the built-in answerer). Chat\Events records from it.
+		 */
+		do_action( 'aisle_replied', $conv, $text, $out );
 		return array(
 			'reply'    => $reply,
 			'products' => array_values( $out['products'] ?? array() ),

@@ -22,11 +22,12 @@ final class Conversations {
 		return $wpdb->prefix . 'aisle_' . $name;
 	}
 
-	/** dbDelta SQL for the three chat tables (Installer runs it). */
+	/** dbDelta SQL for the chat tables (Installer runs it). */
 	public static function schema( string $collate ): array {
 		$c = self::table( 'conversations' );
 		$m = self::table( 'messages' );
 		$l = self::table( 'leads' );
+		$e = self::table( 'events' );
 		return array(
 			"CREATE TABLE {$c} (
   id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
@@ -62,6 +63,8 @@ final class Conversations {
   conversation_id bigint(20) unsigned NOT NULL DEFAULT 0,
   email varchar(200) NOT NULL DEFAULT '',
   phone varchar(50) NOT NULL DEFAULT '',
+  name varchar(200) NOT NULL DEFAULT '',
+  message text NULL,
   consent_text text NOT NULL,
   consent_at int(10) unsigned NOT NULL,
   page_url varchar(500) NOT NULL DEFAULT '',
@@ -70,6 +73,20 @@ final class Conversations {
   expires_at int(10) unsigned NOT NULL,
   PRIMARY KEY  (id),
   KEY email (email),
+  KEY expires_at (expires_at)
+) {$collate};",
+			// What happened around a chat that is not a message: add-to-cart from a card, a question
+			// the assistant could not answer (redacted, for the dashboard's list), kept as long as the chat.
+			"CREATE TABLE {$e} (
+  id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
+  conversation_id bigint(20) unsigned NOT NULL,
+  type varchar(32) NOT NULL,
+  data text NULL,
+  created_at int(10) unsigned NOT NULL,
+  expires_at int(10) unsigned NOT NULL,
+  PRIMARY KEY  (id),
+  KEY conversation_id (conversation_id),
+  KEY type_created (type,created_at),
   KEY expires_at (expires_at)
 ) {$collate};",
 		);
@@ -100,8 +117,13 @@ final class Conversations {
 			$this->delete( array( (int) $old ) );
 		}
 		$now = time();
-		$wpdb->insert( $t, array( 'session_id' => $session_id, 'started_at' => $now, 'updated_at' => $now, 'page_url' => $page_url, 'expires_at' => $this->expires_at() ) ); // phpcs:ignore WordPress.DB
-		Stats::bump( 'sessions' );
+		// INSERT IGNORE: two first messages of one session at once (two tabs, a double send, FPM
+		// workers in parallel) make one conversation instead of a duplicate-key error; the request
+		// that created it counts the session.
+		$created = $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$t} (session_id, started_at, updated_at, page_url, expires_at) VALUES (%s, %d, %d, %s, %d)", $session_id, $now, $now, $page_url, $this->expires_at() ) ); // phpcs:ignore WordPress.DB
+		if ( 1 === (int) $created ) {
+			Stats::bump( 'sessions' );
+		}
 		return $this->find( $session_id );
 	}
 
@@ -165,6 +187,7 @@ final class Conversations {
 		}
 		$in = implode( ',', $ids );
 		$wpdb->query( 'DELETE FROM ' . self::table( 'messages' ) . " WHERE conversation_id IN ($in)" ); // phpcs:ignore WordPress.DB
+		$wpdb->query( 'DELETE FROM ' . self::table( 'events' ) . " WHERE conversation_id IN ($in)" ); // phpcs:ignore WordPress.DB
 		return (int) $wpdb->query( 'DELETE FROM ' . self::table( 'conversations' ) . " WHERE id IN ($in)" ); // phpcs:ignore WordPress.DB
 	}
 }

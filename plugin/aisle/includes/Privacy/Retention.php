@@ -36,7 +36,7 @@ final class Retention {
 		global $wpdb;
 		$now = time();
 		$out = array();
-		foreach ( array( 'messages', 'conversations', 'leads' ) as $name ) {
+		foreach ( array( 'messages', 'conversations', 'leads', 'events' ) as $name ) {
 			$out[ $name ] = (int) $wpdb->query( $wpdb->prepare( 'DELETE FROM ' . Conversations::table( $name ) . ' WHERE expires_at <= %d', $now ) ); // phpcs:ignore WordPress.DB
 		}
 		return $out;
