@@ -87,7 +87,7 @@ final class StackTest extends ProductionTestCase
                     $this->assertSame('aisle_rate_limited', $a['json']['code']);
                 }
             }
-            $this->assertGreaterThan(1, count($workers), 'the requests were spread over several FPM workers');
+            $this->assertGreaterThan(1, count($workers), 'the requests were spread over several FPM workers: ' . json_encode($workers));
             $hits = $this->parallel(array_fill(0, 200, ['GET', '/?aisle_stack_probe=hit&bucket=redis' . mt_rand() . '&limit=100']));
             $allowed = count(array_filter($hits, static fn (array $a): bool => $a['status'] === 200 && $a['json']['retry'] === 0));
             $this->assertSame(100, $allowed, '200 simultaneous hits on a limit of 100: wp_cache_incr loses none');
