@@ -7,7 +7,7 @@
 	if (!cfg || !window.fetch || document.getElementById('aisle-root')) { return; }
 	var t = cfg.strings || {};
 	var storeHost = location.host;
-	var SESSION_KEY = 'aisle_session';
+	var SESSION_KEY = 'aisle_session', tok = null;
 
 	function sessionId() {
 		var id = null;
@@ -19,6 +19,12 @@
 			try { sessionStorage.setItem(SESSION_KEY, id); } catch (e) { /* keep it in memory */ }
 		}
 		return id;
+	}
+
+	/* The conversation's secret from its first reply: with the session id it reads the conversation back. */
+	function token(v) {
+		try { if (v) { sessionStorage.setItem('aisle_token', v); } tok = v || tok || sessionStorage.getItem('aisle_token'); } catch (e) { tok = v || tok; }
+		return tok;
 	}
 
 	function el(tag, attrs, children) {
@@ -115,7 +121,7 @@
 
 	function bubble(role, text) {
 		var box = el('div', { 'class': 'aisle-msg aisle-' + role, dir: 'auto' });
-		if (role === 'assistant') { renderText(text, box); } else { box.textContent = text; }
+		if (role !== 'user') { renderText(text, box); } else { box.textContent = text; }
 		log.appendChild(box);
 		log.scrollTop = log.scrollHeight;
 		return box;
@@ -128,7 +134,10 @@
 		if (modal()) { panel.setAttribute('aria-modal', 'true'); } else { panel.removeAttribute('aria-modal'); }
 		panel.hidden = false;
 		launcher.setAttribute('aria-expanded', 'true');
-		if (!log.childNodes.length && cfg.welcome) { bubble('assistant', cfg.welcome); }
+		if (!log.childNodes.length) {
+			if (cfg.welcome) { bubble('assistant', cfg.welcome); }
+			if (token()) { live(); } /* after a page load: the conversation so far */
+		}
 		input.focus();
 	}
 	function shut() {
@@ -175,6 +184,23 @@
 		if (data.products && data.products.length) { box.appendChild(el('ul', { 'class': 'aisle-cards' }, data.products.map(productCard))); }
 		if ((data.actions || []).indexOf('offer_lead') >= 0) { box.appendChild(leadForm()); }
 		log.scrollTop = log.scrollHeight;
+		var c = data.conversation;
+		if (c) {
+			token(c.token);
+			if (c.status === 'waiting' || c.status === 'human') { if (!data.reply) { box.remove(); } live(c); }
+		}
+	}
+
+	/* Restoring and polling live in widget-live.js, loaded only for a stored conversation or a handoff. */
+	var liveFn, liveQueue = [];
+	function live(c) {
+		if (liveFn) { return liveFn(c); }
+		if (liveQueue.push(c) === 1) {
+			document.head.appendChild(el('script', { src: cfg.liveUrl, onload: function () {
+				liveFn = window.aisleWidgetLive({ cfg: cfg, title: title, log: log, bubble: bubble, finish: finish, sessionId: sessionId, token: token, httpUrl: httpUrl, el: el });
+				liveQueue.forEach(liveFn);
+			} }));
+		}
 	}
 
 	/* Reads Server-Sent Events as they arrive; a proxy that buffers gives us
@@ -240,16 +266,21 @@
 		var phone = el('input', { type: 'tel', name: 'phone', autocomplete: 'tel' });
 		var consent = el('input', { type: 'checkbox', id: id, required: '' });
 		var status = el('p', { 'class': 'aisle-lead-status', role: 'status' });
+		var more = cfg.leadFields || [];
+		var name = more.indexOf('name') >= 0 ? el('input', { type: 'text', name: 'name', autocomplete: 'name', maxlength: '100' }) : null;
+		var note = more.indexOf('message') >= 0 ? el('textarea', { name: 'message', rows: '2', maxlength: '1000', dir: 'auto' }) : null;
 		var lead = el('form', { 'class': 'aisle-lead' }, [
+			name && el('label', {}, [document.createTextNode(t.name || 'Name'), name]),
 			el('label', {}, [document.createTextNode(t.email || 'Email'), email]),
 			el('label', {}, [document.createTextNode(t.phone || 'Phone'), phone]),
+			note && el('label', {}, [document.createTextNode(t.leadNote || 'Message'), note]),
 			el('label', { 'for': id, 'class': 'aisle-consent' }, [consent, document.createTextNode(' ' + (cfg.consentText || t.consent || ''))]),
 			el('button', { type: 'submit', text: t.leadSend || 'Send' }), status
 		]);
 		lead.addEventListener('submit', function (e) {
 			e.preventDefault();
 			if (!email.value && !phone.value) { status.textContent = t.leadMissing || ''; return; }
-			post('lead', { session_id: sessionId(), email: email.value, phone: phone.value, consent: consent.checked, page_url: location.href })
+			post('lead', { session_id: sessionId(), email: email.value, phone: phone.value, name: name ? name.value : '', message: note ? note.value : '', consent: consent.checked, page_url: location.href })
 				.then(function (res) { return res.json().then(function (d) { if (!res.ok) { throw d; } }); })
 				.then(function () { lead.replaceWith(el('p', { 'class': 'aisle-lead-done', text: t.leadThanks || 'Thank you.' })); })
 				.catch(function (d) { status.textContent = (d && d.message) || t.error || ''; });

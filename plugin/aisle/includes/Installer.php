@@ -9,6 +9,7 @@ namespace Aisle\Plugin;
 
 use Aisle\Plugin\Catalog\CatalogSync;
 use Aisle\Plugin\Chat\Conversations;
+use Aisle\Plugin\Chat\Handoff;
 use Aisle\Plugin\Privacy\Retention;
 
 defined( 'ABSPATH' ) || exit;
@@ -57,6 +58,7 @@ final class Installer {
 ) {$collate};"
 		);
 		dbDelta( Conversations::schema( $collate ) );
+		Handoff::grant_capability();
 		update_option( self::DB_VERSION_OPTION, self::DB_VERSION, true );
 	}
 

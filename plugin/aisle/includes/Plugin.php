@@ -12,6 +12,7 @@ use Aisle\Plugin\Admin\AdminPage;
 use Aisle\Plugin\Admin\ChatsScreen;
 use Aisle\Plugin\Admin\Dashboard;
 use Aisle\Plugin\Admin\LeadsScreen;
+use Aisle\Plugin\Admin\LiveChats;
 use Aisle\Plugin\Admin\OrderAttributionAdmin;
 use Aisle\Plugin\Catalog\CatalogSync;
 use Aisle\Plugin\Catalog\ProductSearch;
@@ -20,6 +21,9 @@ use Aisle\Plugin\Chat\Assistant;
 use Aisle\Plugin\Chat\Attribution;
 use Aisle\Plugin\Chat\ChatController;
 use Aisle\Plugin\Chat\Conversations;
+use Aisle\Plugin\Chat\Handoff;
+use Aisle\Plugin\Chat\HandoffNotifier;
+use Aisle\Plugin\Chat\HandoffRoutes;
 use Aisle\Plugin\Chat\Leads;
 use Aisle\Plugin\Chat\OrderLookup;
 use Aisle\Plugin\Chat\Widget;
@@ -56,10 +60,13 @@ final class Plugin {
 		$conversations = new Conversations( $settings );
 		$leads         = new Leads( $conversations );
 		$assistant     = new Assistant( $settings, $secrets, $conversations, new ProductSearch( $adapter ), $adapter, new OrderLookup() );
+		$handoff       = new Handoff( $settings, $conversations, new HandoffNotifier( $settings, $secrets ) );
 
 		foreach ( array(
 			new Widget( $settings ),
-			new ChatController( $settings, $assistant, $leads ),
+			new ChatController( $settings, $assistant, $leads, $handoff ),
+			new HandoffRoutes( $settings, $conversations, $handoff ),
+			new LiveChats(),
 			new Retention(),
 			new Privacy( $conversations, $leads ),
 			new Attribution(),

@@ -61,6 +61,15 @@ final class Settings {
 			'rate_limit_session'   => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 1000, 'default' => 20 ),
 			'ai_connect_timeout'   => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 30, 'default' => 5 ),
 			'ai_timeout'           => array( 'type' => 'integer', 'minimum' => 5, 'maximum' => 120, 'default' => 30 ),
+			'rate_limit_reads'     => array( 'type' => 'integer', 'minimum' => 10, 'maximum' => 1000, 'default' => 120 ),
+			// Live handoff to a person (Chat\Handoff). Off by default: it promises shoppers that someone watches the Live view.
+			'handoff_enabled'      => array( 'type' => 'boolean', 'default' => false ),
+			'handoff_wait_minutes' => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 60, 'default' => 3 ),
+			'handoff_idle_minutes' => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 240, 'default' => 15 ),
+			// "always", "never", or lines such as "mon-fri 09:00-17:00" in the store's time zone (Chat\StaffedHours).
+			'staffed_hours'        => array( 'type' => 'string', 'maxLength' => 500, 'default' => 'always' ),
+			// Words that send a conversation straight to the team ("refund, complaint").
+			'handoff_keywords'     => array( 'type' => 'string', 'maxLength' => 1000, 'default' => '' ),
 			// Catalog.
 			'include_out_of_stock' => array( 'type' => 'boolean', 'default' => true ),
 			'include_hidden'       => array( 'type' => 'boolean', 'default' => false ),
@@ -95,6 +104,12 @@ final class Settings {
 			'rate_limit_session'   => __( 'Messages per chat', 'aisle' ),
 			'ai_connect_timeout'   => __( 'AI connection timeout (seconds)', 'aisle' ),
 			'ai_timeout'           => __( 'AI answer timeout (seconds)', 'aisle' ),
+			'rate_limit_reads'     => __( 'Chat reads per visitor address', 'aisle' ),
+			'handoff_enabled'      => __( 'Live handoff to your team', 'aisle' ),
+			'handoff_wait_minutes' => __( 'Wait for the team (minutes)', 'aisle' ),
+			'handoff_idle_minutes' => __( 'Give back to the assistant after (minutes idle)', 'aisle' ),
+			'staffed_hours'        => __( 'Staffed hours', 'aisle' ),
+			'handoff_keywords'     => __( 'Words that call the team', 'aisle' ),
 			'include_out_of_stock' => __( 'Include out-of-stock products', 'aisle' ),
 			'include_hidden'       => __( 'Include hidden products', 'aisle' ),
 			'synonyms'             => __( 'Synonyms', 'aisle' ),
@@ -194,6 +209,9 @@ final class Settings {
 		}
 		if ( ! empty( $clean['support_email'] ) && ! is_email( $clean['support_email'] ) ) {
 			$errors['support_email'] = __( 'Enter a valid email address, or leave it empty.', 'aisle' );
+		}
+		if ( isset( $clean['staffed_hours'] ) && null === Chat\StaffedHours::parse( (string) $clean['staffed_hours'] ) ) {
+			$errors['staffed_hours'] = __( 'Write "always", "never", or one range a line such as "mon-fri 09:00-17:00".', 'aisle' );
 		}
 		if ( isset( $clean['faq'] ) ) {
 			$clean['faq'] = array_map(

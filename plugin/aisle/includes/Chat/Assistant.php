@@ -81,7 +81,9 @@ final class Assistant {
 		}
 		// Replies are redacted too: a provider may repeat what it was told.
 		$reply = \Aisle\Redactor::redact( $out['reply'] )['text'];
-		$this->conversations->add( $conv, 'assistant', $reply, (int) ( $out['tokens_in'] ?? 0 ), (int) ( $out['tokens_out'] ?? 0 ), (int) ( $out['fixes'] ?? 0 ) );
+		// Cards and actions are kept with the message: the widget shows them again after a page load.
+		$meta = array_filter( array( 'products' => array_values( $out['products'] ?? array() ), 'actions' => array_values( $out['actions'] ?? array() ) ) );
+		$this->conversations->add( $conv, 'assistant', $reply, (int) ( $out['tokens_in'] ?? 0 ), (int) ( $out['tokens_out'] ?? 0 ), (int) ( $out['fixes'] ?? 0 ), $meta ?: null );
 		/**
 		 * After a reply is stored. $text: the visitor's message, redacted; $out: the answer (reply,
 		 * products, actions, and intent from the built-in answerer). Chat\Events records from it.

@@ -23,7 +23,7 @@ final class ChatController {
 	public const MAX_BODY    = 16384;
 	private const UUID       = '/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/';
 
-	public function __construct( private Settings $settings, private Assistant $assistant, private Leads $leads ) {}
+	public function __construct( private Settings $settings, private Assistant $assistant, private Leads $leads, private Handoff $handoff ) {}
 
 	public function register(): void {
 		add_action( 'rest_api_init', array( $this, 'routes' ) );
@@ -119,8 +119,10 @@ final class ChatController {
 		if ( '1' === (string) $request->get_param( 'stream' ) ) {
 			$this->stream( $body, $message );
 		}
-		$reply = $this->assistant->handle( $body['session_id'], $message, $body['page_url'] );
-		$r     = new \WP_REST_Response( $reply, 200 );
+		// While a person has (or is asked to take) the conversation, the assistant stays silent.
+		$reply = $this->handoff->intercept( $body['session_id'], $message, $body['page_url'] )
+			?? $this->assistant->handle( $body['session_id'], $message, $body['page_url'] );
+		$r     = new \WP_REST_Response( $this->handoff->after( $body['session_id'], $reply ), 200 );
 		$r->set_headers( array( 'Cache-Control' => 'no-store' ) );
 		return $r;
 	}
@@ -141,8 +143,9 @@ final class ChatController {
 			flush();
 		};
 		try {
-			$reply = $this->assistant->handle( $body['session_id'], $message, $body['page_url'], static fn ( string $t ) => $send( 'delta', array( 'text' => $t ) ) );
-			$send( 'done', $reply );
+			$reply = $this->handoff->intercept( $body['session_id'], $message, $body['page_url'] )
+				?? $this->assistant->handle( $body['session_id'], $message, $body['page_url'], static fn ( string $t ) => $send( 'delta', array( 'text' => $t ) ) );
+			$send( 'done', $this->handoff->after( $body['session_id'], $reply ) );
 		} catch ( \Throwable $e ) {
 			$send( 'error', array( 'message' => __( 'Sorry, something went wrong. Please try again.', 'aisle' ) ) );
 		}
@@ -170,7 +173,16 @@ final class ChatController {
 		if ( '' === $email && '' === $phone ) {
 			return self::error( 'aisle_contact_required', __( 'Please enter an email or a phone number.', 'aisle' ), 400 );
 		}
-		$id = $this->leads->create( $body['session_id'], $email, $phone, self::consent_text(), $body['page_url'] );
+		// A name and a message only when the settings ask for them (Settings: lead_name, lead_message); both optional.
+		$name    = $this->settings->get( 'lead_name' ) && is_string( $body['name'] ?? null ) ? trim( sanitize_text_field( $body['name'] ) ) : '';
+		$note    = $this->settings->get( 'lead_message' ) && is_string( $body['message'] ?? null ) ? trim( sanitize_textarea_field( $body['message'] ) ) : '';
+		if ( mb_strlen( $name, 'UTF-8' ) > 100 ) {
+			return self::error( 'aisle_invalid_name', __( 'Please keep the name to 100 characters.', 'aisle' ), 400 );
+		}
+		if ( mb_strlen( $note, 'UTF-8' ) > 1000 ) {
+			return self::error( 'aisle_invalid_lead_message', __( 'Please keep the message to 1,000 characters.', 'aisle' ), 400 );
+		}
+		$id = $this->leads->create( $body['session_id'], $email, $phone, self::consent_text(), $body['page_url'], $name, $note );
 		// The store hears of it at once; a mail failure does not lose the lead (it is saved above).
 		$this->leads->notify( $id, $this->settings );
 		return new \WP_REST_Response( array( 'ok' => true, 'id' => $id ), 201 );

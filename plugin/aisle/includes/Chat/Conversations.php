@@ -40,9 +40,17 @@ final class Conversations {
   tokens_out int(10) unsigned NOT NULL DEFAULT 0,
   grounding_fixes int(10) unsigned NOT NULL DEFAULT 0,
   state varchar(64) NOT NULL DEFAULT '',
+  status varchar(16) NOT NULL DEFAULT 'bot',
+  token_hash char(64) NOT NULL DEFAULT '',
+  agent_id bigint(20) unsigned NOT NULL DEFAULT 0,
+  waiting_since int(10) unsigned NOT NULL DEFAULT 0,
+  first_human_at int(10) unsigned NOT NULL DEFAULT 0,
+  unanswered tinyint(3) unsigned NOT NULL DEFAULT 0,
+  notified_at int(10) unsigned NOT NULL DEFAULT 0,
   expires_at int(10) unsigned NOT NULL,
   PRIMARY KEY  (id),
   UNIQUE KEY session_id (session_id),
+  KEY status (status),
   KEY expires_at (expires_at)
 ) {$collate};",
 			"CREATE TABLE {$m} (
@@ -52,6 +60,7 @@ final class Conversations {
   content text NOT NULL,
   tokens_in int(10) unsigned NOT NULL DEFAULT 0,
   tokens_out int(10) unsigned NOT NULL DEFAULT 0,
+  meta text NULL,
   created_at int(10) unsigned NOT NULL,
   expires_at int(10) unsigned NOT NULL,
   PRIMARY KEY  (id),
@@ -127,11 +136,15 @@ final class Conversations {
 		return $this->find( $session_id );
 	}
 
-	/** Stores one message; $content must already be redacted (Assistant does it). */
-	public function add( object $conv, string $role, string $content, int $tokens_in = 0, int $tokens_out = 0, int $fixes = 0 ): void {
+	/**
+	 * Stores one message and returns its id; $content must already be redacted (Assistant does it).
+	 * $meta (product cards, actions) is what the widget needs to show the message again after a page load.
+	 */
+	public function add( object $conv, string $role, string $content, int $tokens_in = 0, int $tokens_out = 0, int $fixes = 0, ?array $meta = null ): int {
 		global $wpdb;
 		$exp = $this->expires_at();
-		$wpdb->insert( self::table( 'messages' ), array( 'conversation_id' => $conv->id, 'role' => $role, 'content' => $content, 'tokens_in' => $tokens_in, 'tokens_out' => $tokens_out, 'created_at' => time(), 'expires_at' => $exp ) ); // phpcs:ignore WordPress.DB
+		$wpdb->insert( self::table( 'messages' ), array( 'conversation_id' => $conv->id, 'role' => $role, 'content' => $content, 'tokens_in' => $tokens_in, 'tokens_out' => $tokens_out, 'meta' => $meta ? wp_json_encode( $meta, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES ) : null, 'created_at' => time(), 'expires_at' => $exp ) ); // phpcs:ignore WordPress.DB
+		$id = (int) $wpdb->insert_id;
 		$t = self::table( 'conversations' );
 		// Each message extends the conversation (and its earlier messages) to a full retention period from now.
 		$wpdb->query( $wpdb->prepare( "UPDATE {$t} SET message_count = message_count + 1, tokens_in = tokens_in + %d, tokens_out = tokens_out + %d, grounding_fixes = grounding_fixes + %d, updated_at = %d, expires_at = %d WHERE id = %d", $tokens_in, $tokens_out, $fixes, time(), $exp, $conv->id ) ); // phpcs:ignore WordPress.DB
@@ -143,11 +156,19 @@ final class Conversations {
 		if ( $fixes ) {
 			Stats::bump( 'grounding', $fixes );
 		}
+		return $id;
 	}
 
 	public function set_state( object $conv, string $state ): void {
 		global $wpdb;
 		$wpdb->update( self::table( 'conversations' ), array( 'state' => $state ), array( 'id' => $conv->id ) ); // phpcs:ignore WordPress.DB
+	}
+
+	/** @return array<int, object> Live messages with an id above $after, oldest first (the widget's and the Live view's reads). */
+	public function since( int $conversation_id, int $after, int $limit = 200 ): array {
+		global $wpdb;
+		$t = self::table( 'messages' );
+		return $wpdb->get_results( $wpdb->prepare( "SELECT * FROM {$t} WHERE conversation_id = %d AND id > %d AND expires_at > %d ORDER BY id ASC LIMIT %d", $conversation_id, $after, time(), $limit ) ); // phpcs:ignore WordPress.DB
 	}
 
 	/** @return array<int, object> The last $limit live messages, oldest first. */

@@ -74,6 +74,7 @@ final class Widget {
 		return array(
 			'restUrl'       => esc_url_raw( rest_url( RestController::NAMESPACE . '/' ) ),
 			'cssUrl'        => $base . 'widget.css?ver=' . AISLE_VERSION,
+			'liveUrl'       => $base . 'widget-live.js?ver=' . AISLE_VERSION, // Loaded on demand: restoring and polling.
 			'color'         => $s->get( 'accent_color' ),
 			'colorText'     => self::text_on( (string) $s->get( 'accent_color' ) ),
 			'maxLength'     => ChatController::MAX_MESSAGE,
@@ -83,6 +84,8 @@ final class Widget {
 			'avatar'        => $s->get( 'avatar_url' ),
 			'title'         => $s->get( 'store_name' ) ?: get_bloginfo( 'name' ),
 			'rtl'           => is_rtl(),
+			// Optional lead form fields the merchant turned on (Settings: lead_name, lead_message).
+			'leadFields'    => array_keys( array_filter( array( 'name' => $s->get( 'lead_name' ), 'message' => $s->get( 'lead_message' ) ) ) ),
 			'consentText'   => __( 'I agree that this store may use my email or phone to answer my question. It is kept for a short time and never shared.', 'aisle' ),
 			'strings'       => array(
 				'message'     => __( 'Message', 'aisle' ),
@@ -101,9 +104,13 @@ final class Widget {
 				'chooseOptions' => __( 'Choose options', 'aisle' ),
 				'email'       => __( 'Email', 'aisle' ),
 				'phone'       => __( 'Phone', 'aisle' ),
+				'name'        => __( 'Name (optional)', 'aisle' ),
+				'leadNote'    => __( 'Message (optional)', 'aisle' ),
 				'leadSend'    => __( 'Send', 'aisle' ),
 				'leadMissing' => __( 'Please enter an email or a phone number.', 'aisle' ),
 				'leadThanks'  => __( 'Thank you! The store will contact you soon.', 'aisle' ),
+				/* translators: %s: the staff member's display name. */
+				'typing'      => __( '%s is typing…', 'aisle' ),
 			),
 		);
 	}

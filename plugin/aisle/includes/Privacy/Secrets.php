@@ -20,6 +20,7 @@ final class Secrets {
 		'license_key'            => 'aisle_license_key',
 		'remote_consumer_key'    => 'aisle_remote_consumer_key',
 		'remote_consumer_secret' => 'aisle_remote_consumer_secret',
+		'handoff_webhook_url'    => 'aisle_handoff_webhook_url', // Chat\HandoffNotifier: a Slack-style incoming webhook holds its own secret.
 	);
 
 	private ?Vault $vault = null;
