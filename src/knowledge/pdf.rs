@@ -10,7 +10,7 @@
 //! caller's `catch_unwind` turns that into `malformed`), and it recurses
 //! without a limit into form XObjects and the page tree's parents, so
 //! cycles there are refused up front.
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use flate2::{Decompress, FlushDecompress, Status};
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -77,6 +77,76 @@ fn check_inflated_size(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Res
         }
     }
     Ok(())
+}
+
+/// Where `N G obj` headers start: object number → (generation, offset); a
+/// later definition wins, as with incremental updates.
+fn scan_objects(bytes: &[u8], max_number: u32) -> BTreeMap<u32, (u16, usize)> {
+    let mut found = BTreeMap::new();
+    for at in memchr::memmem::find_iter(bytes, b" obj") {
+        if !bytes.get(at + 4).is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'<' | b'[' | b'(' | b'/')) {
+            continue;
+        }
+        let digits_before = |end: usize| bytes[..end].iter().rev().take_while(|c| c.is_ascii_digit()).take(10).count();
+        let g = digits_before(at);
+        if g == 0 || at < g + 2 || bytes[at - g - 1] != b' ' {
+            continue;
+        }
+        let n = digits_before(at - g - 1);
+        let start = at - g - 1 - n;
+        if n == 0 || start > 0 && !bytes[start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let parse = |r: &[u8]| std::str::from_utf8(r).ok().and_then(|t| t.parse::<u64>().ok());
+        let (Some(number), Some(generation)) = (parse(&bytes[start..start + n]), parse(&bytes[at - g..at])) else { continue };
+        if let (Ok(number), Ok(generation)) = (u32::try_from(number), u16::try_from(generation)) {
+            if number > 0 && number <= max_number {
+                found.insert(number, (generation, start));
+            }
+        }
+    }
+    found
+}
+
+fn reference_after(bytes: &[u8], key: &[u8]) -> Option<(u32, u16)> {
+    let at = memchr::memmem::rfind(bytes, key)? + key.len();
+    let rest = std::str::from_utf8(&bytes[at..(at + 40).min(bytes.len())]).ok().or_else(|| {
+        let end = (at..(at + 40).min(bytes.len())).rev().find(|e| std::str::from_utf8(&bytes[at..*e]).is_ok())?;
+        std::str::from_utf8(&bytes[at..end]).ok()
+    })?;
+    let mut words = rest.split_whitespace();
+    let n = words.next()?.parse().ok()?;
+    let g = words.next()?.parse().ok()?;
+    (words.next()?.starts_with('R')).then_some((n, g))
+}
+
+/// lopdf needs a correct cross-reference table; a file cut short, edited by
+/// hand or shifted by a byte has none. Like pdftotext, rebuild it from the
+/// objects found in the file (not for encrypted files: their trailer matters).
+fn rebuild_xref(bytes: &[u8], limits: &Limits) -> Option<Vec<u8>> {
+    if memchr::memmem::find(bytes, b"/Encrypt").is_some() {
+        return None;
+    }
+    let max = u32::try_from(limits.max_pdf_objects.saturating_mul(2)).unwrap_or(u32::MAX);
+    let objects = scan_objects(bytes, max);
+    let root = reference_after(bytes, b"/Root").or_else(|| {
+        let at = memchr::memmem::find(bytes, b"/Catalog")?;
+        objects.iter().filter(|(_, (_, o))| *o < at).max_by_key(|(_, (_, o))| *o).map(|(n, (g, _))| (*n, *g))
+    })?;
+    let size = objects.keys().next_back()? + 1;
+    let mut out = bytes.to_vec();
+    out.extend_from_slice(b"\n");
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f\r\n").as_bytes());
+    for n in 1..size {
+        match objects.get(&n) {
+            Some((g, offset)) => out.extend_from_slice(format!("{offset:010} {g:05} n\r\n").as_bytes()),
+            None => out.extend_from_slice(b"0000000000 65535 f\r\n"),
+        }
+    }
+    let info = reference_after(bytes, b"/Info").map(|(n, g)| format!(" /Info {n} {g} R")).unwrap_or_default();
+    out.extend_from_slice(format!("trailer\n<< /Size {size} /Root {} {} R{info} >>\nstartxref\n{xref}\n%%EOF\n", root.0, root.1).as_bytes());
+    Some(out)
 }
 
 fn deref<'a>(doc: &'a Document, mut obj: &'a Object) -> Option<&'a Object> {
@@ -199,7 +269,7 @@ fn is_cjk(c: char) -> bool {
 /// Glyphs of a right-to-left line are painted left to right; reading order
 /// is the reverse, except for runs of left-to-right text (numbers, Latin
 /// words) inside it, which keep their order.
-fn reading_order(glyphs: Vec<String>) -> Vec<String> {
+pub(super) fn reading_order(glyphs: Vec<String>) -> Vec<String> {
     let strong_ltr = |g: &String| g.chars().any(is_strong_ltr) && !g.chars().any(is_rtl);
     let mut runs: Vec<(bool, Vec<String>)> = Vec::new();
     let mut i = 0;
@@ -438,13 +508,24 @@ pub fn extract(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(Opt
     }
     check_inflated_size(bytes, limits, deadline)?;
     deadline.check()?;
-    let mut doc = match Document::load_mem(bytes) {
+    let loaded = Document::load_mem(bytes).or_else(|e| match e {
+        lopdf::Error::Decryption(_) => Err(e),
+        _ => {
+            deadline.check().map_err(|_| lopdf::Error::Unimplemented("deadline"))?;
+            match rebuild_xref(bytes, limits) {
+                Some(repaired) => Document::load_mem(&repaired).map_err(|_| e),
+                None => Err(e),
+            }
+        }
+    });
+    let mut doc = match loaded {
         Ok(d) => d,
         Err(lopdf::Error::Decryption(_)) => return Err(KnowledgeError::Encrypted("the PDF is password-protected".into())),
         Err(e) => {
             if memchr::memmem::find(bytes, b"/Encrypt").is_some() && doc_needs_password(&e) {
                 return Err(KnowledgeError::Encrypted("the PDF is password-protected".into()));
             }
+            deadline.check()?;
             return Err(KnowledgeError::Malformed(format!("the PDF cannot be read ({e})")));
         }
     };
@@ -474,16 +555,33 @@ pub fn extract(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(Opt
         count: 0,
         stop: None,
     };
-    let result = pdf_extract::output_doc(&doc, &mut layout);
-    match layout.stop {
-        Some(Stop::Timeout) => return Err(KnowledgeError::Timeout("the PDF took longer than its time limit".into())),
-        Some(Stop::TooLarge) => return Err(KnowledgeError::TooLarge("the text of the PDF is too long".into())),
-        None => {}
+    // Page by page: pdf-extract panics on much that is odd, and one bad page
+    // (a damaged font, an unknown color space) should not cost the others.
+    let mut failed = 0usize;
+    let mut first_error = None;
+    for number in 1..=u32::try_from(pages.len()).unwrap_or(u32::MAX) {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pdf_extract::output_doc_page(&doc, &mut layout, number)));
+        match layout.stop {
+            Some(Stop::Timeout) => return Err(KnowledgeError::Timeout("the PDF took longer than its time limit".into())),
+            Some(Stop::TooLarge) => return Err(KnowledgeError::TooLarge("the text of the PDF is too long".into())),
+            None => {}
+        }
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                failed += 1;
+                first_error.get_or_insert_with(|| e.to_string());
+            }
+            Err(_) => {
+                failed += 1;
+                first_error.get_or_insert_with(|| "a page could not be parsed".to_owned());
+            }
+        }
+        layout.finish_line();
     }
-    if let Err(e) = result {
-        return Err(KnowledgeError::Malformed(format!("the PDF cannot be read ({e})")));
+    if failed == pages.len() || layout.lines.is_empty() && failed > 0 {
+        return Err(KnowledgeError::Malformed(format!("the PDF cannot be read ({})", first_error.unwrap_or_default())));
     }
-    layout.finish_line();
     let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
     Ok((title, count, blocks_of(&layout.lines)))
 }
