@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat clean dist test-dist test-relevance
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-redact bench-license bench-sync bench-chat bench-load clean dist test-dist test-relevance test-production
 
 help:
 	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
@@ -30,7 +30,7 @@ ext:
 	@mkdir -p build && cp target/release/libaisle.so $(EXT).new && mv -f $(EXT).new $(EXT)
 	@$(PHP) --ri aisle
 
-test: build lint test-rust test-php test-wordpress test-compat test-dist test-relevance
+test: build lint test-rust test-php test-wordpress test-production test-compat test-dist test-relevance
 	@echo "make test: every layer passed"
 
 lint:
@@ -100,6 +100,22 @@ bench-sync: build
 bench-chat: build
 	@scripts/install-deps.sh wordpress
 	AISLE_EXT=$(EXT) $(PHP) tests/bench/chat.php $(or $(REQUESTS),500)
+
+# The production stack (tests/production/Stack.php): nginx with a fastcgi_cache page cache, PHP-FPM 8.2
+# (pm = dynamic, the extension by its own ini), MariaDB, Redis behind an object-cache.php drop-in; the
+# stack's own tests and its faults (Redis down, provider failures, an FPM worker killed, MariaDB
+# restarted mid-sync). Part of make test.
+test-production: build
+	@scripts/install-deps.sh wordpress production
+	@for f in tests/production/*.php tests/production/*/*.php; do php -l $$f >/dev/null || exit 1; done
+	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/production/phpunit.xml
+
+# Load on the production stack at 50, 100 and 200 concurrent sessions (LEVELS=50,100,200; LOAD_SECONDS=10
+# a run, LOAD_WORKERS=16 FPM children): throughput, p50/p95/p99, statuses, FPM saturation, queries per
+# chat, memory per worker, and every answered chat checked in the database. tests/bench/load.php.
+bench-load: build
+	@scripts/install-deps.sh wordpress production
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/load.php $(or $(LEVELS),50,100,200)
 
 # Release artifacts in dist/: the plugin zip (aisle-<AISLE_VERSION>.zip) and the extension as a
 # Debian package for PHP 8.2 (php8.2-aisle_<version>_<arch>.deb). scripts/dist.sh, packaging/.
