@@ -109,4 +109,149 @@ PHP);
         }
         $this->assertSame($before, $this->option('aisle_settings'), 'the preview saved nothing');
     }
+
+    /**
+     * A chat with an assistant message holding **markdown** and product cards (the meta the
+     * assistant stores), an add-to-cart from the chat, a lead and the order that followed.
+     * @return array{id: int, session: string, order: int, product: int}
+     */
+    private function seedConversation(): array
+    {
+        $session = self::uuid();
+        return self::$h->wp(<<<PHP
+\$product = aisle_test_save_product(array('name' => 'Transcript Teal Hoodie', 'regular_price' => '42.00', 'sku' => 'TTH-' . wp_rand()));
+\$c = new Aisle\\Plugin\\Chat\\Conversations(new Aisle\\Plugin\\Settings());
+\$conv = \$c->open('$session', home_url('/shop/'));
+\$c->add(\$conv, 'user', 'Where is my teal hoodie <img src=x onerror=alert(1)>?');
+\$url = get_permalink(\$product) . '?aisle_session=$session';
+\$c->add(\$conv, 'assistant', "Your order is **Completed**.\\n- [Teal hoodie](\$url)\\n- [elsewhere](https://evil.example/x)", 0, 0, 0, array('products' => array(array('id' => \$product, 'name' => 'Transcript Teal Hoodie', 'url' => \$url, 'price_text' => '\$42.00', 'image' => ''))));
+(new Aisle\\Plugin\\Chat\\Events(\$c))->record(\$conv, 'add_to_cart', array('product_id' => \$product, 'name' => 'Transcript Teal Hoodie', 'quantity' => 2));
+(new Aisle\\Plugin\\Chat\\Leads(\$c))->create('$session', 'teal@example.com', '', 'consent', home_url('/shop/'), 'Tess Teal', 'Call me after five');
+\$order = aisle_test_create_order(array('items' => array(array('product_id' => \$product, 'qty' => 2)), 'meta' => array('_aisle_session' => '$session')));
+return array('id' => (int) \$conv->id, 'session' => '$session', 'order' => \$order, 'product' => \$product);
+PHP);
+    }
+
+    public function testTranscriptRendersMarkdownCardsEventsAndTheOrder(): void
+    {
+        $c = $this->seedConversation();
+        $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats&conversation=' . $c['id'], null, $this->admin())['body'];
+        $this->assertSame(1, preg_match('~<ol id="aisle-transcript".*?</ol>~s', $page, $m), 'transcript found');
+        $t = $m[0];
+        $this->assertStringContainsString('<strong>Completed</strong>', $t, 'markdown rendered');
+        $this->assertStringNotContainsString('**', $t, 'no raw markdown');
+        $this->assertMatchesRegularExpression('~<ul><li><a href="[^"]*transcript-teal-hoodie[^"]*">Teal hoodie</a></li><li>elsewhere</li></ul>~', $t, 'a list; a link only to the store');
+        $this->assertStringNotContainsString('evil.example', $t);
+        $this->assertStringContainsString('&lt;img src=x onerror=alert(1)&gt;', $t, 'the visitor\'s text escaped');
+        $this->assertMatchesRegularExpression('~<ul class="aisle-cards"[^>]*><li class="aisle-card"><span><a href="[^"]*transcript-teal-hoodie/?">Transcript Teal Hoodie</a> <span class="aisle-card-price">\$42.00</span>~', $t, 'the card offered, without the tracking id');
+        $this->assertStringContainsString('Added to cart: Transcript Teal Hoodie × 2', $t);
+        $this->assertMatchesRegularExpression('~Lead left: Tess Teal / teal@example.com <a href="[^"]*tab=leads(&|&amp;|&#038;)lead=\d+#aisle-lead-\d+">~', $t);
+        // The order that followed, linked to WooCommerce's own edit screen (HPOS on this site).
+        $this->assertMatchesRegularExpression('~<li class="aisle-event aisle-event-order" id="aisle-transcript-order">.*Order #' . $c['order'] . ' placed: \$84.00 \(Pending payment\) <a href="[^"]*page=wc-orders(&|&amp;|&#038;)action=edit(&|&amp;|&#038;)id=' . $c['order'] . '">Open the order</a>~', $t);
+        // In the order it happened: question, answer, cart, lead, order.
+        $pos = array_map(static fn (string $n): int => (int) strpos($t, $n), ['Where is my teal', 'Completed', 'Added to cart', 'Lead left', 'Order #']);
+        $sorted = $pos;
+        sort($sorted);
+        $this->assertSame($sorted, $pos, 'events in time order');
+    }
+
+    public function testChatsListPreviewFlagsSearchByProductAndFilters(): void
+    {
+        $c = $this->seedConversation();
+        $plain = self::uuid();
+        self::$h->wp("\$c = new Aisle\\Plugin\\Chat\\Conversations(new Aisle\\Plugin\\Settings()); \$conv = \$c->open('$plain', home_url('/')); \$c->add(\$conv, 'user', 'Just browsing, thanks'); return true;");
+        $row = function (string $body, int $id): ?string {
+            return preg_match('~<tr data-conversation="' . $id . '">.*?</tr>~s', $body, $m) ? $m[0] : null;
+        };
+        $plainId = (int) self::$h->query("SELECT id FROM wp_aisle_conversations WHERE session_id = '$plain'")[0]['id'];
+        $list = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats', null, $this->admin())['body'];
+        $r = $row($list, $c['id']);
+        $this->assertNotNull($r, 'listed');
+        $this->assertStringContainsString('Where is my teal hoodie &lt;img', $r, 'first message as preview');
+        $this->assertStringContainsString('<span class="aisle-flag aisle-flag-lead">Lead</span>', $r);
+        $this->assertStringContainsString('<span class="aisle-flag aisle-flag-order">Order</span>', $r);
+        $this->assertStringNotContainsString('aisle-flag', (string) $row($list, $plainId), 'no flags on a plain chat');
+
+        $get = fn (string $q) => $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats&' . $q, null, $this->admin())['body'];
+        foreach (['product=Transcript%20Teal' => true, 's=teal%20hoodie' => true, 'filter=lead' => true, 'filter=order' => true, 'product=No%20such%20thing' => false] as $q => $found) {
+            $body = $get($q);
+            $this->assertSame($found, null !== $row($body, $c['id']), $q);
+            $this->assertNull($row($body, $plainId), "$q leaves out the plain chat");
+        }
+        $this->assertNotNull($row($get('filter='), $plainId), 'All lists it');
+    }
+
+    public function testDashboardPeriodsAxesAndUnansweredQuestionsToFaq(): void
+    {
+        self::resetLimits();
+        $sid = self::uuid();
+        $r = $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => $sid, 'message' => 'Do you sell zeppelin spare parts?', 'page_url' => self::$h->url . '/']);
+        $this->assertSame(200, $r['status'], $r['body']);
+        $this->assertContains('offer_lead', $r['json']['actions'], 'the assistant could not answer');
+        // Asking to be contacted is not a question the assistant failed.
+        $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => self::uuid(), 'message' => 'Please contact me', 'page_url' => self::$h->url . '/']);
+
+        foreach ([7, 30, 90] as $days) {
+            $page = $this->http('GET', "/wp-admin/admin.php?page=aisle&tab=overview&days=$days", null, $this->admin())['body'];
+            $this->assertMatchesRegularExpression('~<a class="button button-primary" id="aisle-period-' . $days . '"[^>]*aria-current="page"~', $page);
+            $this->assertSame(1, preg_match('~<svg id="aisle-chart".*?</svg>~s', $page, $svg));
+            $this->assertSame($days, preg_match_all('~<rect ~', $svg[0]), "$days bars");
+            $this->assertSame(3, preg_match_all('~<text class="aisle-axis-label" x="50" ~', $svg[0]), 'three labelled y ticks');
+            $this->assertGreaterThanOrEqual(min($days, 6), preg_match_all('~<text class="aisle-axis-label" x="[\d.]+" y="192" text-anchor="middle">~', $svg[0]), 'dates under the bars');
+            foreach (['aisle-chart-resolved', 'aisle-chart-leads', 'aisle-chart-orders', 'aisle-chart-revenue'] as $chart) {
+                $this->assertStringContainsString('<svg id="' . $chart . '"', $page);
+            }
+        }
+        $this->assertSame(1, preg_match('~<table class="widefat striped" id="aisle-unanswered".*?</table>~s', $page, $t), 'unanswered questions listed');
+        $this->assertStringContainsString('Do you sell zeppelin spare parts?', $t[0]);
+        $this->assertStringNotContainsString('Please contact me', $t[0]);
+        $this->assertSame(1, preg_match('~<td dir="auto">Do you sell zeppelin spare parts\?</td>.*?<a class="button aisle-add-faq" href="([^"]+)"~s', $t[0], $add));
+        $href = html_entity_decode($add[1]);
+        $this->assertStringContainsString('tab=settings', $href);
+        parse_str((string) parse_url($href, PHP_URL_QUERY), $q);
+        $this->assertSame('Do you sell zeppelin spare parts?', $q['faq_question']);
+
+        // Resolved without a human: today's conversations minus those that needed a person.
+        $today = self::$h->wp('return Aisle\\Plugin\\Admin\\Stats::days(1);');
+        $row = array_values($today)[0];
+        $this->assertGreaterThanOrEqual(1, $row['escalated']);
+        $this->assertSame(1, preg_match('~<li data-key="resolved"><span class="aisle-total-label">Resolved without a human</span> <strong class="aisle-total-value">([\d,]+)</strong>~', $page, $res));
+        $days90 = self::$h->wp('return Aisle\\Plugin\\Admin\\Stats::days(90);');
+        $this->assertSame(array_sum(array_map(static fn ($d) => max(0, $d['sessions'] - $d['escalated']), $days90)), (int) str_replace(',', '', $res[1]));
+    }
+
+    public function testLeadNameAndMessageWhenTurnedOn(): void
+    {
+        self::resetLimits();
+        $lead = fn (array $extra) => $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/lead'), ['session_id' => self::uuid(), 'email' => 'named@example.com', 'phone' => '', 'consent' => true, 'page_url' => self::$h->url . '/'] + $extra);
+        // Off (the default): the widget does not ask, and the route keeps neither.
+        $this->assertStringContainsString('"leadFields":[]', $this->http('GET', '/')['body']);
+        $this->assertSame(201, $lead(['name' => 'Ignored', 'message' => 'Ignored too'])['status']);
+        $this->assertSame([['name' => '', 'message' => '']], self::$h->query("SELECT name, COALESCE(message, '') AS message FROM wp_aisle_leads WHERE email = 'named@example.com'"));
+
+        $this->assertSame(200, $this->rest('POST', '/settings', $this->admin(), ['lead_name' => true, 'lead_message' => true])['status']);
+        try {
+            $this->assertStringContainsString('"leadFields":["name","message"]', $this->http('GET', '/')['body']);
+            $this->assertSame(400, $lead(['name' => str_repeat('n', 101)])['status'], 'a name too long');
+            $before = count(self::$h->mails());
+            $r = $lead(['name' => 'Nora Named', 'message' => "Do you ship to Iceland?\nThanks"]);
+            $this->assertSame(201, $r['status'], $r['body']);
+            $id = $r['json']['id'];
+            $this->assertSame([['name' => 'Nora Named', 'message' => "Do you ship to Iceland?\nThanks"]], self::$h->query("SELECT name, message FROM wp_aisle_leads WHERE id = $id"));
+            $mail = self::$h->mails()[$before];
+            $this->assertStringContainsString("Name: Nora Named", $mail['message']);
+            $this->assertStringContainsString("Their message:\nDo you ship to Iceland?\nThanks", $mail['message']);
+            $this->assertStringNotContainsString('Nora', $mail['subject']);
+            $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=leads', null, $this->admin())['body'];
+            $this->assertMatchesRegularExpression('~<tr id="aisle-lead-' . $id . '".*?<td>Nora Named</td><td>named@example.com</td><td></td><td class="aisle-lead-message" dir="auto">Do you ship to Iceland\?<br />\s*Thanks</td>~s', $page);
+            $this->assertSame(1, preg_match('~href="([^"]*action=aisle_leads_csv[^"]*)"~', $page, $csv));
+            $out = $this->http('GET', substr(html_entity_decode($csv[1]), strlen(self::$h->url)), null, $this->admin())['body'];
+            $rows = array_map('str_getcsv', preg_split('/\r?\n(?=\d+,|$)/', trim($out)));
+            $this->assertSame(['id', 'created_at', 'email', 'phone', 'status', 'consent_text', 'consent_at', 'page_url', 'name', 'message'], $rows[0], 'new columns at the end: existing imports keep their mapping');
+            $mine = array_values(array_filter($rows, static fn ($r) => $r[0] === (string) $id))[0];
+            $this->assertSame(['Nora Named', "Do you ship to Iceland?\nThanks"], array_slice($mine, 8));
+        } finally {
+            $this->rest('POST', '/settings', $this->admin(), ['lead_name' => false, 'lead_message' => false]);
+        }
+    }
 }

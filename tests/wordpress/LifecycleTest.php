@@ -29,7 +29,7 @@ PHP);
         self::$h->query("UPDATE wp_options SET option_value = '0' WHERE option_name = 'aisle_db_version'");
         // Any request boots the plugin, which notices the old version.
         $this->assertSame(200, $this->http('GET', '/wp-admin/admin.php?page=aisle', null, $this->admin())['status']);
-        $this->assertSame('2', $this->option('aisle_db_version'));
+        $this->assertSame('3', $this->option('aisle_db_version'));
         $this->assertCount(1, self::$h->query("SHOW TABLES LIKE 'wp\\_aisle\\_catalog\\_hashes'"));
         foreach (['conversations', 'messages', 'leads'] as $t) {
             $this->assertCount(1, self::$h->query("SHOW TABLES LIKE 'wp\\_aisle\\_$t'"), "chat table $t");
@@ -67,6 +67,6 @@ PHP);
 
         // And it comes back cleanly.
         self::$h->wp("return activate_plugin('aisle/aisle.php');");
-        $this->assertSame('2', $this->option('aisle_db_version'));
+        $this->assertSame('3', $this->option('aisle_db_version'));
     }
 }

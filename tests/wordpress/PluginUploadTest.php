@@ -63,7 +63,7 @@ final class PluginUploadTest extends WpTestCase
         $this->assertFileExists("$dir/readme.txt");
         $this->assertDirectoryDoesNotExist("$dir/tests");
         $this->assertSame([true, []], self::$site->wp('return array(is_plugin_active("aisle/aisle.php"), Aisle\Plugin\Requirements::missing());'));
-        $this->assertSame('2', self::$site->wp('return get_option("aisle_db_version");'), 'the activation hook made its tables');
+        $this->assertSame('3', self::$site->wp('return get_option("aisle_db_version");'), 'the activation hook made its tables');
         $settings = $this->http('GET', '/wp-admin/admin.php?page=aisle', null, $session, [], null, $base);
         $this->assertSame(200, $settings['status']);
         $this->assertStringNotContainsString('aisle-requirements-notice', $settings['body']);

@@ -93,6 +93,6 @@ PHP);
         $this->assertSame([], self::$h->query("SHOW TABLES LIKE '%aisle%'"));
         $this->assertSame([], self::$h->query("SELECT option_name FROM wp_options WHERE option_name LIKE 'aisle%'"));
         $this->assertSame([], self::$h->query("SELECT hook FROM wp_actionscheduler_actions WHERE hook LIKE 'aisle\\_%' AND status = 'pending'"));
-        $this->assertSame('2', self::$h->wp("activate_plugin('aisle/aisle.php'); return get_option('aisle_db_version');"), 'and it comes back cleanly');
+        $this->assertSame('3', self::$h->wp("activate_plugin('aisle/aisle.php'); return get_option('aisle_db_version');"), 'and it comes back cleanly');
     }
 }

@@ -19,7 +19,7 @@
 		snack.textContent = text;
 		snack.hidden = false;
 		clearTimeout( snackTimer );
-		if ( kind === 'success' ) {
+		if ( kind === 'success' || kind === 'info' ) {
 			snackTimer = setTimeout( () => ( snack.hidden = true ), 6000 );
 		}
 	}
@@ -164,6 +164,18 @@
 	}
 	JSON.parse( faqBox.dataset.faq || '[]' ).forEach( ( e ) => addFaq( e.question, e.answer ) );
 	$( 'aisle-faq-add' ).addEventListener( 'click', () => addFaq( '', '' ) );
+
+	// "Add to FAQ" on the Overview: a new entry with the visitor's question, waiting for its answer.
+	const asked = new URL( location.href ).searchParams.get( 'faq_question' );
+	if ( asked ) {
+		addFaq( asked.slice( 0, 300 ), '' );
+		const answer = faqBox.lastElementChild.querySelector( '.aisle-faq-a' );
+		answer.focus();
+		notice( 'info', __( 'The question is in a new FAQ entry: write its answer, then Save changes.', 'aisle' ) );
+		const url = new URL( location.href );
+		url.searchParams.delete( 'faq_question' );
+		history.replaceState( null, '', url );
+	}
 
 	function collect() {
 		const data = {};

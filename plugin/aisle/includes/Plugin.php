@@ -24,6 +24,7 @@ use Aisle\Plugin\Chat\Conversations;
 use Aisle\Plugin\Chat\Handoff;
 use Aisle\Plugin\Chat\HandoffNotifier;
 use Aisle\Plugin\Chat\HandoffRoutes;
+use Aisle\Plugin\Chat\Events;
 use Aisle\Plugin\Chat\Leads;
 use Aisle\Plugin\Chat\OrderLookup;
 use Aisle\Plugin\Chat\Widget;
@@ -59,6 +60,7 @@ final class Plugin {
 		$adapter       = new WooAdapter();
 		$conversations = new Conversations( $settings );
 		$leads         = new Leads( $conversations );
+		$events        = new Events( $conversations );
 		$assistant     = new Assistant( $settings, $secrets, $conversations, new ProductSearch( $adapter ), $adapter, new OrderLookup() );
 		$handoff       = new Handoff( $settings, $conversations, new HandoffNotifier( $settings, $secrets ) );
 
@@ -70,10 +72,11 @@ final class Plugin {
 			new Retention(),
 			new Privacy( $conversations, $leads ),
 			new Attribution(),
+			$events,
 			new OrderAttributionAdmin( $conversations ),
 			new AdminMenu(),
-			new Dashboard(),
-			new ChatsScreen( $conversations ),
+			new Dashboard( $events ),
+			new ChatsScreen( $conversations, $leads, $events ),
 			new LeadsScreen( $leads ),
 			$license,
 			$sync,

@@ -48,13 +48,13 @@ final class LeadsScreen {
 		echo '<a class="button button-primary" id="aisle-lead-confirm-delete" href="#">' . esc_html__( 'Delete lead', 'aisle' ) . '</a> ';
 		echo '<button type="button" class="button" id="aisle-lead-confirm-cancel">' . esc_html__( 'Cancel', 'aisle' ) . '</button></p></div>';
 		echo '<p><a class="button" href="' . esc_url( wp_nonce_url( admin_url( 'admin-post.php?action=aisle_leads_csv' ), 'aisle_leads_csv' ) ) . '">' . esc_html__( 'Export CSV', 'aisle' ) . '</a></p>';
-		echo '<table class="widefat striped" id="aisle-leads"><thead><tr><th>' . esc_html__( 'Date', 'aisle' ) . '</th><th>' . esc_html__( 'Email', 'aisle' ) . '</th><th>' . esc_html__( 'Phone', 'aisle' ) . '</th><th>' . esc_html__( 'Status', 'aisle' ) . '</th><th>' . esc_html__( 'Chat', 'aisle' ) . '</th><th>' . esc_html__( 'Actions', 'aisle' ) . '</th></tr></thead><tbody>';
+		echo '<table class="widefat striped" id="aisle-leads"><thead><tr><th>' . esc_html__( 'Date', 'aisle' ) . '</th><th>' . esc_html__( 'Name', 'aisle' ) . '</th><th>' . esc_html__( 'Email', 'aisle' ) . '</th><th>' . esc_html__( 'Phone', 'aisle' ) . '</th><th>' . esc_html__( 'Message', 'aisle' ) . '</th><th>' . esc_html__( 'Status', 'aisle' ) . '</th><th>' . esc_html__( 'Chat', 'aisle' ) . '</th><th>' . esc_html__( 'Actions', 'aisle' ) . '</th></tr></thead><tbody>';
 		foreach ( $this->leads->all() as $l ) {
 			$act       = fn ( string $do ) => wp_nonce_url( admin_url( 'admin-post.php?action=aisle_lead&do=' . $do . '&id=' . (int) $l->id ), 'aisle_lead_' . (int) $l->id );
 			$contacted = 'contacted' === $l->status;
 			$style     = $focus === (int) $l->id ? ' class="aisle-lead-focus"' : '';
-			$who       = implode( ' / ', array_filter( array( (string) $l->email, (string) $l->phone ) ) );
-			echo '<tr id="aisle-lead-' . esc_attr( (string) (int) $l->id ) . '"' . $style . ' data-status="' . esc_attr( $contacted ? 'contacted' : 'new' ) . '"><td>' . esc_html( wp_date( 'Y-m-d H:i', (int) $l->created_at ) ) . '</td><td>' . esc_html( $l->email ) . '</td><td>' . esc_html( $l->phone ) . '</td><td>' . esc_html( $contacted ? __( 'Contacted', 'aisle' ) : __( 'New', 'aisle' ) ) . '</td><td>'; // phpcs:ignore WordPress.Security.EscapeOutput -- $style is a literal.
+			$who       = implode( ' / ', array_filter( array( (string) ( $l->name ?? '' ), (string) $l->email, (string) $l->phone ) ) );
+			echo '<tr id="aisle-lead-' . esc_attr( (string) (int) $l->id ) . '"' . $style . ' data-status="' . esc_attr( $contacted ? 'contacted' : 'new' ) . '"><td>' . esc_html( wp_date( 'Y-m-d H:i', (int) $l->created_at ) ) . '</td><td>' . esc_html( (string) ( $l->name ?? '' ) ) . '</td><td>' . esc_html( $l->email ) . '</td><td>' . esc_html( $l->phone ) . '</td><td class="aisle-lead-message" dir="auto">' . nl2br( esc_html( (string) ( $l->message ?? '' ) ) ) . '</td><td>' . esc_html( $contacted ? __( 'Contacted', 'aisle' ) : __( 'New', 'aisle' ) ) . '</td><td>'; // phpcs:ignore WordPress.Security.EscapeOutput -- $style is a literal.
 			if ( $l->conversation_id ) {
 				echo '<a href="' . esc_url( AdminMenu::url( 'chats', array( 'conversation' => (int) $l->conversation_id ) ) ) . '">' . esc_html__( 'Transcript', 'aisle' ) . '</a>';
 			}
@@ -121,12 +121,12 @@ JS;
 		header( 'Content-Type: text/csv; charset=utf-8' );
 		header( 'Content-Disposition: attachment; filename=aisle-leads-' . gmdate( 'Y-m-d' ) . '.csv' );
 		$out = fopen( 'php://output', 'w' );
-		fputcsv( $out, array( 'id', 'created_at', 'email', 'phone', 'status', 'consent_text', 'consent_at', 'page_url' ) );
+		fputcsv( $out, array( 'id', 'created_at', 'email', 'phone', 'status', 'consent_text', 'consent_at', 'page_url', 'name', 'message' ) );
 		foreach ( $this->leads->all( 10000 ) as $l ) {
 			// A leading =, +, - or @ would run as a formula in spreadsheet apps. A phone number
 			// ("+1 415 555 0123": digits and separators only) cannot call anything and is kept as
 			// typed, since the apostrophe breaks CRM imports.
-			$row = array_map( static fn ( $v ) => preg_match( '/^[=+\-@]/', (string) $v ) && ! preg_match( '~^\+?[0-9][0-9 ()./-]*$~', (string) $v ) ? "'" . $v : (string) $v, array( $l->id, gmdate( 'c', (int) $l->created_at ), $l->email, $l->phone, $l->status, $l->consent_text, gmdate( 'c', (int) $l->consent_at ), $l->page_url ) );
+			$row = array_map( static fn ( $v ) => preg_match( '/^[=+\-@]/', (string) $v ) && ! preg_match( '~^\+?[0-9][0-9 ()./-]*$~', (string) $v ) ? "'" . $v : (string) $v, array( $l->id, gmdate( 'c', (int) $l->created_at ), $l->email, $l->phone, $l->status, $l->consent_text, gmdate( 'c', (int) $l->consent_at ), $l->page_url, (string) ( $l->name ?? '' ), (string) ( $l->message ?? '' ) ) );
 			fputcsv( $out, $row );
 		}
 		fclose( $out ); // phpcs:ignore WordPress.WP.AlternativeFunctions

@@ -1,8 +1,9 @@
 <?php
 /**
  * Daily counters for the dashboard (sessions, messages, leads, AI tokens, grounding corrections,
- * chat-assisted orders). Aggregates only, no personal data, so they may outlive the 2-day
- * retention of conversations; 90 days are kept.
+ * chat-assisted orders and their revenue, unanswered questions, chats that needed a person).
+ * Aggregates only, no personal data, so they may outlive the 2-day retention of conversations;
+ * 90 days are kept.
  *
  * @package Aisle
  */
@@ -15,7 +16,8 @@ final class Stats {
 
 	public const OPTION = 'aisle_stats';
 
-	public const KEYS = array( 'sessions', 'messages', 'leads', 'tokens', 'grounding', 'orders' );
+	/** Revenue is in the store currency's cents; escalated counts chats that needed a person (Chat\Events). */
+	public const KEYS = array( 'sessions', 'messages', 'leads', 'tokens', 'grounding', 'orders', 'revenue', 'unanswered', 'escalated' );
 
 	public static function bump( string $key, int $by = 1 ): void {
 		$all = get_option( self::OPTION, array() );

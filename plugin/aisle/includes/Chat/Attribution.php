@@ -58,5 +58,7 @@ final class Attribution {
 		$order->update_meta_data( self::META, $id );
 		$order->save();
 		Stats::bump( 'orders' );
+		// In cents of the store currency: the dashboard's chat-assisted revenue.
+		Stats::bump( 'revenue', (int) round( (float) $order->get_total() * 100 ) );
 	}
 }

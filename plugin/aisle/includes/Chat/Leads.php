@@ -1,6 +1,7 @@
 <?php
 /**
- * Leads: an email and/or phone a visitor chose to leave, with the consent text they saw and when.
+ * Leads: an email and/or phone a visitor chose to leave (with a name and a message when the
+ * settings ask for them), with the consent text they saw and when.
  * Kept for the retention period like conversations; never sent to an AI provider.
  *
  * @package Aisle
@@ -22,7 +23,7 @@ final class Leads {
 		return Conversations::table( 'leads' );
 	}
 
-	public function create( string $session_id, string $email, string $phone, string $consent_text, string $page_url ): int {
+	public function create( string $session_id, string $email, string $phone, string $consent_text, string $page_url, string $name = '', string $message = '' ): int {
 		global $wpdb;
 		$conv = $this->conversations->find( $session_id );
 		$now  = time();
@@ -32,6 +33,8 @@ final class Leads {
 				'conversation_id' => $conv ? (int) $conv->id : 0,
 				'email'           => $email,
 				'phone'           => $phone,
+				'name'            => $name,
+				'message'         => $message,
 				'consent_text'    => $consent_text,
 				'consent_at'      => $now,
 				'page_url'        => $page_url,
@@ -40,8 +43,11 @@ final class Leads {
 				'expires_at'      => $this->conversations->expires_at(),
 			)
 		);
+		$id = (int) $wpdb->insert_id;
 		Stats::bump( 'leads' );
-		return (int) $wpdb->insert_id;
+		/** A new lead was stored (Chat\Events counts its chat as one that needed a person). */
+		do_action( 'aisle_lead_created', $id, $conv );
+		return $id;
 	}
 
 	public function get( int $id ): ?object {
@@ -70,6 +76,10 @@ final class Leads {
 		/* translators: %s: store name. */
 		$subject = sprintf( __( '[%s] New lead from the chat assistant', 'aisle' ), $store );
 		$lines   = array( __( 'A visitor left their contact details in the chat and agreed to be contacted.', 'aisle' ), '' );
+		if ( '' !== (string) ( $lead->name ?? '' ) ) {
+			/* translators: %s: the name the visitor gave. */
+			$lines[] = sprintf( __( 'Name: %s', 'aisle' ), $lead->name );
+		}
 		if ( '' !== (string) $lead->email ) {
 			/* translators: %s: email address. */
 			$lines[] = sprintf( __( 'Email: %s', 'aisle' ), $lead->email );
@@ -84,6 +94,11 @@ final class Leads {
 		}
 		/* translators: %s: date and time. */
 		$lines[] = sprintf( __( 'When: %s', 'aisle' ), wp_date( 'Y-m-d H:i', (int) $lead->created_at ) );
+		if ( '' !== trim( (string) ( $lead->message ?? '' ) ) ) {
+			$lines[] = '';
+			$lines[] = __( 'Their message:', 'aisle' );
+			$lines[] = (string) $lead->message;
+		}
 		$lines[] = '';
 		/* translators: %s: admin address of the lead. */
 		$lines[] = sprintf( __( 'See the lead and its chat: %s', 'aisle' ), AdminMenu::url( 'leads', array( 'lead' => (int) $lead->id ) ) . '#aisle-lead-' . (int) $lead->id );
