@@ -386,6 +386,18 @@ PHP);
         $this->assertStringContainsString('id="aisle-live-list"', $page['body']);
     }
 
+    /** tests/e2e/handoff.mjs: shopper, staff and a stranger in three Chromium contexts at once; screenshots in tests/artifacts. */
+    public function testHandoffInChromium(): void
+    {
+        $repo = dirname(__DIR__, 2);
+        $out = $repo . '/tests/artifacts';
+        @mkdir($out, 0777, true);
+        self::$h->wp('update_user_meta(get_user_by("login", "admin")->ID, "aisle_display_name", ""); return true;');
+        $log = self::$h->cli(['node', "$repo/tests/e2e/handoff.mjs", self::$h->url, $out]);
+        $this->assertStringContainsString('ok', $log, $log);
+        $this->assertFileExists("$out/handoff-shopper.png");
+    }
+
     public function testHandoffMessagesExpireWithTheConversation(): void
     {
         [$s, $token, $id] = $this->waiting();

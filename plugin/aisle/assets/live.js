@@ -36,9 +36,10 @@
 			b.type = 'button';
 			b.dataset.id = c.id;
 			b.dataset.status = c.status;
-			b.appendChild(el('strong', 'aisle-live-status-' + c.status, LABELS[c.status] || c.status));
-			if (c.waiting_for !== null) { b.appendChild(el('span', 'aisle-live-wait', ' · ' + wait(c.waiting_for))); }
-			if (c.agent) { b.appendChild(el('span', '', ' · ' + c.agent.name)); }
+			var head = b.appendChild(el('span', 'aisle-live-item-head'));
+			head.appendChild(el('strong', 'aisle-live-status-' + c.status, LABELS[c.status] || c.status));
+			if (c.waiting_for !== null) { head.appendChild(el('span', 'aisle-live-wait', ' · ' + wait(c.waiting_for))); }
+			if (c.agent) { head.appendChild(el('span', '', ' · ' + c.agent.name)); }
 			b.appendChild(el('span', 'aisle-live-preview', c.last_text || ''));
 			if (c.page_url) { b.appendChild(el('span', 'aisle-live-url', c.page_url)); }
 			b.addEventListener('click', function () { open(c.id); });
