@@ -113,9 +113,10 @@ test-production: build
 # Load on the production stack at 50, 100 and 200 concurrent sessions (LEVELS=50,100,200; LOAD_SECONDS=10
 # a run, LOAD_WORKERS=16 FPM children): throughput, p50/p95/p99, statuses, FPM saturation, queries per
 # chat, memory per worker, and every answered chat checked in the database. tests/bench/load.php.
+LEVELS ?= 50,100,200
 bench-load: build
 	@scripts/install-deps.sh wordpress production
-	AISLE_EXT=$(EXT) $(PHP) tests/bench/load.php $(or $(LEVELS),50,100,200)
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/load.php $(LEVELS)
 
 # Release artifacts in dist/: the plugin zip (aisle-<AISLE_VERSION>.zip) and the extension as a
 # Debian package for PHP 8.2 (php8.2-aisle_<version>_<arch>.deb). scripts/dist.sh, packaging/.
@@ -136,7 +137,7 @@ pot:
 	xgettext --language=PHP --from-code=UTF-8 --add-comments=translators: \
 		--keyword=__ --keyword=_e --keyword=esc_html__ --keyword=esc_html_e --keyword=esc_attr__ --keyword=esc_attr_e \
 		--keyword=_x:1,2c --keyword=_n:1,2 --package-name=Aisle --package-version=0.1.0 \
-		--msgid-bugs-address=https://aisle.example/support -o plugin/aisle/languages/aisle.pot \
+		-o plugin/aisle/languages/aisle.pot \
 		plugin/aisle/aisle.php plugin/aisle/includes/*.php plugin/aisle/includes/*/*.php
 	xgettext --join-existing --language=JavaScript --from-code=UTF-8 --add-comments=translators: \
 		--keyword=__ --keyword=_x:1,2c --keyword=_n:1,2 -o plugin/aisle/languages/aisle.pot plugin/aisle/assets/admin.js
@@ -144,9 +145,9 @@ pot:
 		-e "1s/.*/# Translations of Aisle, the AI sales assistant for WooCommerce./" \
 		-e "2s/.*/# Copyright (C) 2026 Aisle/" \
 		-e "3s/.*/# This file is distributed under the same license as the Aisle plugin (GPL-2.0-or-later)./" -e "4,6{/^#/d}" \
-		-e "s|^\"Report-Msgid-Bugs-To: .*|\"Report-Msgid-Bugs-To: https://aisle.example/support\\\\n\"|" \
+		-e "s|^\"Report-Msgid-Bugs-To: .*|\"Report-Msgid-Bugs-To: \\\\n\"|" \
 		-e "/^\"Plural-Forms: /a \"X-Domain: aisle\\\\n\"" \
 		-e "s/^\"PO-Revision-Date: YEAR.*/\"PO-Revision-Date: $$(date -u '+%Y-%m-%d %H:%M+0000')\\\\n\"/" \
-		-e "s/^\"Last-Translator: .*/\"Last-Translator: Aisle <support@aisle.example>\\\\n\"/" \
-		-e "s/^\"Language-Team: .*/\"Language-Team: Aisle <support@aisle.example>\\\\n\"/" plugin/aisle/languages/aisle.pot
+		-e "s/^\"Last-Translator: .*/\"Last-Translator: Aisle\\\\n\"/" \
+		-e "s/^\"Language-Team: .*/\"Language-Team: Aisle\\\\n\"/" plugin/aisle/languages/aisle.pot
 	@echo "pot: after a string changed, per language: msgmerge --update aisle-xx.po aisle.pot && msgfmt -o aisle-xx.mo aisle-xx.po"

@@ -1,7 +1,6 @@
 <?php
 /**
  * Plugin Name:          Aisle — AI sales assistant
- * Plugin URI:           https://aisle.example/
  * Description:          An AI sales assistant for WooCommerce that answers from your own catalog, shipping, payment settings, FAQ and policies. Needs the `aisle` PHP extension.
  * Version:              0.1.0
  * Requires at least:    6.8

@@ -1,6 +1,8 @@
 <?php
 declare(strict_types=1);
 
+require_once __DIR__ . '/ChatTest.php';
+
 /**
  * The one "Aisle" menu entry with tabs (issue 15): no more separate "Aisle …" entries, the tabs
  * come from the aisle_admin_tabs filter (another component's tab lands before Settings, a view
@@ -250,6 +252,40 @@ PHP);
             $this->assertSame(['id', 'created_at', 'email', 'phone', 'status', 'consent_text', 'consent_at', 'page_url', 'name', 'message'], $rows[0], 'new columns at the end: existing imports keep their mapping');
             $mine = array_values(array_filter($rows, static fn ($r) => $r[0] === (string) $id))[0];
             $this->assertSame(['Nora Named', "Do you ship to Iceland?\nThanks"], array_slice($mine, 8));
+        } finally {
+            $this->rest('POST', '/settings', $this->admin(), ['lead_name' => false, 'lead_message' => false]);
+        }
+    }
+
+    public function testPluginHeaderReadmeAndTranslationsHaveNoPlaceholders(): void
+    {
+        $repo = dirname(__DIR__, 2);
+        $files = array_merge([$repo . '/Makefile'], glob($repo . '/plugin/aisle/{*.php,readme.txt,languages/*.po,languages/*.pot}', GLOB_BRACE));
+        foreach ($files as $f) {
+            $this->assertStringNotContainsString('aisle.example', (string) file_get_contents($f), basename($f));
+        }
+        // The Plugins screen offers no "Visit plugin site" to a dead address.
+        $plugins = $this->http('GET', '/wp-admin/plugins.php', null, $this->admin())['body'];
+        $this->assertSame(1, preg_match('~<tr[^>]*data-plugin="aisle/aisle.php".*?</tr>~s', $plugins, $row));
+        $this->assertStringNotContainsString('Visit plugin site', $row[0]);
+        // "Tested up to" is the WordPress this suite runs on.
+        preg_match('/^Tested up to: (\S+)$/m', (string) file_get_contents($repo . '/plugin/aisle/readme.txt'), $tested);
+        $wp = self::$h->wp('return get_bloginfo("version");');
+        $this->assertSame(implode('.', array_slice(explode('.', $wp), 0, 2)), $tested[1]);
+    }
+
+    public function testWidgetPassesAxeWithTheOptionalLeadFields(): void
+    {
+        $repo = dirname(__DIR__, 2);
+        @mkdir("$repo/tests/artifacts", 0755, true);
+        ChatTest::seed(); // The hoodies the cards show.
+        self::resetLimits();
+        $this->assertSame(200, $this->rest('POST', '/settings', $this->admin(), ['lead_name' => true, 'lead_message' => true])['status']);
+        try {
+            $log = self::$h->cli(['node', "$repo/tests/e2e/widget-a11y.mjs", self::$h->url, '/', "$repo/tests/artifacts"]);
+            $this->assertStringContainsString('widget a11y ok', $log);
+            $this->assertStringContainsString('axe: 0 serious or critical violations in the widget', $log);
+            $this->assertSame([['name' => 'Wanda Widget', 'message' => 'Please call about a custom order.']], self::$h->query("SELECT name, message FROM wp_aisle_leads WHERE email = 'wanda@example.com'"), 'the widget sent both');
         } finally {
             $this->rest('POST', '/settings', $this->admin(), ['lead_name' => false, 'lead_message' => false]);
         }
