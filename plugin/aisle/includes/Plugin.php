@@ -62,6 +62,8 @@ final class Plugin {
 		$leads         = new Leads( $conversations );
 		$events        = new Events( $conversations );
 		$assistant     = new Assistant( $settings, $secrets, $conversations, new ProductSearch( $adapter ), $adapter, new OrderLookup() );
+		$channels      = new Channels\Config( $settings, $secrets );
+		$inbox         = new Channels\Inbox( $channels, $conversations );
 		$handoff       = new Handoff( $settings, $conversations, new HandoffNotifier( $settings, $secrets ) );
 
 		foreach ( array(
@@ -70,6 +72,9 @@ final class Plugin {
 			new HandoffRoutes( $settings, $conversations, $handoff ),
 			new LiveChats(),
 			new Retention(),
+			new Channels\Webhook( $channels, $inbox ),
+			new Channels\Replier( $channels, $inbox, $conversations, $assistant ),
+			new Channels\ChannelsScreen( $channels ),
 			new Privacy( $conversations, $leads ),
 			new Attribution(),
 			$events,

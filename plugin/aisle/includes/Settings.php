@@ -77,7 +77,7 @@ final class Settings {
 			'synonyms'             => array( 'type' => 'string', 'maxLength' => 20000, 'default' => '' ),
 			// Remote sync.
 			'remote_endpoint'      => array( 'type' => 'string', 'maxLength' => 500, 'default' => '' ),
-		);
+		) + Channels\Config::schema(); // WhatsApp, Messenger, Instagram (Channels\Config).
 	}
 
 	/** @return array<string, string> What each setting is called on the settings page. */
@@ -114,7 +114,7 @@ final class Settings {
 			'include_hidden'       => __( 'Include hidden products', 'aisle' ),
 			'synonyms'             => __( 'Synonyms', 'aisle' ),
 			'remote_endpoint'      => __( 'Endpoint URL', 'aisle' ),
-		);
+		) + Channels\Config::labels();
 	}
 
 	/**

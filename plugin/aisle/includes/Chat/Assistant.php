@@ -57,8 +57,19 @@ final class Assistant {
 			}
 		}
 		$conv = $this->conversations->open( $session_id, $page_url );
-		$lang = $this->language( $conv, $text );
 		$this->conversations->add( $conv, 'user', $text );
+		return $this->respond( $conv, $text, $contacts, $session_id, $emit );
+	}
+
+	/**
+	 * The reply to a message already stored (redacted) in $conv, by the widget or a channel webhook;
+	 * the reply is stored too. $contacts (phones, emails) prove who asks for an order and never
+	 * reach the AI: the redactor's finds, or the number WhatsApp verified.
+	 *
+	 * @return array{reply: string, products: array, actions: string[], language: string}
+	 */
+	public function respond( object $conv, string $text, array $contacts, string $session_id, ?callable $emit = null ): array {
+		$lang = $this->language( $conv, $text );
 
 		// The reply is built in the shopper's language: WordPress loads Aisle's translations for it.
 		$out = Lexicon::in_language(

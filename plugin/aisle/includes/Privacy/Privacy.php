@@ -65,6 +65,22 @@ final class Privacy {
 				);
 			}
 		}
+		// WhatsApp conversations, found by the billing phone of this email's orders (Channels\Inbox).
+		foreach ( \Aisle\Plugin\Channels\Inbox::conversations_of( $email ) as $id ) {
+			$transcript = array();
+			foreach ( $this->conversations->messages( $id ) as $m ) {
+				$transcript[] = $m->role . ': ' . $m->content;
+			}
+			$items[] = array(
+				'group_id'    => 'aisle-conversations',
+				'group_label' => __( 'Chat conversations', 'aisle' ),
+				'item_id'     => 'aisle-conversation-' . $id,
+				'data'        => array(
+					array( 'name' => __( 'Channel', 'aisle' ), 'value' => 'WhatsApp' ),
+					array( 'name' => __( 'Transcript', 'aisle' ), 'value' => implode( "\n", $transcript ) ),
+				),
+			);
+		}
 		return array( 'data' => $items, 'done' => true );
 	}
 
@@ -77,6 +93,7 @@ final class Privacy {
 			$this->leads->delete( (int) $lead->id );
 			++$removed;
 		}
+		$removed += $this->conversations->delete( \Aisle\Plugin\Channels\Inbox::conversations_of( $email ) );
 		return array( 'items_removed' => $removed, 'items_retained' => false, 'messages' => array(), 'done' => true );
 	}
 

@@ -21,7 +21,7 @@ final class Secrets {
 		'remote_consumer_key'    => 'aisle_remote_consumer_key',
 		'remote_consumer_secret' => 'aisle_remote_consumer_secret',
 		'handoff_webhook_url'    => 'aisle_handoff_webhook_url', // Chat\HandoffNotifier: a Slack-style incoming webhook holds its own secret.
-	);
+	) + \Aisle\Plugin\Channels\Config::SECRET_FIELDS; // Channel tokens, app secrets and verify tokens.
 
 	private ?Vault $vault = null;
 
