@@ -87,6 +87,7 @@ PHP);
     private function sent(): array
     {
         $file = self::$dir . '/log.jsonl';
+        clearstatcache(true, $file); // the fake, another process, creates and deletes it
         $out = [];
         foreach (is_file($file) ? file($file, FILE_IGNORE_NEW_LINES) : [] as $line) {
             $r = json_decode($line, true);
@@ -349,6 +350,10 @@ PHP);
             $state = $this->rest('GET', '/channels', $this->admin())['json'];
             $this->assertStringContainsString('error code 190', $state['channels']['instagram']['last_error']);
             $this->assertStringNotContainsString('EAAGexpired', json_encode($state));
+            $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats&conversation=' . $conv['id'], null, $this->admin())['body'];
+            $this->assertMatchesRegularExpression('~id="aisle-conversation-channel"><span class="dashicons dashicons-instagram"[^>]*></span> Instagram — <strong>Not sent: the Graph API answered HTTP 401~', $page, 'the conversation shows its channel and why the reply did not go out');
+            $list = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats', null, $this->admin())['body'];
+            $this->assertStringContainsString('aisle-flag-channel-instagram', $list);
         } finally {
             self::$h->wp('(new Aisle\Plugin\Privacy\Secrets())->save("instagram_page_access_token", "' . self::TOKEN . '"); return true;');
         }
@@ -470,6 +475,34 @@ PHP);
         } finally {
             $this->setting('channel_rate_limit', 1000);
         }
+    }
+
+    public function testStaffTakeOverAChannelConversationAndReplyFromWpAdmin(): void
+    {
+        $from = self::number();
+        $first = $this->whatsapp($from, 'Do you have a beanie?');
+        $this->deliver('whatsapp', $first);
+        $this->runJobs();
+        $this->assertCount(1, $this->sent(), 'the assistant answered');
+        $conv = $this->conversationOf($first['entry'][0]['changes'][0]['value']['messages'][0]['id']);
+        $admin = $this->admin();
+        $claim = $this->rest('POST', "/conversations/{$conv['id']}/claim", $admin);
+        $this->assertSame(200, $claim['status'], $claim['body']);
+
+        $this->fake('/_fake/reset');
+        $this->deliver('whatsapp', $this->whatsapp($from, 'Can a person help me with sizes?'));
+        $this->runJobs();
+        $this->assertSame([], $this->sent(), 'while staff has it, the assistant is silent');
+        $reply = $this->rest('POST', "/conversations/{$conv['id']}/messages", $admin, ['text' => 'Hi, Sam here: the beanie is one size.']);
+        $this->assertSame(201, $reply['status'], $reply['body']);
+        $sent = $this->sent();
+        $this->assertCount(1, $sent, 'the staff reply left at once');
+        $this->assertSame($from, $sent[0]['body']['to']);
+        $this->assertSame('Hi, Sam here: the beanie is one size.', $sent[0]['body']['text']['body']);
+        $this->assertSame('sent', $this->rows("SELECT delivery FROM wp_aisle_messages WHERE conversation_id = {$conv['id']} AND role = 'human'")[0]['delivery']);
+        $this->runJobs();
+        $this->assertCount(1, $this->sent(), 'and only once');
+        $this->rest('POST', "/conversations/{$conv['id']}/release", $admin);
     }
 
     // ---- settings and screen ----

@@ -171,6 +171,9 @@ final class ChatsScreen {
 			if ( ( isset( $c->status ) && ! in_array( (string) $c->status, array( '', 'bot' ), true ) ) || ! empty( $c->waiting_since ) ) {
 				$flags['handoff'] = __( 'Handoff', 'aisle' );
 			}
+			if ( ! empty( $c->channel ) ) { // WhatsApp, Messenger, Instagram (Channels).
+				$flags[ 'channel-' . $c->channel ] = \Aisle\Plugin\Channels\Config::label( (string) $c->channel );
+			}
 			// As typed (escaped on output), cut at 90 characters.
 			$preview = mb_strimwidth( trim( (string) $c->first_message ), 0, 90, '…', 'UTF-8' );
 			echo '<tr data-conversation="' . esc_attr( (string) (int) $c->id ) . '"><td><a href="' . esc_url( $link ) . '">' . esc_html( wp_date( 'Y-m-d H:i', (int) $c->started_at ) ) . '</a></td>';
@@ -212,6 +215,15 @@ final class ChatsScreen {
 		echo '<h2>' . esc_html( sprintf( __( 'Conversation of %s', 'aisle' ), wp_date( 'Y-m-d H:i', (int) $conv->started_at ) ) ) . '</h2>';
 		/* translators: %s: the page the conversation started on. */
 		echo '<p>' . esc_html( sprintf( __( 'Started on %s', 'aisle' ), (string) $conv->page_url ) ) . '</p>';
+		if ( ! empty( $conv->channel ) ) {
+			// The channel, and why a reply could not go out (outside the window, a Graph refusal).
+			$icon = array( 'whatsapp' => 'whatsapp', 'messenger' => 'facebook', 'instagram' => 'instagram' )[ $conv->channel ] ?? 'format-chat';
+			echo '<p id="aisle-conversation-channel"><span class="dashicons dashicons-' . esc_attr( $icon ) . '" aria-hidden="true"></span> ' . esc_html( \Aisle\Plugin\Channels\Config::label( (string) $conv->channel ) );
+			if ( '' !== (string) $conv->channel_error ) {
+				echo ' — <strong>' . esc_html( (string) $conv->channel_error ) . '</strong>';
+			}
+			echo '</p>';
+		}
 
 		// Messages, events, leads and the order, in the order they happened.
 		$items = array();

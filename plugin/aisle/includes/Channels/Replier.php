@@ -35,6 +35,21 @@ final class Replier {
 	public function register(): void {
 		add_action( Inbox::HOOK, array( $this, 'run' ), 10, 2 );
 		add_action( \Aisle\Plugin\Privacy\Retention::HOOK, array( Inbox::class, 'forget_addresses' ) );
+		add_action( 'aisle_staff_reply', array( $this, 'staff_reply' ), 10, 2 );
+	}
+
+	/**
+	 * A staff member answered a channel conversation from wp-admin (Chat\Handoff): it goes out
+	 * now, in the staff member's request, with the same at-most-once marks and retries (and
+	 * WhatsApp's window) as the assistant's replies.
+	 */
+	public function staff_reply( object $conv, int $message_id ): void {
+		global $wpdb;
+		if ( '' === (string) ( $conv->channel ?? '' ) ) {
+			return;
+		}
+		$wpdb->update( Conversations::table( 'messages' ), array( 'delivery' => 'pending' ), array( 'id' => $message_id, 'delivery' => '' ) ); // phpcs:ignore WordPress.DB
+		$this->run( (int) $conv->id, 0 );
 	}
 
 	/** Records why a conversation needs the merchant (outside the window, a Graph refusal). */

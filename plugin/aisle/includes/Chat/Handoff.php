@@ -324,6 +324,8 @@ final class Handoff {
 		}
 		$mid = $this->conversations->add( $conv, 'human', \Aisle\Redactor::redact( Lexicon::digits( $text ) )['text'], 0, 0, 0, array( 'agent' => $user_id ) );
 		delete_transient( 'aisle_typing_' . $id );
+		// A channel conversation (WhatsApp, Messenger, Instagram) sends it on: Channels\Replier.
+		do_action( 'aisle_staff_reply', $conv, $mid );
 		if ( 0 === (int) $conv->first_human_at && $this->update( $id, array( 'first_human_at' => self::now() ), ' AND first_human_at = 0' ) ) {
 			$wait = (int) $conv->waiting_since > 0 ? max( 0, self::now() - (int) $conv->waiting_since ) : null;
 			$this->record( $id, array( 'wait' => $wait, 'human' => true ) );
