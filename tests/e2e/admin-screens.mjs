@@ -51,8 +51,39 @@ try {
 	}
 	if ( conversation ) {
 		await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=chats&conversation=' + conversation );
+		check( await page.isVisible( '#aisle-transcript .aisle-cards' ) && await page.isVisible( '#aisle-transcript-order a' ), 'the transcript shows the cards and the order' );
 		await page.screenshot( { path: dir + '/admin-transcript.png', fullPage: true } );
 		axeCount += await axe( page, 'transcript' );
+		// The chats list, filtered to chats with an order.
+		await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=chats' );
+		await page.selectOption( '#aisle-chat-filter', 'order' );
+		await Promise.all( [ page.waitForNavigation(), page.click( '#aisle-chat-filters button' ) ] );
+		check( ( await page.locator( '#aisle-chats tr[data-conversation="' + conversation + '"] .aisle-flag-order' ).count() ) === 1, 'the filter keeps the chat with its order flag' );
+		await page.screenshot( { path: dir + '/admin-chats-list.png' } );
+		axeCount += await axe( page, 'chats list filtered' );
+	}
+
+	// Overview: the period picker, and "Add to FAQ" opening a new FAQ entry with the question.
+	await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=overview&days=7' );
+	check( ( await page.locator( '#aisle-chart rect' ).count() ) === 7, 'seven bars for seven days' );
+	await Promise.all( [ page.waitForNavigation(), page.click( '#aisle-period-90' ) ] );
+	check( ( await page.locator( '#aisle-chart rect' ).count() ) === 90, 'ninety bars for ninety days' );
+	await Promise.all( [ page.waitForNavigation(), page.click( '#aisle-period-30' ) ] );
+	await page.screenshot( { path: dir + '/admin-dashboard.png', fullPage: true } );
+	axeCount += await axe( page, 'overview 30 days' );
+	const add = page.locator( '#aisle-unanswered .aisle-add-faq' ).first();
+	if ( await add.count() ) {
+		const question = await page.locator( '#aisle-unanswered tbody tr td' ).first().textContent();
+		await Promise.all( [ page.waitForNavigation(), add.click() ] );
+		await page.waitForSelector( '#aisle-faq .aisle-faq-row' );
+		const focus = await page.evaluate( () => document.activeElement ? document.activeElement.className + ' ' + location.href : '' );
+		check( /aisle-faq-a/.test( focus ), 'the new answer field has the focus: ' + focus );
+		const rows = await page.locator( '#aisle-faq .aisle-faq-q' ).evaluateAll( ( is ) => is.map( ( i ) => i.value ) );
+		check( rows[ rows.length - 1 ] === question, 'Add to FAQ filled a new entry with the question: ' + JSON.stringify( rows ) );
+		check( ! new URL( page.url() ).searchParams.has( 'faq_question' ), 'a reload does not add it twice' );
+		await page.screenshot( { path: dir + '/admin-add-to-faq.png' } );
+	} else {
+		check( false, 'an unanswered question is listed on the Overview' );
 	}
 
 	// Settings sections, switched in place by keyboard; the address keeps the section.
@@ -121,7 +152,7 @@ try {
 	await page.fill( '#aisle-accent_color', '#2271b1' );
 	check( ! ( await page.isVisible( '#aisle-accent-warning' ) ), 'the warning goes with a darker accent' );
 	// Nothing here was saved: the preview is only a preview.
-	console.log( 'axe: ' + axeCount + ' serious or critical violations over ' + ( tabs.length + 6 + ( conversation ? 1 : 0 ) ) + ' screens' );
+	console.log( 'axe: ' + axeCount + ' serious or critical violations over ' + ( tabs.length + 7 + ( conversation ? 2 : 0 ) ) + ' screens' );
 } catch ( e ) {
 	run.problems.push( 'exception: ' + e.message );
 } finally {

@@ -102,11 +102,15 @@ PHP);
         $repo = dirname(__DIR__, 2);
         $this->assertFileExists("$repo/tests/e2e/node_modules/axe-core/axe.min.js", 'run make e2e-deps (axe-core)');
         @mkdir("$repo/tests/artifacts", 0755, true);
+        // A transcript with cards and an order, and a question the assistant could not answer.
+        $c = $this->seedConversation();
+        self::resetLimits();
+        $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => self::uuid(), 'message' => 'Can you engrave a name on the mug?', 'page_url' => self::$h->url . '/']);
         $before = $this->option('aisle_settings');
-        $log = self::$h->cli(['node', "$repo/tests/e2e/admin-screens.mjs", self::$h->url, 'admin', 'admin-password-123', "$repo/tests/artifacts"]);
+        $log = self::$h->cli(['node', "$repo/tests/e2e/admin-screens.mjs", self::$h->url, 'admin', 'admin-password-123', "$repo/tests/artifacts", (string) $c['id']]);
         $this->assertStringContainsString('admin screens ok', $log);
         $this->assertMatchesRegularExpression('/axe: 0 serious or critical violations over \d+ screens/', $log);
-        foreach (['admin-tab-overview', 'admin-tab-settings', 'admin-settings-appearance', 'admin-live-preview', 'admin-yellow-accent'] as $shot) {
+        foreach (['admin-tab-overview', 'admin-tab-settings', 'admin-settings-appearance', 'admin-live-preview', 'admin-yellow-accent', 'admin-transcript', 'admin-chats-list', 'admin-dashboard', 'admin-add-to-faq'] as $shot) {
             $this->assertGreaterThan(10000, filesize("$repo/tests/artifacts/$shot.png"), $shot);
         }
         $this->assertSame($before, $this->option('aisle_settings'), 'the preview saved nothing');

@@ -171,6 +171,7 @@
 		addFaq( asked.slice( 0, 300 ), '' );
 		const answer = faqBox.lastElementChild.querySelector( '.aisle-faq-a' );
 		answer.focus();
+		answer.scrollIntoView( { block: 'center' } );
 		notice( 'info', __( 'The question is in a new FAQ entry: write its answer, then Save changes.', 'aisle' ) );
 		const url = new URL( location.href );
 		url.searchParams.delete( 'faq_question' );

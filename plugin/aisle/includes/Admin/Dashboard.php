@@ -31,14 +31,15 @@ final class Dashboard {
 		return in_array( $days, self::PERIODS, true ) ? $days : 30;
 	}
 
-	/** A round number at or above $max for the top of an axis (1, 2, 5 × 10^n). */
-	private static function axis_top( float $max ): float {
-		if ( $max <= 0 ) {
-			return 1;
-		}
+	/**
+	 * A round number at or above $max for the top of an axis (2, 4, 5, 6, 8, 10 × 10^n), so that the middle
+	 * tick is a whole count too; at least $min (a revenue axis starts at one currency unit).
+	 */
+	private static function axis_top( float $max, float $min = 2 ): float {
+		$max = max( $max, $min );
 		$pow = 10 ** floor( log10( $max ) );
-		foreach ( array( 1, 2, 5, 10 ) as $step ) {
-			if ( $step * $pow >= $max ) {
+		foreach ( array( 1, 2, 4, 5, 6, 8, 10 ) as $step ) {
+			if ( $step * $pow >= $max && ( $step * $pow ) / 2 === floor( ( $step * $pow ) / 2 ) ) {
 				return $step * $pow;
 			}
 		}
@@ -51,7 +52,7 @@ final class Dashboard {
 	 * @param array<string, float> $values day (Y-m-d) => value.
 	 * @param callable(float): string $format How a value is written (counts, money).
 	 */
-	private static function chart( string $id, string $title, array $values, callable $format ): void {
+	private static function chart( string $id, string $title, array $values, callable $format, float $min = 2 ): void {
 		$w      = 640;
 		$h      = 200;
 		$left   = 56;
@@ -60,7 +61,7 @@ final class Dashboard {
 		$plot_w = $w - $left - 8;
 		$plot_h = $h - $bottom - $top;
 		$n      = max( 1, count( $values ) );
-		$ymax   = self::axis_top( (float) max( array_merge( array( 0 ), array_values( $values ) ) ) );
+		$ymax   = self::axis_top( (float) max( array_merge( array( 0 ), array_values( $values ) ) ), $min );
 		$step   = $plot_w / $n;
 		$every  = $n <= 7 ? 1 : ( $n <= 30 ? 5 : 15 );
 		$total  = array_sum( $values );
@@ -125,7 +126,7 @@ final class Dashboard {
 		}
 		echo '</ul><div class="aisle-charts">';
 		foreach ( $series as $k => [ $label, $format ] ) {
-			self::chart( 'sessions' === $k ? 'aisle-chart' : 'aisle-chart-' . $k, $label, $values[ $k ], $format );
+			self::chart( 'sessions' === $k ? 'aisle-chart' : 'aisle-chart-' . $k, $label, $values[ $k ], $format, 'revenue' === $k ? 100 : 2 );
 		}
 		echo '</div>';
 
@@ -168,7 +169,7 @@ final class Dashboard {
 		}
 		echo '<table class="widefat striped" id="aisle-unanswered" aria-labelledby="aisle-unanswered-title"><thead><tr><th scope="col">' . esc_html__( 'Question', 'aisle' ) . '</th><th scope="col">' . esc_html__( 'Times asked', 'aisle' ) . '</th><th scope="col">' . esc_html__( 'Last asked', 'aisle' ) . '</th><th scope="col"><span class="screen-reader-text">' . esc_html__( 'Action', 'aisle' ) . '</span></th></tr></thead><tbody>';
 		foreach ( $top as $q ) {
-			$add = AdminMenu::url( 'settings', array( 'section' => 'assistant', 'faq_question' => rawurlencode( $q['question'] ) ) ) . '#aisle-faq';
+			$add = AdminMenu::url( 'settings', array( 'section' => 'assistant', 'faq_question' => rawurlencode( $q['question'] ) ) );
 			echo '<tr><td dir="auto">' . esc_html( $q['question'] ) . '</td><td>' . esc_html( number_format_i18n( $q['count'] ) ) . '</td><td>' . esc_html( wp_date( 'Y-m-d H:i', $q['last'] ) ) . '</td>';
 			/* translators: %s: the question. */
 			echo '<td><a class="button aisle-add-faq" href="' . esc_url( $add ) . '" aria-label="' . esc_attr( sprintf( __( 'Add to FAQ: %s', 'aisle' ), $q['question'] ) ) . '">' . esc_html__( 'Add to FAQ', 'aisle' ) . '</a></td></tr>';
