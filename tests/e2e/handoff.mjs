@@ -49,7 +49,7 @@ try {
 
 	// Ask for a person: the assistant steps aside.
 	await openWidget( shopper );
-	await shopper.fill( '#aisle-panel textarea', 'Can I talk to a human please?' );
+	await shopper.fill( '#aisle-panel textarea', 'Can I talk to a human please? I have a question about sizes.' );
 	await shopper.keyboard.press( 'Enter' );
 	await shopper.waitForSelector( '.aisle-msg.aisle-system:has-text("Connecting you with the team")', { timeout: 10000 } );
 	check( ( await shopper.locator( '.aisle-msg.aisle-assistant' ).count() ) === 1, 'only the welcome: the assistant did not answer the request for a person' );
@@ -58,11 +58,11 @@ try {
 	check( /^[0-9a-f]{64}$/.test( token || '' ), 'the token is kept in sessionStorage' );
 
 	// Staff: it appears in the list without a reload, first, with its wait.
-	const item = staff.locator( '.aisle-live-item[data-status="waiting"]' ).first();
+	const item = staff.locator( '.aisle-live-item[data-status="waiting"]', { hasText: 'question about sizes' } ).first();
 	await item.waitFor( { timeout: 10000 } );
 	check( /Waiting/.test( await item.textContent() ), 'the waiting conversation is listed' );
 	await item.click();
-	await staff.waitForFunction( () => /human please/.test( document.getElementById( 'aisle-live-messages' ).textContent ) );
+	await staff.waitForFunction( () => /question about sizes/.test( document.getElementById( 'aisle-live-messages' ).textContent ) );
 	await staff.click( '#aisle-live-claim' );
 	await staff.waitForFunction( () => /With the team/.test( document.getElementById( 'aisle-live-state' ).textContent ) && ! document.getElementById( 'aisle-live-text' ).disabled );
 	check( ! ( await staff.isVisible( '#aisle-live-claim' ) ) && await staff.isVisible( '#aisle-live-release' ), 'taken: Release instead of Take over' );
@@ -141,7 +141,7 @@ try {
 	await openWidget( shopper );
 	await shopper.waitForSelector( '.aisle-msg.aisle-human', { timeout: 10000 } );
 	const restored = await shopper.textContent( '#aisle-panel .aisle-log' );
-	check( /human please/.test( restored ) && /Hello, I am Ana/.test( restored ) && /size M/.test( restored ) && /blue hoodie/.test( restored ), 'the conversation is restored: ' + restored.slice( 0, 300 ) );
+	check( /question about sizes/.test( restored ) && /Hello, I am Ana/.test( restored ) && /size M/.test( restored ) && /blue hoodie/.test( restored ), 'the conversation is restored: ' + restored.slice( 0, 300 ) );
 	check( ( await shopper.locator( '.aisle-log .aisle-card' ).count() ) > 0, 'with its product cards' );
 	await shopper.screenshot( { path: dir + '/handoff-restored.png' } );
 } finally {

@@ -393,9 +393,28 @@ PHP);
         $out = $repo . '/tests/artifacts';
         @mkdir($out, 0777, true);
         self::$h->wp('update_user_meta(get_user_by("login", "admin")->ID, "aisle_display_name", ""); return true;');
+        self::$h->query("UPDATE wp_aisle_conversations SET status = 'closed' WHERE status IN ('waiting', 'human')"); // Earlier tests' chats off the Live list.
         $log = self::$h->cli(['node', "$repo/tests/e2e/handoff.mjs", self::$h->url, $out]);
         $this->assertStringContainsString('ok', $log, $log);
         $this->assertFileExists("$out/handoff-shopper.png");
+    }
+
+    public function testTheStaffProfileIsInThePrivacyExporterAndEraser(): void
+    {
+        [$out, $del, $left] = self::$h->wp(<<<'PHP'
+$u = get_user_by('login', 'manager');
+update_user_meta($u->ID, 'aisle_display_name', 'Marc');
+$ex = apply_filters('wp_privacy_personal_data_exporters', array())['aisle']['callback'];
+$er = apply_filters('wp_privacy_personal_data_erasers', array())['aisle']['callback'];
+$out = call_user_func($ex, 'm@example.com', 1);
+$del = call_user_func($er, 'm@example.com', 1);
+return array($out, $del, get_user_meta($u->ID, 'aisle_display_name', true));
+PHP);
+        $staff = array_values(array_filter($out['data'], static fn ($i) => $i['group_id'] === 'aisle-staff'));
+        $this->assertCount(1, $staff);
+        $this->assertSame('Marc', $staff[0]['data'][0]['value']);
+        $this->assertGreaterThanOrEqual(1, $del['items_removed']);
+        $this->assertSame('', $left, 'erased');
     }
 
     public function testHandoffMessagesExpireWithTheConversation(): void

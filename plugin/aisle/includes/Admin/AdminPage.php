@@ -137,6 +137,15 @@ final class AdminPage {
 		$this->heading( 'leads', __( 'Lead form', 'aisle' ), __( 'When the assistant cannot help, it offers a form for an email or phone number. These fields can be added to it.', 'aisle' ), 'h3' );
 		$this->field( 'lead_name', __( 'Ask for a name', 'aisle' ), 'checkbox', array( 'help' => __( 'An optional "Name" field.', 'aisle' ) ) );
 		$this->field( 'lead_message', __( 'Ask for a message', 'aisle' ), 'checkbox', array( 'help' => __( 'An optional "Message" field, for what the shopper needs.', 'aisle' ) ) );
+		echo '</table>';
+		// Chat\Handoff: a person takes over in the Chats tab's Live view.
+		$this->heading( 'handoff', __( 'Live handoff', 'aisle' ), __( 'Let your team take over a chat: when a shopper asks for a person, uses one of your words, or the assistant could not answer twice in a row. Answer in Chats → Live.', 'aisle' ), 'h3' );
+		$this->field( 'handoff_enabled', __( 'Live handoff to your team', 'aisle' ), 'checkbox', array( 'help' => __( 'Off: shoppers who ask for a person get the lead form, as before.', 'aisle' ) ) );
+		$this->field( 'staffed_hours', __( 'Staffed hours', 'aisle' ), 'text', array( 'help' => __( '"always", "never", or ranges in your store\'s time zone separated by semicolons, e.g. "mon-fri 09:00-17:00; sat 10:00-14:00". Outside them shoppers get the lead form.', 'aisle' ) ) );
+		$this->field( 'handoff_wait_minutes', __( 'Wait for the team', 'aisle' ), 'number', array( 'unit' => __( 'minutes', 'aisle' ), 'help' => __( 'If nobody takes the chat in this time, the shopper is offered the lead form and the assistant resumes.', 'aisle' ) ) );
+		$this->field( 'handoff_idle_minutes', __( 'Give back to the assistant after', 'aisle' ), 'number', array( 'unit' => __( 'minutes without a message', 'aisle' ), 'help' => __( 'A chat your team took goes back to the assistant when nobody writes for this long.', 'aisle' ) ) );
+		$this->field( 'handoff_keywords', __( 'Words that call the team', 'aisle' ), 'text', array( 'help' => __( 'Separated by commas, e.g. "refund, damaged". A message with one of them goes to your team at once.', 'aisle' ) ) );
+		$this->secret( 'handoff_webhook_url', __( 'Webhook URL (optional)', 'aisle' ) );
 		echo '</table></div>';
 
 		$this->open_section( 'appearance', $current );
@@ -186,6 +195,7 @@ final class AdminPage {
 		$this->heading( 'advanced', __( 'Advanced', 'aisle' ), __( 'Limits that protect your store and your AI budget. The defaults suit most stores.', 'aisle' ) );
 		$this->field( 'rate_limit_ip', __( 'Messages per visitor address', 'aisle' ), 'number', array( 'unit' => __( 'per minute', 'aisle' ), 'help' => __( 'How many chat messages one IP address may send in a minute (a shared office or mobile network counts as one).', 'aisle' ) ) );
 		$this->field( 'rate_limit_session', __( 'Messages per chat', 'aisle' ), 'number', array( 'unit' => __( 'per minute', 'aisle' ), 'help' => __( 'How many messages one chat may send in a minute.', 'aisle' ) ) );
+		$this->field( 'rate_limit_reads', __( 'Chat reads per visitor address', 'aisle' ), 'number', array( 'unit' => __( 'per minute', 'aisle' ), 'help' => __( 'How often one IP address may read its chat for new messages (the widget does while your team has the chat, at most every 2 seconds).', 'aisle' ) ) );
 		$this->field( 'ai_connect_timeout', __( 'AI connection timeout', 'aisle' ), 'number', array( 'unit' => __( 'seconds', 'aisle' ), 'help' => __( 'How long to wait for the AI provider to accept the connection.', 'aisle' ) ) );
 		$this->field( 'ai_timeout', __( 'AI answer timeout', 'aisle' ), 'number', array( 'unit' => __( 'seconds', 'aisle' ), 'help' => __( 'How long an answer may take in all before the shopper is told to try again.', 'aisle' ) ) );
 		echo '</table>';

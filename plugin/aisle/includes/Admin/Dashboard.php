@@ -131,6 +131,7 @@ final class Dashboard {
 		echo '</div>';
 
 		$this->unanswered( $period );
+		LiveChats::overview( time() - $period * DAY_IN_SECONDS );
 
 		// The same figures as a table: for screen readers, and for copying.
 		$labels = array(

@@ -79,6 +79,27 @@ final class LiveChats {
 		wp_add_inline_script( 'aisle-live', 'window.aisleLive = ' . wp_json_encode( array( 'namespace' => RestController::NAMESPACE, 'open' => $open ) ) . ';', 'before' );
 	}
 
+	/** The Overview tab's handoff figures since $since (Chat\Handoff::stats). */
+	public static function overview( int $since ): void {
+		$st   = Handoff::stats( $since );
+		$wait = null === $st['median_wait'] ? '–' : ( $st['median_wait'] >= 60
+			/* translators: 1: minutes, 2: seconds. */
+			? sprintf( __( '%1$d min %2$d s', 'aisle' ), intdiv( $st['median_wait'], 60 ), $st['median_wait'] % 60 )
+			/* translators: %d: seconds. */
+			: sprintf( __( '%d s', 'aisle' ), $st['median_wait'] ) );
+		$rows = array(
+			'handoffs'              => array( __( 'Handoffs to the team', 'aisle' ), number_format_i18n( $st['handoffs'] ) ),
+			'median_wait'           => array( __( 'Median wait for a first reply', 'aisle' ), $wait ),
+			'resolved_by_human'     => array( __( 'Answered by a person', 'aisle' ), number_format_i18n( $st['resolved_by_human'] ) ),
+			'resolved_by_assistant' => array( __( 'Answered by the assistant alone', 'aisle' ), number_format_i18n( $st['resolved_by_assistant'] ) ),
+		);
+		echo '<h3>' . esc_html__( 'Live handoff', 'aisle' ) . '</h3><ul class="aisle-totals" id="aisle-handoff-totals">';
+		foreach ( $rows as $k => [ $label, $value ] ) {
+			echo '<li data-key="' . esc_attr( $k ) . '"><span class="aisle-total-label">' . esc_html( $label ) . '</span> <strong class="aisle-total-value">' . esc_html( $value ) . '</strong></li>';
+		}
+		echo '</ul>';
+	}
+
 	public function render(): void {
 		if ( ! Handoff::can_answer() ) {
 			wp_die( esc_html__( 'You are not allowed to answer chats.', 'aisle' ), 403 );

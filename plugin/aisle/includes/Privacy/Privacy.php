@@ -9,6 +9,7 @@
 namespace Aisle\Plugin\Privacy;
 
 use Aisle\Plugin\Chat\Conversations;
+use Aisle\Plugin\Chat\Handoff;
 use Aisle\Plugin\Chat\Leads;
 use Aisle\Plugin\Settings;
 
@@ -81,6 +82,19 @@ final class Privacy {
 				),
 			);
 		}
+		// A staff member's own chat profile (Chat\Handoff): the name and picture shoppers see.
+		$user = get_user_by( 'email', $email );
+		if ( $user && ( get_user_meta( $user->ID, Handoff::META_NAME, true ) || get_user_meta( $user->ID, Handoff::META_AVATAR, true ) ) ) {
+			$items[] = array(
+				'group_id'    => 'aisle-staff',
+				'group_label' => __( 'Chat staff profile', 'aisle' ),
+				'item_id'     => 'aisle-staff-' . $user->ID,
+				'data'        => array(
+					array( 'name' => __( 'Name shown to shoppers', 'aisle' ), 'value' => (string) get_user_meta( $user->ID, Handoff::META_NAME, true ) ),
+					array( 'name' => __( 'Picture shown to shoppers', 'aisle' ), 'value' => (string) get_user_meta( $user->ID, Handoff::META_AVATAR, true ) ),
+				),
+			);
+		}
 		return array( 'data' => $items, 'done' => true );
 	}
 
@@ -94,6 +108,10 @@ final class Privacy {
 			++$removed;
 		}
 		$removed += $this->conversations->delete( \Aisle\Plugin\Channels\Inbox::conversations_of( $email ) );
+		$user = get_user_by( 'email', $email );
+		foreach ( $user ? array( Handoff::META_NAME, Handoff::META_AVATAR ) : array() as $key ) {
+			$removed += delete_user_meta( $user->ID, $key ) ? 1 : 0;
+		}
 		return array( 'items_removed' => $removed, 'items_retained' => false, 'messages' => array(), 'done' => true );
 	}
 
@@ -106,6 +124,7 @@ final class Privacy {
 			/* translators: %d: days */
 			. '<p>' . esc_html( sprintf( _n( 'Conversations are deleted automatically after %d day.', 'Conversations are deleted automatically after %d days.', $days, 'aisle' ), $days ) ) . '</p>'
 			. '<p>' . esc_html__( 'To show an order status, the assistant asks for the order number and the phone number or email on the order. That phone number or email is used only to check the order and is not stored or sent to an AI service.', 'aisle' ) . '</p>'
+			. '<p>' . esc_html__( 'If you ask to talk to a person, a member of our team reads the conversation (with the same data removed) and answers you in the chat. They appear under the name they chose, never their email.', 'aisle' ) . '</p>'
 			. '<p>' . esc_html__( 'If you choose to leave your email or phone so that we can get back to you, we store it with your consent and delete it after the same period. The chat sets no cookies and does not track you; it keeps a random session id in your browser tab only.', 'aisle' ) . '</p>';
 		wp_add_privacy_policy_content( __( 'Aisle chat assistant', 'aisle' ), wp_kses_post( $text ) );
 	}
