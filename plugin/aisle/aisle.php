@@ -52,5 +52,8 @@ add_action(
 
 register_activation_hook( __FILE__, array( \Aisle\Plugin\Installer::class, 'activate' ) );
 register_deactivation_hook( __FILE__, array( \Aisle\Plugin\Installer::class, 'deactivate' ) );
+if ( is_multisite() ) {
+	\Aisle\Plugin\Installer::register_network();
+}
 
 add_action( 'plugins_loaded', array( \Aisle\Plugin\Plugin::class, 'boot' ), 20 );

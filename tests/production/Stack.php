@@ -96,8 +96,8 @@ listen.mode = 0600
 listen.backlog = 1024
 pm = dynamic
 pm.max_children = {$this->workers}
-pm.start_servers = 2
-pm.min_spare_servers = 1
+pm.start_servers = {$this->startServers()}
+pm.min_spare_servers = 2
 pm.max_spare_servers = {$this->workers}
 pm.max_requests = {$this->maxRequests}
 pm.status_path = /fpm-status
@@ -117,6 +117,12 @@ INI);
         if (!file_exists("{$this->root}/fpm.sock")) {
             throw new RuntimeException('php-fpm did not start: ' . @file_get_contents("{$this->root}/fpm.log"));
         }
+    }
+
+    /** Half the pool up front, as a store sizes it: a burst meets idle workers, not a cold pool. */
+    private function startServers(): int
+    {
+        return max(2, intdiv($this->workers, 2));
     }
 
     private function startNginx(): void

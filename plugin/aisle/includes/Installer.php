@@ -62,6 +62,47 @@ final class Installer {
 		update_option( self::DB_VERSION_OPTION, self::DB_VERSION, true );
 	}
 
+	/**
+	 * Multisite: a site added to a network where Aisle is network-active gets its tables and
+	 * folder at once (else at its first request, through maybe_upgrade()); a deleted site takes
+	 * them along — WordPress drops only the tables wpmu_drop_tables lists (it removes the site's
+	 * uploads folder, and with it the index, itself).
+	 */
+	public static function register_network(): void {
+		add_action( 'wp_initialize_site', array( self::class, 'initialize_site' ), 200 );
+		add_filter( 'wpmu_drop_tables', array( self::class, 'site_tables' ), 10, 2 );
+	}
+
+	public static function initialize_site( \WP_Site $site ): void {
+		if ( ! function_exists( 'is_plugin_active_for_network' ) ) {
+			require_once ABSPATH . 'wp-admin/includes/plugin.php';
+		}
+		if ( ! is_plugin_active_for_network( plugin_basename( AISLE_FILE ) ) ) {
+			return;
+		}
+		switch_to_blog( (int) $site->blog_id );
+		try {
+			self::activate();
+		} finally {
+			restore_current_blog();
+		}
+	}
+
+	/** @param string[] $tables WordPress's tables of the site being deleted. */
+	public static function site_tables( $tables, $site_id ): array {
+		switch_to_blog( (int) $site_id );
+		try {
+			// Every table the schema creates, with that site's prefix: new tables are included as they are added.
+			preg_match_all( '/CREATE TABLE (\S+)/', implode( "\n", Conversations::schema( '' ) ), $m );
+			foreach ( array_merge( array( self::table() ), $m[1] ) as $table ) {
+				$tables[ $table ] = $table;
+			}
+		} finally {
+			restore_current_blog();
+		}
+		return (array) $tables;
+	}
+
 	public static function deactivate(): void {
 		if ( function_exists( 'as_unschedule_all_actions' ) ) {
 			foreach ( self::HOOKS as $hook ) {

@@ -1,0 +1,129 @@
+<?php
+declare(strict_types=1);
+
+use PHPUnit\Framework\TestCase;
+
+/**
+ * A subdirectory multisite network (its own Harness site, converted the way WordPress's Network
+ * Setup does: install_network() + populate_network() + the MULTISITE constants), WooCommerce and
+ * Aisle network-activated. Each shop's tables, settings, secrets, conversations, index folder and
+ * rate limits are its own; a new site gets Aisle's tables at once; deleting a site removes its
+ * Aisle data and nothing of the other's.
+ */
+final class MultisiteTest extends TestCase
+{
+    private static Harness $ms;
+    private static string $domain;
+    private int $logSize = 0;
+
+    public static function setUpBeforeClass(): void
+    {
+        self::$ms = new Harness(sys_get_temp_dir() . '/aisle-ms-' . getmypid());
+        self::$ms->start();
+        self::$domain = self::$ms->host;
+        $r = self::$ms->wp('require_once ABSPATH . "wp-admin/includes/upgrade.php"; global $wpdb; foreach ($wpdb->tables("ms_global") as $t => $prefixed) { $wpdb->$t = $prefixed; } install_network(); $r = populate_network(1, ' . var_export(self::$domain, true) . ', "admin@example.com", "Aisle Network", "/", false); return is_wp_error($r) ? $r->get_error_message() : true;');
+        if ($r !== true) {
+            throw new RuntimeException('populate_network: ' . json_encode($r));
+        }
+        file_put_contents(self::$ms->site . '/test-config.php', "<?php\ndefine('MULTISITE', true);\ndefine('SUBDOMAIN_INSTALL', false);\ndefine('DOMAIN_CURRENT_SITE', " . var_export(self::$domain, true) . ");\ndefine('PATH_CURRENT_SITE', '/');\ndefine('SITE_ID_CURRENT_SITE', 1);\ndefine('BLOG_ID_CURRENT_SITE', 1);\n");
+        $r = self::$ms->wp('foreach (array("woocommerce/woocommerce.php", "aisle/aisle.php") as $p) { $r = activate_plugin($p, "", true); if (is_wp_error($r)) { return $r->get_error_message(); } } return is_plugin_active_for_network("aisle/aisle.php");');
+        if ($r !== true) {
+            throw new RuntimeException('network activation: ' . json_encode($r));
+        }
+    }
+
+    public static function tearDownAfterClass(): void
+    {
+        self::$ms->stop();
+    }
+
+    protected function setUp(): void
+    {
+        $this->logSize = strlen(self::$ms->debugLog());
+    }
+
+    protected function tearDown(): void
+    {
+        $new = substr(self::$ms->debugLog(), $this->logSize);
+        $this->assertDoesNotMatchRegularExpression('~/plugins/aisle/|Aisle\\\\~', $new, 'debug.log gained lines from Aisle');
+    }
+
+    private function addSite(string $path): int
+    {
+        return (int) self::$ms->wp('$id = wp_insert_site(array("domain" => ' . var_export(self::$domain, true) . ', "path" => ' . var_export($path, true) . ', "title" => "Shop", "user_id" => 1)); return is_wp_error($id) ? $id->get_error_message() : $id;');
+    }
+
+    /** @return list<string> Aisle's tables of site $id, by name */
+    private function aisleTables(int $id): array
+    {
+        $prefix = $id === 1 ? 'wp_' : "wp_{$id}_";
+        $rows = self::$ms->query("SHOW TABLES LIKE '" . str_replace('_', '\\_', $prefix) . "aisle\\_%'");
+        $names = array_map(static fn (array $r): string => (string) array_values($r)[0], $rows);
+        sort($names);
+        return $names;
+    }
+
+    public function testANewSiteGetsAisleTablesAtOnce(): void
+    {
+        $b = self::$ms->wp('$id = wp_insert_site(array("domain" => ' . var_export(self::$domain, true) . ', "path" => "/new/", "title" => "New shop", "user_id" => 1));
+            global $wpdb; return array($id, $wpdb->get_col($wpdb->prepare("SHOW TABLES LIKE %s", $wpdb->esc_like("wp_{$id}_aisle_") . "%")));');
+        [$id, $tables] = $b;
+        $this->assertGreaterThan(1, $id);
+        $expected = array_map(static fn (string $t): string => str_replace('wp_', "wp_{$id}_", $t), $this->aisleTables(1));
+        sort($tables);
+        $this->assertNotEmpty($expected);
+        $this->assertSame($expected, $tables, 'in the request that created the site (wp_initialize_site), every table of the main site has its copy');
+    }
+
+    public function testEachShopKeepsItsOwnConversationsSettingsSecretsIndexAndLimits(): void
+    {
+        $b = $this->addSite('/b/');
+        $r = self::$ms->wp(<<<PHP
+\$conv = new Aisle\\Plugin\\Chat\\Conversations(new Aisle\\Plugin\\Settings());
+\$a = \$conv->open('11111111-2222-4333-8444-555555555555', '');
+\$conv->add(\$a, 'user', 'site A secret question');
+(new Aisle\\Plugin\\Privacy\\Secrets())->save('ai_api_key', 'sk-site-a-only');
+\$s = get_option('aisle_settings', array()); \$s['welcome_message'] = 'Welcome to shop A'; update_option('aisle_settings', \$s);
+for (\$i = 0; \$i < 3; \$i++) { Aisle\\Plugin\\Chat\\RateLimiter::hit('chat_ip:203.0.113.9', 2, 60); }
+\$out = array('a_dir' => Aisle\\Plugin\\Storage::dir(), 'a_limited' => Aisle\\Plugin\\Chat\\RateLimiter::hit('chat_ip:203.0.113.9', 2, 60) > 0);
+switch_to_blog($b);
+\$out['b_conversation'] = \$conv->find('11111111-2222-4333-8444-555555555555');
+\$out['b_key'] = get_option('aisle_ai_api_key');
+\$out['b_welcome'] = (get_option('aisle_settings') ?: array())['welcome_message'] ?? null;
+\$out['b_dir'] = Aisle\\Plugin\\Storage::dir();
+\$out['b_limited'] = Aisle\\Plugin\\Chat\\RateLimiter::hit('chat_ip:203.0.113.9', 2, 60) > 0;
+restore_current_blog();
+return \$out;
+PHP);
+        $this->assertTrue($r['a_limited'], 'site A reached its limit');
+        $this->assertNull($r['b_conversation'], "site B cannot find site A's conversation");
+        $this->assertFalse($r['b_key'], "site B has no copy of site A's key");
+        $this->assertNotSame('Welcome to shop A', $r['b_welcome']);
+        $this->assertNotSame($r['a_dir'], $r['b_dir'], 'each site has its own index folder');
+        $this->assertStringContainsString("/uploads/sites/$b/aisle", $r['b_dir']);
+        $this->assertFalse($r['b_limited'], "site A's rate limit is not site B's");
+    }
+
+    public function testDeletingASiteRemovesItsAisleDataAndNothingOfTheOther(): void
+    {
+        $c = $this->addSite('/c/');
+        $this->assertNotEmpty($this->aisleTables($c));
+        $dir = (string) self::$ms->wp(<<<PHP
+switch_to_blog($c);
+\$conv = new Aisle\\Plugin\\Chat\\Conversations(new Aisle\\Plugin\\Settings());
+\$conv->add(\$conv->open('99999999-2222-4333-8444-555555555555', ''), 'user', 'site C');
+\$dir = Aisle\\Plugin\\Storage::ensure_dir();
+file_put_contents("\$dir/catalog.ndjson", "{}\\n");
+restore_current_blog();
+return \$dir;
+PHP);
+        $this->assertFileExists("$dir/catalog.ndjson");
+        $mainBefore = self::$ms->query('SELECT COUNT(*) AS n FROM wp_aisle_conversations')[0]['n'];
+        $r = self::$ms->wp("require_once ABSPATH . 'wp-admin/includes/ms.php'; \$r = wp_delete_site($c); return is_wp_error(\$r) ? \$r->get_error_message() : true;");
+        $this->assertTrue($r, json_encode($r));
+        $this->assertSame([], $this->aisleTables($c), "the deleted site's Aisle tables are dropped (wpmu_drop_tables)");
+        $this->assertDirectoryDoesNotExist($dir, 'its index folder went with its uploads');
+        $this->assertNotEmpty($this->aisleTables(1));
+        $this->assertSame($mainBefore, self::$ms->query('SELECT COUNT(*) AS n FROM wp_aisle_conversations')[0]['n'], "the main site's conversations are untouched");
+    }
+}
