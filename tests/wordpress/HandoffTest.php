@@ -153,6 +153,8 @@ final class HandoffTest extends WpTestCase
         $this->assertSame('waiting', $first['status'], 'waiting conversations come first');
         $this->assertGreaterThanOrEqual(1, $list['json']['unread']);
         $this->assertContains($id, array_column(array_filter($list['json']['conversations'], static fn ($c) => $c['status'] === 'waiting'), 'id'));
+        $dash = $this->http('GET', '/wp-admin/index.php', null, $admin)['body'];
+        $this->assertMatchesRegularExpression('~page=aisle[\x27"]>Aisle <span class="awaiting-mod count-[1-9]~', $dash, 'the Aisle menu entry carries the unread badge');
         $only = $this->http('GET', '/?rest_route=' . rawurlencode('/aisle/v1/conversations') . '&status=waiting', null, $admin)['json']['conversations'];
         $this->assertSame(['waiting'], array_values(array_unique(array_column($only, 'status'))));
 

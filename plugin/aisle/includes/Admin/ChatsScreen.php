@@ -274,7 +274,7 @@ final class ChatsScreen {
 		$roles = array(
 			'user'      => __( 'Visitor', 'aisle' ),
 			'assistant' => __( 'Assistant', 'aisle' ),
-			'agent'     => __( 'Team', 'aisle' ),
+			'human'     => __( 'Team', 'aisle' ), // Chat\Handoff: a staff member's reply.
 			'system'    => __( 'Notice', 'aisle' ),
 		);
 		$role = (string) $m->role;
