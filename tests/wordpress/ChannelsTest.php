@@ -505,6 +505,24 @@ PHP);
         $this->rest('POST', "/conversations/{$conv['id']}/release", $admin);
     }
 
+    public function testALeadIsTakenInTheChatAfterTheOffer(): void
+    {
+        $psid = 'PSID' . random_int(100000, 999999);
+        $this->deliver('messenger', $this->messaging('messenger', $psid, 'Do you sell telescopes?'));
+        $this->runJobs();
+        $offer = (string) $this->texts()[0];
+        $this->assertStringContainsString('Reply with your email address or phone number', $offer);
+        $this->assertStringNotContainsString('below', $offer, 'no form to point at in Messenger');
+        $this->fake('/_fake/reset');
+        $this->deliver('messenger', $this->messaging('messenger', $psid, 'Sure: Jane.Telescope@example.com'));
+        $this->runJobs();
+        $this->assertSame(['Thank you. The store will get back to you soon.'], $this->texts());
+        $lead = $this->rows("SELECT l.*, c.channel FROM wp_aisle_leads l JOIN wp_aisle_conversations c ON c.id = l.conversation_id WHERE l.email = 'jane.telescope@example.com'")[0] ?? null;
+        $this->assertNotNull($lead, 'the lead is stored with its conversation');
+        $this->assertSame('messenger', $lead['channel']);
+        $this->assertStringContainsString('Messenger chat', $lead['consent_text']);
+    }
+
     // ---- settings and screen ----
 
     public function testSettingsAreWriteOnlyAndTheScreenShowsWhatMetaNeeds(): void

@@ -130,15 +130,21 @@ final class Replier {
 			$text = __( 'I can read text messages only for now. Please type your question.', 'aisle' );
 			$this->conversations->add( $conv, 'assistant', $text );
 		} else {
-			if ( 'whatsapp' === $channel ) {
-				// WhatsApp verified this number: it proves who asks for an order (never shown to the AI).
-				$number = $this->inbox->address( $conv );
-				if ( null !== $number ) {
-					$contacts[] = '+' . $number;
+			$lead = $this->lead( $conv, $contacts, implode( "\n", $texts ) ); // Only what the shopper typed.
+			if ( null !== $lead ) {
+				$text = $lead;
+				$this->conversations->add( $conv, 'assistant', $text );
+			} else {
+				if ( 'whatsapp' === $channel ) {
+					// WhatsApp verified this number: it proves who asks for an order (never shown to the AI).
+					$number = $this->inbox->address( $conv );
+					if ( null !== $number ) {
+						$contacts[] = '+' . $number;
+					}
 				}
+				$out  = $this->assistant->respond( $conv, implode( "\n", $texts ), $contacts, (string) $conv->session_id );
+				$text = Formatter::format( $channel, self::lead_offer( $conv, (string) $out['reply'], (array) ( $out['actions'] ?? array() ) ), (array) ( $out['products'] ?? array() ) );
 			}
-			$out  = $this->assistant->respond( $conv, implode( "\n", $texts ), $contacts, (string) $conv->session_id );
-			$text = Formatter::format( $channel, (string) $out['reply'], (array) ( $out['products'] ?? array() ) );
 		}
 		// respond() stored the reply; it becomes the outgoing row, with the channel's text.
 		$id = (int) $wpdb->get_var( $wpdb->prepare( "SELECT id FROM {$m} WHERE conversation_id = %d AND role = 'assistant' AND reply_of IS NULL ORDER BY id DESC LIMIT 1", $conv->id ) ); // phpcs:ignore WordPress.DB
@@ -147,6 +153,51 @@ final class Replier {
 		}
 		$wpdb->update( $m, array( 'content' => $text, 'reply_of' => $last_id, 'delivery' => 'pending' ), array( 'id' => $id ) ); // phpcs:ignore WordPress.DB
 		return $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$m} WHERE id = %d", $id ) ); // phpcs:ignore WordPress.DB
+	}
+
+	/**
+	 * The widget shows a lead form; a channel has none, so the offer asks for an email (or phone)
+	 * in the chat, and the next message that carries one becomes the lead (lead()).
+	 */
+	private static function lead_offer( object $conv, string $reply, array $actions ): string {
+		if ( ! in_array( 'offer_lead', $actions, true ) ) {
+			return $reply;
+		}
+		set_transient( 'aisle_chlead_' . (int) $conv->id, 1, DAY_IN_SECONDS );
+		$ask   = __( 'Reply with your email address or phone number and the store will get back to you.', 'aisle' );
+		$below = array(
+			__( 'Leave your email or phone below and the store will get back to you.', 'aisle' ),
+			__( 'Would you like the store to get back to you? Leave your email or phone below.', 'aisle' ),
+		);
+		$out = str_replace( $below, $ask, $reply );
+		return $out === $reply ? rtrim( $reply ) . "\n" . $ask : $out;
+	}
+
+	/** After a lead offer, a message with an email or phone is the shopper's consent to be contacted. */
+	private function lead( object $conv, array $contacts, string $text ): ?string {
+		// "order 1042, buyer@example.com" is an order look-up, not a lead.
+		if ( ! $contacts || ! get_transient( 'aisle_chlead_' . (int) $conv->id ) || \Aisle\Plugin\Catalog\Lexicon::says( 'order', mb_strtolower( $text ) ) ) {
+			return null;
+		}
+		delete_transient( 'aisle_chlead_' . (int) $conv->id );
+		$email = '';
+		$phone = '';
+		foreach ( $contacts as $c ) {
+			if ( str_contains( (string) $c, '@' ) ) {
+				$email = '' === $email ? sanitize_email( (string) $c ) : $email;
+			} elseif ( '' === $phone ) {
+				$phone = mb_substr( (string) $c, 0, 50 );
+			}
+		}
+		$label = Config::label( (string) $conv->channel );
+		/* translators: %s: channel name (WhatsApp, Messenger, Instagram). */
+		$consent = sprintf( __( 'Sent in the %s chat after the store offered to get back to them.', 'aisle' ), $label );
+		$leads   = new \Aisle\Plugin\Chat\Leads( $this->conversations );
+		$id      = $leads->create( (string) $conv->session_id, strtolower( $email ), $phone, $consent, '' );
+		if ( $id ) {
+			$leads->notify( $id, $this->config->settings() );
+		}
+		return __( 'Thank you. The store will get back to you soon.', 'aisle' );
 	}
 
 	/** Sends the parts of $row not yet sent. False when the run must stop (a retry is scheduled, or a stop). */
