@@ -25,7 +25,7 @@ pub use index::{KnowledgeHit, KnowledgeIndex};
 
 /// Name of the extraction threads; their panics are expected (hostile input)
 /// and reported as errors, so the panic hook stays quiet for them.
-const WORKER: &str = "aisle-knowledge";
+pub(crate) const WORKER: &str = "aisle-knowledge";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

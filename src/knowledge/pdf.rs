@@ -52,7 +52,7 @@ fn check_inflated_size(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Res
         start += 1;
         let end = memchr::memmem::find(&bytes[start..], b"endstream").map_or(bytes.len(), |e| start + e);
         let data = &bytes[start..end];
-        from = end;
+        from = end + 9;
         if data.len() < 2 || data[0] & 0x0F != 8 || (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 != 0 {
             continue; // not zlib
         }
@@ -542,9 +542,73 @@ pub fn extract(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(Opt
     }
     check_cycles(&doc, &pages, deadline)?;
     let title = info_title(&doc);
+    let total = u32::try_from(pages.len()).unwrap_or(u32::MAX);
+    // Pages are independent: two threads at most (the machine serving the
+    // shop is busy with other work), each taking every other page.
+    let workers = if total >= 4 { std::thread::available_parallelism().map_or(1, |n| n.get().min(2)) } else { 1 };
+    let runs: Vec<PageRun> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let doc = &doc;
+                std::thread::Builder::new()
+                    .name(super::WORKER.into())
+                    .stack_size(16 * 1024 * 1024)
+                    .spawn_scoped(s, move || pages_of(doc, (1 + w as u32..=total).step_by(workers), deadline, limits.max_text_bytes))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|_| PageRun::failed("a page could not be parsed")),
+                Err(e) => PageRun::failed(&format!("no thread for the pages ({e})")),
+            })
+            .collect()
+    });
+    let mut lines = Vec::new();
+    let (mut failed, mut first_error) = (0usize, None);
+    for run in runs {
+        match run.stop {
+            Some(Stop::Timeout) => return Err(KnowledgeError::Timeout("the PDF took longer than its time limit".into())),
+            Some(Stop::TooLarge) => return Err(KnowledgeError::TooLarge("the text of the PDF is too long".into())),
+            None => {}
+        }
+        failed += run.failed;
+        if first_error.is_none() {
+            first_error = run.first_error;
+        }
+        lines.extend(run.lines);
+    }
+    if lines.iter().map(|l| l.text.len()).sum::<usize>() > limits.max_text_bytes {
+        return Err(KnowledgeError::TooLarge("the text of the PDF is too long".into()));
+    }
+    if failed >= pages.len() || lines.is_empty() && failed > 0 {
+        return Err(KnowledgeError::Malformed(format!("the PDF cannot be read ({})", first_error.unwrap_or_default())));
+    }
+    // Each page was laid out by one thread, in order: a stable sort by page keeps that order.
+    lines.sort_by_key(|l| l.page);
+    Ok((title, total, blocks_of(&lines)))
+}
+
+struct PageRun {
+    lines: Vec<Line>,
+    failed: usize,
+    first_error: Option<String>,
+    stop: Option<Stop>,
+}
+
+impl PageRun {
+    fn failed(why: &str) -> Self {
+        Self { lines: Vec::new(), failed: usize::MAX / 2, first_error: Some(why.to_owned()), stop: None }
+    }
+}
+
+/// Lays out `numbers` one page at a time: pdf-extract panics on much that is
+/// odd, and one bad page (a damaged font, an unknown color space) should not
+/// cost the others.
+fn pages_of(doc: &Document, numbers: impl Iterator<Item = u32>, deadline: Deadline, max_text: usize) -> PageRun {
     let mut layout = Layout {
         deadline,
-        max_text: limits.max_text_bytes,
+        max_text,
         page: 0,
         height: 0.0,
         glyphs: Vec::new(),
@@ -555,16 +619,11 @@ pub fn extract(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(Opt
         count: 0,
         stop: None,
     };
-    // Page by page: pdf-extract panics on much that is odd, and one bad page
-    // (a damaged font, an unknown color space) should not cost the others.
-    let mut failed = 0usize;
-    let mut first_error = None;
-    for number in 1..=u32::try_from(pages.len()).unwrap_or(u32::MAX) {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pdf_extract::output_doc_page(&doc, &mut layout, number)));
-        match layout.stop {
-            Some(Stop::Timeout) => return Err(KnowledgeError::Timeout("the PDF took longer than its time limit".into())),
-            Some(Stop::TooLarge) => return Err(KnowledgeError::TooLarge("the text of the PDF is too long".into())),
-            None => {}
+    let (mut failed, mut first_error) = (0, None);
+    for number in numbers {
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut layout, number)));
+        if layout.stop.is_some() {
+            break;
         }
         match result {
             Ok(Ok(())) => {}
@@ -579,14 +638,11 @@ pub fn extract(bytes: &[u8], limits: &Limits, deadline: Deadline) -> Result<(Opt
         }
         layout.finish_line();
     }
-    if failed == pages.len() || layout.lines.is_empty() && failed > 0 {
-        return Err(KnowledgeError::Malformed(format!("the PDF cannot be read ({})", first_error.unwrap_or_default())));
-    }
-    let count = u32::try_from(pages.len()).unwrap_or(u32::MAX);
-    Ok((title, count, blocks_of(&layout.lines)))
+    PageRun { lines: layout.lines, failed, first_error, stop: layout.stop }
 }
 
 fn doc_needs_password(e: &lopdf::Error) -> bool {
     let m = e.to_string().to_ascii_lowercase();
     m.contains("password") || m.contains("decrypt") || m.contains("encrypt")
 }
+
