@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-chat bench-load clean dist test-dist test-relevance test-production
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
 
 help:
 	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
@@ -78,7 +78,7 @@ demo: build
 demo-stop:
 	@php scripts/demo-wordpress.php stop
 
-bench: build bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-chat
+bench: build bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-chat bench-channels
 
 bench-vault:
 	$(PHP) tests/bench/vault.php
@@ -104,6 +104,12 @@ bench-sync: build
 	AISLE_EXT=$(EXT) $(PHP) tests/bench/sync.php $(or $(PRODUCTS),10000)
 
 # POST chat (built-in answerer) p50/p95 next to GET /wp-json/ on the same server; widget bytes.
+# Channels (issue 18): a signed WhatsApp delivery's server time against GET /wp-json/, and the
+# signature check against PHP's hash_hmac + hash_equals.
+bench-channels: build
+	@scripts/install-deps.sh wordpress
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/channels.php $(or $(REQUESTS),200)
+
 bench-chat: build
 	@scripts/install-deps.sh wordpress
 	AISLE_EXT=$(EXT) $(PHP) tests/bench/chat.php $(or $(REQUESTS),500)
@@ -136,6 +142,19 @@ dist: ext
 test-dist: dist
 	scripts/test-dist.sh
 
+
+# The screenshots the repository keeps (tests/screenshots/, issue 15), copied from what the e2e
+# tests of make test-wordpress left in tests/artifacts/; a missing one fails.
+SCREENSHOTS = admin-tab-overview admin-tab-chats admin-tab-leads admin-tab-settings \
+	admin-settings-assistant admin-settings-appearance admin-settings-ai admin-settings-catalog admin-settings-advanced \
+	admin-live-preview admin-yellow-accent admin-validation admin-sync-progress admin-lead-delete-confirm \
+	admin-transcript admin-chats-list admin-dashboard admin-add-to-faq widget-lead-fields \
+	widget-experience-tt5-shop-1280 widget-experience-tt5-accent-ffe14d widget-experience-tt5-lead-390 \
+	widget-experience-tt1-shop-1280 widget-experience-tt1-lead-390 theme-tt1-product-1280 theme-tt5-product-390
+screenshots:
+	@mkdir -p tests/screenshots
+	@for s in $(SCREENSHOTS); do cp tests/artifacts/$$s.png tests/screenshots/ || exit 1; done
+	@echo "tests/screenshots: $(words $(SCREENSHOTS)) screenshots"
 clean:
 	rm -rf build target
 
