@@ -12,6 +12,8 @@
  *   chat                       POST chat, built-in answerer
  *   chat + provider (stream)   POST chat?stream=1, an OpenAI-compatible fake that streams
  *                              (first token 400 ms, a chunk every 40 ms: tests/bench/load_provider.py)
+ *   GET chat/messages          the widget reading its conversation back with its token (the
+ *                              handoff's poll), after one chat per session; when the route exists
  * Usage: php -dextension=build/aisle.so tests/bench/load.php [levels, e.g. 50,100,200]
  */
 declare(strict_types=1);
@@ -44,7 +46,7 @@ $sync->start();
 while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) { aisle_test_run_actions(5); }
 // A visitor address's limit far above a shopper's: every session of the load comes from 127.0.0.1.
 // The per-chat limit stays at its default (20 a minute), which these sessions stay under.
-$s = get_option('aisle_settings', array()); $s['rate_limit_ip'] = 1000000; $s['rate_limit_session'] = 20; update_option('aisle_settings', $s);
+$s = get_option('aisle_settings', array()); $s['rate_limit_ip'] = 1000000; $s['rate_limit_reads'] = 1000000; $s['rate_limit_session'] = 20; update_option('aisle_settings', $s);
 (new Aisle\Plugin\Privacy\Secrets())->save('ai_api_key', 'sk-load-test');
 return true;
 PHP);
@@ -117,6 +119,10 @@ $kinds = [
     'chat (built-in answerer)' => ['kind' => 'chat', 'provider' => false],
     'chat + provider (stream)' => ['kind' => 'chat_stream', 'provider' => true],
 ];
+// The handoff's read route, where this build has it (issue 16).
+if ($h->wp('return (bool) (rest_get_server()->get_routes()["/aisle/v1/chat/messages"] ?? false);')) {
+    $kinds['GET chat/messages (reads)'] = ['kind' => 'messages', 'provider' => false];
+}
 $results = [];
 $chatSessions = [];
 foreach ($levels as $n) {

@@ -3,8 +3,10 @@
 loopback, each on its own keep-alive connection like a browser tab, for a bounded time and a
 bounded number of requests. Prints one JSON object: latencies (ms), status counts, and for chat
 the sessions and how many 200s each got (so the caller can check every answer was stored).
+"messages": each session sends one chat, then reads its conversation back (GET chat/messages with
+the token of that reply) for the rest of the run; only the reads are timed.
 
-Usage: load_gen.py '{"port": 8080, "kind": "chat|chat_stream|get", "concurrency": 50,
+Usage: load_gen.py '{"port": 8080, "kind": "chat|chat_stream|messages|get", "concurrency": 50,
                      "duration": 10, "think_ms": 500, "paths": ["/"], "messages": ["hello"],
                      "max_requests": 20000, "timeout": 60}'
 """
@@ -57,9 +59,16 @@ async def session(i, deadline):
     sid = str(uuid.uuid4())
     reader = writer = None
     n = 0
+    token = None
     while time.monotonic() < deadline and sent[0] < MAX:
         sent[0] += 1
-        if KIND == "get":
+        reading = KIND == "messages" and token is not None
+        if reading:
+            # The widget reading its conversation back (the handoff's poll), with the token of the first reply.
+            path = f"/wp-json/aisle/v1/chat/messages?session_id={sid}&after=0"
+            req = (f"GET {path} HTTP/1.1\r\nHost: {HOST}:{PORT}\r\nUser-Agent: aisle-bench-load\r\n"
+                   f"X-Aisle-Session-Token: {token}\r\n\r\n").encode()
+        elif KIND == "get":
             path = PATHS[(i + n) % len(PATHS)]
             req = f"GET {path} HTTP/1.1\r\nHost: {HOST}:{PORT}\r\nUser-Agent: aisle-bench-load\r\nAccept: text/html,application/json\r\n\r\n".encode()
         else:
@@ -84,9 +93,23 @@ async def session(i, deadline):
             writer = None
         ms = (time.monotonic() - t0) * 1000
         statuses[str(status)] = statuses.get(str(status), 0) + 1
+        if KIND == "messages" and not reading:
+            # The session's first message, which hands out the token: a chat, not a read.
+            if status == 200:
+                sessions[sid] = sessions.get(sid, 0) + 1
+                try:
+                    token = json.loads(body)["conversation"]["token"]
+                except (ValueError, KeyError, TypeError):
+                    statuses["no_token"] = statuses.get("no_token", 0) + 1
+                    break
+            else:
+                statuses["first_chat_" + str(status)] = statuses.get("first_chat_" + str(status), 0) + 1
+            if THINK:
+                await asyncio.sleep(THINK)
+            continue
         if status == 200:
             latencies.append(ms)
-            if KIND != "get":
+            if KIND in ("chat", "chat_stream"):
                 ok = KIND == "chat" or b"event: done" in body
                 if ok:
                     sessions[sid] = sessions.get(sid, 0) + 1
