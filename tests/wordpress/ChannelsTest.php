@@ -335,6 +335,23 @@ PHP);
         $this->assertCount(3, $this->sent(), 'never sent twice');
     }
 
+    public function testARunThatDiedMidSendNeverSendsTheReplyAgain(): void
+    {
+        $this->fake('/_fake/fail', ['responses' => [['status' => 500]]]);
+        $payload = $this->whatsapp(self::number(), 'Do you have a beanie?');
+        $this->deliver('whatsapp', $payload);
+        $this->runJobs();
+        $this->assertCount(1, $this->sent(), 'attempt 1 failed with a 500');
+        $conv = $this->conversationOf($payload['entry'][0]['changes'][0]['value']['messages'][0]['id']);
+        // As if the retry had marked the part and died (fatal error, killed worker) before recording the answer.
+        self::$h->query("UPDATE wp_aisle_messages SET delivery = 'sending:0' WHERE conversation_id = {$conv['id']} AND role = 'assistant'");
+        $this->fastForward();
+        $this->runJobs();
+        $this->assertCount(1, $this->sent(), 'Meta may have it: not sent again');
+        $this->assertSame('unknown', $this->rows("SELECT delivery FROM wp_aisle_messages WHERE conversation_id = {$conv['id']} AND role = 'assistant'")[0]['delivery']);
+        $this->assertStringContainsString('not sent again', $this->rows("SELECT channel_error FROM wp_aisle_conversations WHERE id = {$conv['id']}")[0]['channel_error']);
+    }
+
     public function testAnExpiredTokenStopsWithTheReasonRecorded(): void
     {
         self::$h->wp('(new Aisle\Plugin\Privacy\Secrets())->save("instagram_page_access_token", "EAAGexpired"); return true;');
