@@ -47,5 +47,12 @@ foreach ( array( 'aisle_conversations', 'aisle_messages', 'aisle_leads', 'aisle_
 }
 wp_clear_scheduled_hook( 'aisle_retention_purge' );
 
+// Chat staff profiles (Chat\Handoff) and the capability activation gave to roles.
+delete_metadata( 'user', 0, 'aisle_display_name', '', true );
+delete_metadata( 'user', 0, 'aisle_avatar_url', '', true );
+foreach ( wp_roles()->role_objects as $aisle_role ) {
+	$aisle_role->remove_cap( 'aisle_answer_chats' );
+}
+
 // Files: the index, snapshot and deny rules under uploads/aisle.
 \Aisle\Plugin\Storage::remove_tree( \Aisle\Plugin\Storage::dir() );

@@ -52,7 +52,7 @@ PHP);
         // Leave something of every kind behind first.
         $this->rest('POST', '/settings', $this->admin(), ['store_name' => 'Before uninstall', 'ai_api_key' => 'sk-uninstall-me-123456']);
         $this->http('GET', '/wp-admin/', null, $this->admin());
-        self::$h->wp("set_transient('aisle_probe', 1, 60); Aisle\\Plugin\\Storage::ensure_dir(); as_enqueue_async_action('aisle_sync_delta', array(), 'aisle'); return true;");
+        self::$h->wp("set_transient('aisle_probe', 1, 60); Aisle\\Plugin\\Storage::ensure_dir(); as_enqueue_async_action('aisle_sync_delta', array(), 'aisle'); update_user_meta(1, 'aisle_display_name', 'Ana'); return true;");
         $uploads = self::$h->site . '/wp-content/uploads/aisle';
         $this->assertDirectoryExists($uploads);
 
@@ -65,8 +65,11 @@ PHP);
         $this->assertDirectoryDoesNotExist($uploads);
         $this->assertSame([], self::$h->query("SELECT meta_key FROM wp_usermeta WHERE meta_key LIKE '%aisle%'"));
 
+        $this->assertSame([false, false], self::$h->wp('return array(get_role("administrator")->has_cap("aisle_answer_chats"), get_role("shop_manager")->has_cap("aisle_answer_chats"));'), 'the chat capability is taken back');
+
         // And it comes back cleanly.
         self::$h->wp("return activate_plugin('aisle/aisle.php');");
         $this->assertSame('3', $this->option('aisle_db_version'));
+        $this->assertSame([true, true], self::$h->wp('return array(get_role("administrator")->has_cap("aisle_answer_chats"), get_role("shop_manager")->has_cap("aisle_answer_chats"));'), 'activation gives admins and shop managers aisle_answer_chats');
     }
 }

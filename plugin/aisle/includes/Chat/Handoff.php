@@ -207,7 +207,9 @@ final class Handoff {
 	public function answered( object $conv, array $reply ): array {
 		$missed = in_array( 'offer_lead', (array) ( $reply['actions'] ?? array() ), true );
 		$count  = $missed ? (int) $conv->unanswered + 1 : 0;
-		$this->update( (int) $conv->id, array( 'unanswered' => min( 255, $count ) ) );
+		if ( min( 255, $count ) !== (int) $conv->unanswered ) {
+			$this->update( (int) $conv->id, array( 'unanswered' => min( 255, $count ) ) );
+		}
 		if ( $count >= 2 && $this->enabled() && 'bot' === $conv->status && $this->staffed() ) {
 			$this->request( $conv, 0 );
 			$reply['actions'] = array_values( array_diff( (array) $reply['actions'], array( 'offer_lead' ) ) );
