@@ -319,6 +319,9 @@ PHP);
         $this->assertSame('bot', $this->chat(self::uuid(), 'are refunded orders shipped?')['conversation']['status'], 'whole words only');
 
         self::settings(['handoff_enabled' => false]);
+        $after = $this->chat($s, 'Do you have a blue hoodie?');
+        $this->assertSame('bot', $after['conversation']['status'], 'switched off while waiting: the assistant takes the chat back');
+        $this->assertNotSame('', $after['reply']);
         $off = $this->chat(self::uuid(), 'Can I talk to a human?');
         $this->assertSame('bot', $off['conversation']['status'], 'switched off: the lead form as before');
         $this->assertContains('offer_lead', $off['actions']);

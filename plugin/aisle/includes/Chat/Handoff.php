@@ -153,7 +153,8 @@ final class Handoff {
 	private function holds( ?object &$conv, string $text ): bool {
 		if ( $conv ) {
 			$conv = $this->tick( $conv );
-			if ( 'closed' === $conv->status ) {
+			// Closed, or still waiting after the merchant switched handoff off: the assistant again.
+			if ( 'closed' === $conv->status || ( 'waiting' === $conv->status && ! $this->enabled() ) ) {
 				$this->update( (int) $conv->id, array( 'status' => 'bot', 'agent_id' => 0, 'unanswered' => 0 ) );
 				$conv->status = 'bot';
 			}
