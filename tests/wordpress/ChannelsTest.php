@@ -237,6 +237,29 @@ PHP);
         $this->runJobs();
     }
 
+    public function testDeliveriesForAnotherNumberOrPageAreNotOursAndOddShapesNeverBreak(): void
+    {
+        $other = $this->whatsapp(self::number(), 'Do you have a beanie?');
+        $other['entry'][0]['changes'][0]['value']['metadata']['phone_number_id'] = '999000999';
+        $this->assertSame([200, 0], [$this->deliver('whatsapp', $other)['status'], $this->deliver('whatsapp', $other)['json']['stored']]);
+        $page = $this->messaging('messenger', 'PSID1', 'hello');
+        $page['entry'][0]['id'] = '5550005555';
+        $this->assertSame(0, $this->deliver('messenger', $page)['json']['stored']);
+        // Signed by Meta yet odd: wrong types everywhere. Each is answered 200 or 400, nothing is logged.
+        $odd = [
+            ['object' => 'whatsapp_business_account', 'entry' => 'x'],
+            ['object' => 'whatsapp_business_account', 'entry' => [1, 'a', null, ['changes' => 'x'], ['changes' => [1, ['value' => 'v'], ['value' => ['messages' => 'm', 'statuses' => [1]]]]]]],
+            ['object' => 'whatsapp_business_account', 'entry' => [['changes' => [['value' => ['metadata' => 'm', 'contacts' => [['wa_id' => []]], 'messages' => [['from' => [], 'id' => ['x']], ['from' => '1', 'id' => 'wamid.ODD' . random_int(1, 999999999), 'type' => ['t'], 'timestamp' => 'abc', 'text' => 'body']]]]]]]],
+        ];
+        foreach ($odd as $body) {
+            $this->assertContains($this->deliver('whatsapp', $body)['status'], [200, 400], json_encode($body));
+        }
+        foreach ([['object' => 'page', 'entry' => [['id' => [], 'messaging' => [['sender' => 'x'], ['sender' => ['id' => ['a']]], ['sender' => ['id' => 'P1'], 'timestamp' => 'abc', 'message' => ['mid' => 'm_odd' . random_int(1, 999999999), 'text' => ['t']]], ['sender' => ['id' => 'P1'], 'postback' => 'p'], ['sender' => ['id' => 'P1'], 'delivery' => ['mids' => 'x']]]]]]] as $body) {
+            $this->assertSame(200, $this->deliver('messenger', $body)['status']);
+        }
+        $this->runJobs();
+    }
+
     // ---- replies ----
 
     public function testAProductQuestionIsAnsweredFromTheCatalogOnWhatsApp(): void

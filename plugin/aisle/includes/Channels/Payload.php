@@ -27,8 +27,10 @@ final class Payload {
 	/**
 	 * @return list<array{kind: string, from: string, id: string, time: int, text?: string, type?: string, name?: string, status?: string, error?: string}>|null
 	 *         null when the body is not this channel's webhook.
+	 * @param string $account The configured phone number ID / Page ID / Instagram account ID: deliveries
+	 *                        for another number or page of the same Meta app are not ours to answer.
 	 */
-	public static function events( string $channel, array $body ): ?array {
+	public static function events( string $channel, array $body, string $account = '' ): ?array {
 		if ( ( $body['object'] ?? null ) !== self::OBJECTS[ $channel ] || ! is_array( $body['entry'] ?? null ) ) {
 			return null;
 		}
@@ -39,11 +41,19 @@ final class Payload {
 			}
 			if ( 'whatsapp' === $channel ) {
 				foreach ( (array) ( $entry['changes'] ?? array() ) as $change ) {
-					if ( is_array( $change ) && is_array( $change['value'] ?? null ) ) {
-						array_push( $out, ...self::whatsapp( $change['value'] ) );
+					if ( ! is_array( $change ) || ! is_array( $change['value'] ?? null ) ) {
+						continue;
 					}
+					$to = $change['value']['metadata']['phone_number_id'] ?? '';
+					if ( '' !== $account && is_scalar( $to ) && '' !== (string) $to && (string) $to !== $account ) {
+						continue;
+					}
+					array_push( $out, ...self::whatsapp( $change['value'] ) );
 				}
 			} else {
+				if ( '' !== $account && isset( $entry['id'] ) && is_scalar( $entry['id'] ) && (string) $entry['id'] !== $account ) {
+					continue;
+				}
 				foreach ( (array) ( $entry['messaging'] ?? array() ) as $m ) {
 					if ( is_array( $m ) && ( $e = self::messaging( $m ) ) ) {
 						$out[] = $e;
@@ -110,7 +120,7 @@ final class Payload {
 
 	private static function messaging( array $m ): ?array {
 		$from = self::str( $m['sender']['id'] ?? null, 64 );
-		$time = (int) ( ( $m['timestamp'] ?? 0 ) / 1000 ); // Messenger and Instagram send milliseconds.
+		$time = intdiv( is_numeric( $m['timestamp'] ?? null ) ? (int) $m['timestamp'] : 0, 1000 ); // Messenger and Instagram send milliseconds.
 		if ( '' === $from ) {
 			return null;
 		}

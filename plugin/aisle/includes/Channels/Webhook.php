@@ -122,7 +122,7 @@ final class Webhook {
 		if ( ! is_array( $body ) ) {
 			return new \WP_Error( 'aisle_channel_bad_json', __( 'The body is not a JSON object.', 'aisle' ), array( 'status' => 400 ) );
 		}
-		$events = Payload::events( $channel, $body );
+		$events = Payload::events( $channel, $body, (string) $this->config->settings()->get( Config::SENDER_ID[ $channel ] ) );
 		if ( null === $events ) {
 			/* translators: %s: channel name. */
 			return new \WP_Error( 'aisle_channel_wrong_object', sprintf( __( 'This is not a %s webhook.', 'aisle' ), Config::label( $channel ) ), array( 'status' => 400 ) );
