@@ -422,6 +422,24 @@ PHP);
         $this->assertSame('', $left, 'erased');
     }
 
+    /** Channels other than the widget deliver what the team says from the aisle_handoff_message action. */
+    public function testTeamMessagesAreAnnouncedForOtherChannels(): void
+    {
+        [, , $id] = $this->waiting();
+        $seen = self::$h->wp(<<<PHP
+\$seen = array();
+add_action('aisle_handoff_message', function (\$conv, \$mid, \$role, \$text) use (&\$seen) { \$seen[] = array((int) \$conv->id, is_int(\$mid) && \$mid > 0, \$role, \$text); }, 10, 4);
+\$s = new Aisle\\Plugin\\Settings();
+\$h = new Aisle\\Plugin\\Chat\\Handoff(\$s, new Aisle\\Plugin\\Chat\\Conversations(\$s), new Aisle\\Plugin\\Chat\\HandoffNotifier(\$s, new Aisle\\Plugin\\Privacy\\Secrets()));
+\$h->claim($id, 1);
+\$h->staff_reply($id, 1, 'Hello from the team');
+\$h->release($id);
+return \$seen;
+PHP);
+        $this->assertSame([[$id, true, 'system'], [$id, true, 'human'], [$id, true, 'system']], array_map(static fn ($e) => array_slice($e, 0, 3), $seen));
+        $this->assertSame('Hello from the team', $seen[1][3]);
+    }
+
     public function testHandoffMessagesExpireWithTheConversation(): void
     {
         [$s, $token, $id] = $this->waiting();

@@ -102,6 +102,17 @@ final class Handoff {
 		return " AND status IN ('" . implode( "','", array_intersect( $statuses, self::STATUSES ) ) . "')";
 	}
 
+	/**
+	 * Stores what the team or the handoff itself says (roles human and system) and announces it:
+	 * action aisle_handoff_message ($conv, $message_id, $role, $text), so a channel other than the
+	 * widget (which reads by polling) can deliver it.
+	 */
+	private function say( object $conv, string $role, string $text, ?array $meta = null ): int {
+		$id = $this->conversations->add( $conv, $role, $text, 0, 0, 0, $meta );
+		do_action( 'aisle_handoff_message', $conv, $id, $role, $text );
+		return $id;
+	}
+
 	// ---- the shopper's secret ----
 
 	/**
@@ -190,11 +201,12 @@ final class Handoff {
 	private function request( object $conv, int $last_id ): array {
 		if ( ! $this->staffed() ) {
 			$note = __( 'The team is offline right now. Leave your email or phone and they will get back to you.', 'aisle' );
+			// Stored, not announced: it is this message's reply, the caller delivers it.
 			$id   = $this->conversations->add( $conv, 'system', $note, 0, 0, 0, array( 'actions' => array( 'offer_lead' ) ) );
 			return self::silent( $id, $note, array( 'offer_lead' ) );
 		}
 		if ( $this->update( (int) $conv->id, array( 'status' => 'waiting', 'waiting_since' => self::now(), 'agent_id' => 0, 'unanswered' => 0 ), self::in( array( 'bot', 'closed' ) ) ) ) {
-			$this->conversations->add( $conv, 'system', __( 'Connecting you with the team…', 'aisle' ) );
+			$this->say( $conv, 'system', __( 'Connecting you with the team…', 'aisle' ) );
 			$this->record( (int) $conv->id, array( 'at' => self::now() ) );
 			$this->notifier->notify( (int) $conv->id );
 		}
@@ -251,11 +263,11 @@ final class Handoff {
 		$now = self::now();
 		if ( 'waiting' === $conv->status && $now - (int) $conv->waiting_since >= 60 * (int) $this->settings->get( 'handoff_wait_minutes' ) ) {
 			if ( $this->update( (int) $conv->id, array( 'status' => 'bot', 'agent_id' => 0 ), self::in( array( 'waiting' ) ) ) ) {
-				$this->conversations->add( $conv, 'system', __( 'Nobody from the team is free right now. Leave your email or phone and they will get back to you; meanwhile the assistant is here again.', 'aisle' ), 0, 0, 0, array( 'actions' => array( 'offer_lead' ) ) );
+				$this->say( $conv, 'system', __( 'Nobody from the team is free right now. Leave your email or phone and they will get back to you; meanwhile the assistant is here again.', 'aisle' ), array( 'actions' => array( 'offer_lead' ) ) );
 			}
 		} elseif ( 'human' === $conv->status && $now - (int) $conv->updated_at >= 60 * (int) $this->settings->get( 'handoff_idle_minutes' ) ) {
 			if ( $this->update( (int) $conv->id, array( 'status' => 'bot', 'agent_id' => 0 ), self::in( array( 'human' ) ) ) ) {
-				$this->conversations->add( $conv, 'system', __( 'The team has left the chat. The assistant is here again.', 'aisle' ) );
+				$this->say( $conv, 'system', __( 'The team has left the chat. The assistant is here again.', 'aisle' ) );
 			}
 		}
 		return $this->conversations->get( (int) $conv->id ) ?? $conv;
@@ -294,7 +306,7 @@ final class Handoff {
 		if ( $ok ) {
 			$agent = self::agent( $user_id );
 			/* translators: 1: staff member's display name, 2: store name. */
-			$this->conversations->add( $conv, 'system', sprintf( __( '%1$s from %2$s joined the chat.', 'aisle' ), $agent['name'] ?? '', $this->store_name() ) );
+			$this->say( $conv, 'system', sprintf( __( '%1$s from %2$s joined the chat.', 'aisle' ), $agent['name'] ?? '', $this->store_name() ) );
 			if ( 'waiting' !== $conv->status ) {
 				$this->record( $id, array( 'at' => self::now() ) ); // Taken over without being asked: a handoff too.
 			}
@@ -325,7 +337,7 @@ final class Handoff {
 		if ( '' === $text || mb_strlen( $text, 'UTF-8' ) > ChatController::MAX_MESSAGE ) {
 			return new \WP_Error( 'aisle_invalid_text', __( 'Write a reply of 1 to 2,000 characters.', 'aisle' ), array( 'status' => 400 ) );
 		}
-		$mid = $this->conversations->add( $conv, 'human', \Aisle\Redactor::redact( Lexicon::digits( $text ) )['text'], 0, 0, 0, array( 'agent' => $user_id ) );
+		$mid = $this->say( $conv, 'human', \Aisle\Redactor::redact( Lexicon::digits( $text ) )['text'], array( 'agent' => $user_id ) );
 		delete_transient( 'aisle_typing_' . $id );
 		// A channel conversation (WhatsApp, Messenger, Instagram) sends it on: Channels\Replier.
 		do_action( 'aisle_staff_reply', $conv, $mid );
@@ -342,7 +354,7 @@ final class Handoff {
 		if ( ! $conv || ! $this->update( $id, array( 'status' => 'bot', 'agent_id' => 0, 'unanswered' => 0 ), self::in( array( 'waiting', 'human' ) ) ) ) {
 			return false;
 		}
-		$this->conversations->add( $conv, 'system', __( 'The assistant is here again. Ask me anything.', 'aisle' ) );
+		$this->say( $conv, 'system', __( 'The assistant is here again. Ask me anything.', 'aisle' ) );
 		return true;
 	}
 
@@ -351,7 +363,7 @@ final class Handoff {
 		if ( ! $conv || ! $this->update( $id, array( 'status' => 'closed', 'agent_id' => 0 ), self::in( array( 'bot', 'waiting', 'human' ) ) ) ) {
 			return false;
 		}
-		$this->conversations->add( $conv, 'system', __( 'The team closed this chat. Write again any time.', 'aisle' ) );
+		$this->say( $conv, 'system', __( 'The team closed this chat. Write again any time.', 'aisle' ) );
 		return true;
 	}
 
