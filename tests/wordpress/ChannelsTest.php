@@ -565,6 +565,21 @@ PHP);
 
     // ---- settings and screen ----
 
+    public function testTheChannelsScreenInChromium(): void
+    {
+        $repo = dirname(__DIR__, 2);
+        $this->assertFileExists("$repo/tests/e2e/node_modules/axe-core/axe.min.js", 'run make e2e-deps');
+        @mkdir("$repo/tests/artifacts");
+        try {
+            $log = self::$h->cli(['node', "$repo/tests/e2e/channels.mjs", self::$h->url, 'admin', 'admin-password-123', "$repo/tests/artifacts"]);
+            $this->assertStringContainsString('channels screen ok', $log);
+            $this->assertSame('15557654321', $this->sent()[0]['body']['to'], 'Send test message reached the Graph API');
+            $this->assertSame('EAAGbrowser-token-9876', self::$h->wp('return (new Aisle\\Plugin\\Privacy\\Secrets())->reveal("messenger_page_access_token");'));
+        } finally {
+            self::$h->wp('$s = new Aisle\Plugin\Privacy\Secrets(); $s->save("messenger_page_access_token", "' . self::TOKEN . '"); $s->save("messenger_verify_token", "' . self::VERIFY . '"); return true;');
+        }
+    }
+
     public function testSettingsAreWriteOnlyAndTheScreenShowsWhatMetaNeeds(): void
     {
         $admin = $this->admin();

@@ -66,7 +66,7 @@
 				const copy = card.querySelector( '.aisle-ch-copy-once' );
 				code.textContent = r.verify_token;
 				code.hidden = false;
-				copy.hidden = false;
+				copy.style.display = ''; // .button overrides [hidden]
 				copy.onclick = () => navigator.clipboard && navigator.clipboard.writeText( r.verify_token );
 				card.querySelector( '[data-secret-state="' + channel + '_verify_token"]' ).textContent = __( 'saved (copy it now, it is shown only once)', 'aisle' );
 			} );

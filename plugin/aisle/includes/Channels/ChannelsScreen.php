@@ -134,7 +134,7 @@ final class ChannelsScreen {
 				self::secret( 'instagram_page_access_token', __( 'Page access token (of the Page linked to the account)', 'aisle' ) );
 			}
 			self::secret( $c . '_app_secret', __( 'App secret', 'aisle' ) );
-			echo '<p>' . esc_html__( 'Verify token', 'aisle' ) . ': <span data-secret-state="' . esc_attr( $c ) . '_verify_token"></span> <button type="button" class="button" data-action="verify-token">' . esc_html__( 'Generate verify token', 'aisle' ) . '</button> <code class="aisle-ch-once" hidden></code> <button type="button" class="button aisle-ch-copy-once" hidden>' . esc_html__( 'Copy', 'aisle' ) . '</button></p>';
+			echo '<p>' . esc_html__( 'Verify token', 'aisle' ) . ': <span data-secret-state="' . esc_attr( $c ) . '_verify_token"></span> <button type="button" class="button" data-action="verify-token">' . esc_html__( 'Generate verify token', 'aisle' ) . '</button> <code class="aisle-ch-once" hidden></code> <button type="button" class="button aisle-ch-copy-once" style="display:none">' . esc_html__( 'Copy', 'aisle' ) . '</button></p>';
 			echo '<p><label>' . esc_html__( 'Callback URL (paste into Meta\'s webhook settings)', 'aisle' ) . '<br><input class="large-text" type="text" readonly value="' . esc_attr( $st['callback_url'] ) . '" data-callback></label></p>';
 			echo '<p>' . esc_html__( 'Last webhook received', 'aisle' ) . ': <span data-last-webhook>' . esc_html( $st['last_webhook'] ? wp_date( 'Y-m-d H:i:s', (int) $st['last_webhook'] ) : __( 'never', 'aisle' ) ) . '</span><br>';
 			echo esc_html__( 'Last error', 'aisle' ) . ': <span data-last-error>' . esc_html( '' !== $st['last_error'] ? wp_date( 'Y-m-d H:i', (int) $st['last_error_at'] ) . ' — ' . $st['last_error'] : __( 'none', 'aisle' ) ) . '</span></p>';
