@@ -120,7 +120,11 @@ PHP);
         $card = $this->card('Do you have hoodies under 50?', $sid, 'Aisle Blue Hoodie');
         $jar = $this->jar();
         $this->http('GET', $this->local($card['url']), null, $jar);
+        $revenue = fn (): int => (int) array_values(self::$h->wp('return Aisle\\Plugin\\Admin\\Stats::days(1);'))[0]['revenue'];
+        $before = $revenue();
         $id = $this->storeApiCheckout($jar, (int) self::$h->wp("return wc_get_product_id_by_sku('AH-BLUE-1');"), "chat-$tag@example.com");
+        // The Overview's chat-assisted revenue grows by the order's total (in cents).
+        $this->assertSame($before + (int) round(100 * (float) self::$h->wp("return wc_get_order($id)->get_total();")), $revenue());
         $facts = $this->orderFacts($id);
         $this->assertSame($sid, $facts['meta']);
         $this->assertSame($hpos ? [$sid] : [], $facts['hpos'], 'wc_orders_meta');
@@ -136,6 +140,10 @@ PHP);
         $this->assertStringContainsString('id="order_data"', $page['body'], "$screen is WooCommerce's order screen");
         $this->assertStringContainsString('id="aisle-order-attribution"', $page['body'], "the Aisle box on $screen");
         $this->assertMatchesRegularExpression('~page=aisle(&|&amp;|&#038;)tab=chats(&|&amp;|&#038;)conversation=' . $conv . '"~', $page['body']);
+        // The conversation's transcript shows the add-to-cart from the card and ends with the order, linked to that screen.
+        $t = $this->http('GET', "/wp-admin/admin.php?page=aisle&tab=chats&conversation=$conv", null, $this->admin())['body'];
+        $this->assertStringContainsString('Added to cart: Aisle Blue Hoodie × 1', $t);
+        $this->assertMatchesRegularExpression('~<li class="aisle-event aisle-event-order" id="aisle-transcript-order">.*Order #' . $id . ' placed: [^<]*<a href="[^"]*' . preg_quote(str_replace('&', '&#038;', $screen), '~') . '">Open the order</a>~', $t, "the transcript links to $screen");
         $other = $this->http('GET', $hpos ? "/wp-admin/admin.php?page=wc-orders&action=edit&id={$o['uk']}" : "/wp-admin/post.php?post={$o['uk']}&action=edit", null, $this->admin())['body'];
         $this->assertStringContainsString('id="order_data"', $other);
         $this->assertStringNotContainsString('aisle-order-attribution', $other, 'no box without chat');

@@ -46,23 +46,20 @@ final class ChatsScreen {
 		return isset( $cache[ $t ][ $column ] );
 	}
 
-	/** @return array<string, \WC_Order> session id => the chat-assisted order (the latest) among $sessions. */
+	/**
+	 * @return array<string, \WC_Order> session id => its chat-assisted order (the latest) among
+	 *         $sessions. One look-up a session by meta_key/meta_value, which both order storages
+	 *         answer (posts storage refuses meta_query); at most one page of the list.
+	 */
 	private static function orders( array $sessions ): array {
-		if ( ! $sessions || ! function_exists( 'wc_get_orders' ) ) {
+		if ( ! function_exists( 'wc_get_orders' ) ) {
 			return array();
 		}
-		$orders = wc_get_orders(
-			array(
-				'limit'      => 200,
-				'orderby'    => 'date',
-				'order'      => 'ASC',
-				'meta_query' => array( array( 'key' => Attribution::META, 'value' => array_values( $sessions ), 'compare' => 'IN' ) ), // phpcs:ignore WordPress.DB.SlowDBQuery
-			)
-		);
 		$out = array();
-		foreach ( $orders as $o ) {
-			if ( $o instanceof \WC_Order ) {
-				$out[ (string) $o->get_meta( Attribution::META ) ] = $o;
+		foreach ( array_unique( $sessions ) as $session ) {
+			$found = wc_get_orders( array( 'limit' => 1, 'orderby' => 'date', 'order' => 'DESC', 'meta_key' => Attribution::META, 'meta_value' => (string) $session ) ); // phpcs:ignore WordPress.DB.SlowDBQuery
+			if ( $found && $found[0] instanceof \WC_Order ) {
+				$out[ (string) $session ] = $found[0];
 			}
 		}
 		return $out;
