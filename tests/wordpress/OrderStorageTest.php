@@ -143,6 +143,8 @@ PHP);
         // The conversation's transcript shows the add-to-cart from the card and ends with the order, linked to that screen.
         $t = $this->http('GET', "/wp-admin/admin.php?page=aisle&tab=chats&conversation=$conv", null, $this->admin())['body'];
         $this->assertStringContainsString('Added to cart: Aisle Blue Hoodie × 1', $t);
+        $list = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats&filter=order', null, $this->admin())['body'];
+        $this->assertMatchesRegularExpression('~<tr data-conversation="' . $conv . '">.*?aisle-flag-order~s', $list, 'the "With an order" filter and flag in this storage');
         $this->assertMatchesRegularExpression('~<li class="aisle-event aisle-event-order" id="aisle-transcript-order">.*Order #' . $id . ' placed: [^<]*<a href="[^"]*' . preg_quote(str_replace('&', '&#038;', $screen), '~') . '">Open the order</a>~', $t, "the transcript links to $screen");
         $other = $this->http('GET', $hpos ? "/wp-admin/admin.php?page=wc-orders&action=edit&id={$o['uk']}" : "/wp-admin/post.php?post={$o['uk']}&action=edit", null, $this->admin())['body'];
         $this->assertStringContainsString('id="order_data"', $other);
