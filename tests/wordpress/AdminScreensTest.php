@@ -299,4 +299,22 @@ PHP);
             $this->rest('POST', '/settings', $this->admin(), ['lead_name' => false, 'lead_message' => false]);
         }
     }
+
+    public function testAChatNeedsAPersonOnceWhateverHappens(): void
+    {
+        $sid = self::uuid();
+        $r = self::$h->wp(<<<PHP
+\$esc = fn () => (int) array_values(Aisle\\Plugin\\Admin\\Stats::days(1))[0]['escalated'];
+\$before = \$esc();
+\$c = new Aisle\\Plugin\\Chat\\Conversations(new Aisle\\Plugin\\Settings());
+\$conv = \$c->open('$sid', home_url('/'));
+\$after_open = \$esc();
+do_action('aisle_staff_reply', \$conv, 0);
+\$after_staff = \$esc();
+do_action('aisle_staff_reply', \$conv, 0);
+(new Aisle\\Plugin\\Chat\\Leads(\$c))->create('$sid', 'once@example.com', '', 'consent', home_url('/'));
+return array(\$after_open - \$before, \$after_staff - \$before, \$esc() - \$before);
+PHP);
+        $this->assertSame([0, 1, 1], $r, 'a staff reply marks it; a second reply and a lead do not count it again');
+    }
 }

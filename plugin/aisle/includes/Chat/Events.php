@@ -19,7 +19,7 @@ final class Events {
 
 	public const UNANSWERED = 'unanswered';
 
-	/** Marks a conversation that needed a person (a lead, an unanswered question) once, for "resolved". */
+	/** Marks a conversation that needed a person (a lead, an unanswered question, a staff reply) once, for "resolved". */
 	public const ESCALATED = 'escalated';
 
 	public function __construct( private Conversations $conversations ) {}
@@ -27,6 +27,8 @@ final class Events {
 	public function register(): void {
 		add_action( 'aisle_replied', array( $this, 'replied' ), 10, 3 );
 		add_action( 'aisle_lead_created', array( $this, 'lead' ), 10, 2 );
+		// A person of the team answered in the chat (Chat\Handoff): not resolved by the assistant alone.
+		add_action( 'aisle_staff_reply', array( $this, 'escalate' ) );
 		add_action( 'woocommerce_add_to_cart', array( $this, 'added_to_cart' ), 10, 4 );
 	}
 
