@@ -18,13 +18,14 @@ final class FaultsTest extends ProductionTestCase
     {
         parent::setUpBeforeClass();
         ChatSeed::seed(self::$h);
+        self::$h->wp('(new Aisle\Plugin\Privacy\Secrets())->save("ai_api_key", "sk-prod-test"); return true;');
+        // Started last: nothing after it can throw and leave it running.
         self::$fakePort = Harness::freePort();
         self::$fake = proc_open([PHP_BINARY, '-S', '127.0.0.1:' . self::$fakePort, dirname(__DIR__) . '/fakes/provider.php'],
             [['file', '/dev/null', 'r'], ['file', '/dev/null', 'w'], ['file', '/dev/null', 'w']], $pipes, null, ['PHP_CLI_SERVER_WORKERS' => '4'] + getenv());
         for ($i = 0; $i < 100 && !@fsockopen('127.0.0.1', self::$fakePort); $i++) {
             usleep(50000);
         }
-        self::$h->wp('(new Aisle\Plugin\Privacy\Secrets())->save("ai_api_key", "sk-prod-test"); return true;');
     }
 
     public static function tearDownAfterClass(): void

@@ -19,7 +19,18 @@ final class MultisiteTest extends TestCase
     public static function setUpBeforeClass(): void
     {
         self::$ms = new Harness(sys_get_temp_dir() . '/aisle-ms-' . getmypid());
-        self::$ms->start();
+        try {
+            self::$ms->start();
+            self::network();
+        } catch (Throwable $e) {
+            self::$ms->stop(); // PHPUnit skips tearDownAfterClass when this throws: stop what started here.
+            throw $e;
+        }
+    }
+
+    /** Network Setup as wp-admin/network.php does it, then Aisle and WooCommerce network-activated. */
+    private static function network(): void
+    {
         self::$domain = self::$ms->host;
         $r = self::$ms->wp('require_once ABSPATH . "wp-admin/includes/upgrade.php"; global $wpdb; foreach ($wpdb->tables("ms_global") as $t => $prefixed) { $wpdb->$t = $prefixed; } install_network(); $r = populate_network(1, ' . var_export(self::$domain, true) . ', "admin@example.com", "Aisle Network", "/", false); return is_wp_error($r) ? $r->get_error_message() : true;');
         if ($r !== true) {

@@ -51,6 +51,7 @@ final class Stack
         $this->h->start($plugins);
         putenv('AISLE_WP_CONFIG_EXTRA');
         $this->h->stopServer('web'); // The Harness's php -S; nginx takes its port.
+        $this->endStrayWorkers();
         mkdir($this->root . '/nginx/cache', 0700, true);
         $this->startRedis();
         foreach (['object-cache.php', 'db-error.php'] as $dropin) {
@@ -267,6 +268,31 @@ CONF);
             Harness::endProcess($this->procs[$name]);
             unset($this->procs[$name]);
             @unlink("{$this->root}/$name.pid");
+        }
+    }
+
+    /**
+     * php -S forks its workers one by one after it listens; stopped right after start, it can
+     * leave one it forked after its children were listed. Those serve this stack's own site
+     * folder (unique to it): found by that, and ended by PID.
+     */
+    private function endStrayWorkers(): void
+    {
+        $needle = "-S\0127.0.0.1:{$this->port}\0-t\0{$this->h->site}\0";
+        for ($round = 0; $round < 20; $round++) {
+            $left = [];
+            foreach (glob('/proc/[0-9]*/cmdline') ?: [] as $file) {
+                if (str_contains((string) @file_get_contents($file), $needle)) {
+                    $left[] = (int) basename(dirname($file));
+                }
+            }
+            if (!$left) {
+                return;
+            }
+            foreach ($left as $pid) {
+                posix_kill($pid, $round < 10 ? SIGTERM : SIGKILL);
+            }
+            usleep(100000);
         }
     }
 
