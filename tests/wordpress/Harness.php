@@ -252,6 +252,12 @@ PHP);
             $s = @fsockopen(explode(':', $host)[0], (int) explode(':', $host)[1]);
             if ($s) {
                 fclose($s);
+                // It listens before it has forked all its workers: a server stopped before then
+                // would leave the late ones running, unknown to terminate()'s list of children.
+                $pid = proc_get_status($this->procs[$name])['pid'];
+                for ($j = 0; $j < 60 && count(self::children($pid)) < 4; $j++) {
+                    usleep(50000);
+                }
                 return;
             }
             usleep(50000);
