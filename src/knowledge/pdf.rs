@@ -620,8 +620,9 @@ fn pages_of(doc: &Document, numbers: impl Iterator<Item = u32>, deadline: Deadli
         stop: None,
     };
     let (mut failed, mut first_error) = (0, None);
+    let mut reader = pdf_extract::PageReader::new(doc);
     for number in numbers {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pdf_extract::output_doc_page(doc, &mut layout, number)));
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.page(&mut layout, number)));
         if layout.stop.is_some() {
             break;
         }

@@ -269,3 +269,4 @@ fn index_finds_passages_and_updates_by_hash() {
 }
 
 
+
