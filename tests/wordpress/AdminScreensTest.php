@@ -317,4 +317,35 @@ return array(\$after_open - \$before, \$after_staff - \$before, \$esc() - \$befo
 PHP);
         $this->assertSame([0, 1, 1], $r, 'a staff reply marks it; a second reply and a lead do not count it again');
     }
+
+    public function testTheChatShowsWhereTheMerchantChose(): void
+    {
+        ChatTest::seed(); // Hoodies in the "Hoodies" category.
+        $paths = self::$h->wp('return array("cart" => wp_make_link_relative(wc_get_page_permalink("cart")), "checkout" => wp_make_link_relative(wc_get_page_permalink("checkout")), "shop" => wp_make_link_relative(wc_get_page_permalink("shop")), "shop_id" => wc_get_page_id("shop"), "hoodie" => wp_make_link_relative(get_permalink(wc_get_product_id_by_sku("AH-BLUE-1"))), "other" => wp_make_link_relative(get_permalink(aisle_test_save_product(array("name" => "Placement Mug", "regular_price" => "9.00", "categories" => array("Mugs"))))), "hoodies" => wp_make_link_relative(get_term_link("hoodies", "product_cat")));');
+        $shown = fn (string $path): bool => str_contains($this->http('GET', $path)['body'], 'id="aisle-widget-js"');
+        $save = fn (array $s) => $this->rest('POST', '/settings', $this->admin(), $s);
+        try {
+            $this->assertTrue($shown($paths['cart']), 'everywhere by default');
+            $this->assertSame(200, $save(['widget_pages' => 'not_checkout'])['status']);
+            $this->assertSame([false, false, true, true], [$shown($paths['cart']), $shown($paths['checkout']), $shown($paths['shop']), $shown($paths['hoodie'])], 'not on the cart and checkout');
+
+            // Chosen with nothing chosen says so, and saves nothing.
+            $r = $save(['widget_pages' => 'chosen', 'widget_page_ids' => [], 'widget_categories' => []]);
+            $this->assertSame(400, $r['status']);
+            $this->assertSame('Choose at least one page or product category, or show the chat on all pages.', $r['json']['data']['params']['widget_pages']);
+
+            $this->assertSame(200, $save(['widget_pages' => 'chosen', 'widget_categories' => ['Hoodies']])['status'], 'a category by its slug');
+            $this->assertSame([true, true, false, false], [$shown($paths['hoodie']), $shown($paths['hoodies']), $shown($paths['other']), $shown($paths['shop'])], 'only the chosen category and its products');
+            $this->assertSame(200, $save(['widget_page_ids' => [(int) $paths['shop_id']]])['status']);
+            $this->assertSame([true, true, false], [$shown($paths['shop']), $shown($paths['hoodie']), $shown($paths['cart'])], 'and the chosen page');
+
+            // The Appearance section offers it; the lists show only for "chosen".
+            $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=settings&section=appearance', null, $this->admin())['body'];
+            $this->assertMatchesRegularExpression('~<select id="aisle-widget_pages" name="widget_pages">.*<option value="chosen" selected~s', $page);
+            $this->assertMatchesRegularExpression('~<tr data-when="widget_pages" data-when-value="chosen"><th scope="row"><label for="aisle-widget_categories">~', $page);
+            $this->assertMatchesRegularExpression('~<option value="hoodies" selected>Hoodies</option>~', $page);
+        } finally {
+            $save(['widget_pages' => 'all', 'widget_page_ids' => [], 'widget_categories' => []]);
+        }
+    }
 }

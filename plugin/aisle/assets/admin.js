@@ -181,7 +181,10 @@
 	function collect() {
 		const data = {};
 		form.querySelectorAll( 'input[name], select[name], textarea[name]' ).forEach( ( el ) => {
-			if ( el.type === 'checkbox' ) {
+			if ( el.multiple ) {
+				const picked = Array.from( el.selectedOptions ).map( ( o ) => o.value );
+				data[ el.name ] = el.name === 'widget_page_ids' ? picked.map( Number ) : picked;
+			} else if ( el.type === 'checkbox' ) {
 				data[ el.name ] = el.checked;
 			} else if ( el.dataset.secret ) {
 				if ( el.value.trim() !== '' ) {
@@ -338,6 +341,14 @@
 	}
 	provider.addEventListener( 'change', showProviderFields );
 	showProviderFields();
+
+	// Rows that only matter for one value of another field (e.g. the chosen pages for "Show the chat").
+	form.querySelectorAll( 'tr[data-when]' ).forEach( ( tr ) => {
+		const other = $( 'aisle-' + tr.dataset.when );
+		const follow = () => ( tr.hidden = other.value !== tr.dataset.whenValue );
+		other.addEventListener( 'change', follow );
+		follow();
+	} );
 
 	// WCAG 2 relative luminance and contrast (the same sums as Widget::contrast in PHP).
 	function luminance( hex ) {

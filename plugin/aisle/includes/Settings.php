@@ -57,6 +57,10 @@ final class Settings {
 			'lead_message'         => array( 'type' => 'boolean', 'default' => false ),
 			// Storefront chat (ChatController, Assistant).
 			'assistant_paused'     => array( 'type' => 'boolean', 'default' => false ),
+			// Where the widget shows (Chat\Widget): everywhere, not on cart and checkout, or only on chosen pages and product categories.
+			'widget_pages'         => array( 'type' => 'string', 'enum' => array( 'all', 'not_checkout', 'chosen' ), 'default' => 'all' ),
+			'widget_page_ids'      => array( 'type' => 'array', 'maxItems' => 500, 'default' => array(), 'items' => array( 'type' => 'integer', 'minimum' => 1 ) ),
+			'widget_categories'    => array( 'type' => 'array', 'maxItems' => 500, 'default' => array(), 'items' => array( 'type' => 'string', 'maxLength' => 200 ) ),
 			'rate_limit_ip'        => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 1000, 'default' => 30 ),
 			'rate_limit_session'   => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 1000, 'default' => 20 ),
 			'ai_connect_timeout'   => array( 'type' => 'integer', 'minimum' => 1, 'maximum' => 30, 'default' => 5 ),
@@ -100,6 +104,9 @@ final class Settings {
 			'lead_name'            => __( 'Ask for a name', 'aisle' ),
 			'lead_message'         => __( 'Ask for a message', 'aisle' ),
 			'assistant_paused'     => __( 'Pause assistant', 'aisle' ),
+			'widget_pages'         => __( 'Show the chat', 'aisle' ),
+			'widget_page_ids'      => __( 'Pages', 'aisle' ),
+			'widget_categories'    => __( 'Product categories', 'aisle' ),
 			'rate_limit_ip'        => __( 'Messages per visitor address', 'aisle' ),
 			'rate_limit_session'   => __( 'Messages per chat', 'aisle' ),
 			'ai_connect_timeout'   => __( 'AI connection timeout (seconds)', 'aisle' ),
@@ -226,6 +233,15 @@ final class Settings {
 			$clean['shareable_coupons'] = array_values( array_unique( array_map( 'wc_format_coupon_code', $clean['shareable_coupons'] ) ) );
 		}
 		$merged = array_merge( $this->all(), $clean );
+		if ( 'chosen' === $merged['widget_pages'] && ! $merged['widget_page_ids'] && ! $merged['widget_categories'] ) {
+			$errors['widget_pages'] = __( 'Choose at least one page or product category, or show the chat on all pages.', 'aisle' );
+		}
+		if ( isset( $clean['widget_categories'] ) ) {
+			$clean['widget_categories'] = array_values( array_unique( array_filter( array_map( 'sanitize_title', $clean['widget_categories'] ) ) ) );
+		}
+		if ( isset( $clean['widget_page_ids'] ) ) {
+			$clean['widget_page_ids'] = array_values( array_unique( array_map( 'intval', $clean['widget_page_ids'] ) ) );
+		}
 		if ( 'openai' === $merged['ai_provider'] && '' === $merged['ai_base_url'] ) {
 			$errors['ai_base_url'] = __( 'An OpenAI-compatible provider needs its base URL, e.g. https://api.openai.com/v1.', 'aisle' );
 		}

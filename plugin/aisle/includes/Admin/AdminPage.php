@@ -45,9 +45,24 @@ final class AdminPage {
 
 	private function field( string $key, string $label, string $type = 'text', array $extra = array() ): void {
 		$value = $this->settings->get( $key );
-		echo $this->row( $extra['providers'] ?? array() ) . '<th scope="row">'; // phpcs:ignore WordPress.Security.EscapeOutput -- built escaped.
+		$row = $this->row( $extra['providers'] ?? array() );
+		if ( isset( $extra['when'] ) ) {
+			// Shown only while another field has a value (admin.js follows it): field => value.
+			[ $other, $want ] = $extra['when'];
+			$row = '<tr data-when="' . esc_attr( $other ) . '" data-when-value="' . esc_attr( $want ) . '"' . ( $this->settings->get( $other ) === $want ? '' : ' hidden' ) . '>';
+		}
+		echo $row . '<th scope="row">'; // phpcs:ignore WordPress.Security.EscapeOutput -- built escaped.
 		echo '<label for="aisle-' . esc_attr( $key ) . '">' . esc_html( $label ) . '</label></th><td>';
-		if ( 'select' === $type ) {
+		if ( 'multiselect' === $type ) {
+			$chosen = array_map( 'strval', (array) $value );
+			echo '<select multiple size="6" class="aisle-multiselect" id="aisle-' . esc_attr( $key ) . '" name="' . esc_attr( $key ) . '" aria-describedby="aisle-' . esc_attr( $key ) . '-help">';
+			foreach ( $extra['options'] as $opt => $text ) {
+				echo '<option value="' . esc_attr( (string) $opt ) . '"' . ( in_array( (string) $opt, $chosen, true ) ? ' selected' : '' ) . '>' . esc_html( $text ) . '</option>';
+			}
+			echo '</select>';
+			echo '<p class="description" id="aisle-' . esc_attr( $key ) . '-help">' . esc_html( $extra['help'] ?? '' ) . '</p>';
+			unset( $extra['help'] );
+		} elseif ( 'select' === $type ) {
 			echo '<select id="aisle-' . esc_attr( $key ) . '" name="' . esc_attr( $key ) . '">';
 			foreach ( $extra['options'] as $opt => $text ) {
 				echo '<option value="' . esc_attr( $opt ) . '"' . selected( $value, $opt, false ) . '>' . esc_html( $text ) . '</option>';
@@ -84,6 +99,25 @@ final class AdminPage {
 		echo '<input class="regular-text" type="password" autocomplete="new-password" id="aisle-' . esc_attr( $key ) . '" name="' . esc_attr( $key ) . '" value="" data-secret="1" />';
 		echo ' <span class="aisle-secret-state" data-secret-state="' . esc_attr( $key ) . '"></span>';
 		echo '<p class="aisle-field-error" data-field="' . esc_attr( $key ) . '" role="alert"></p></td></tr>';
+	}
+
+	/** @return array<int, string> Published pages, id => title. */
+	private static function page_options(): array {
+		$out = array();
+		foreach ( get_pages( array( 'post_status' => 'publish', 'number' => 500, 'sort_column' => 'post_title' ) ) as $p ) {
+			$out[ (int) $p->ID ] = '' !== $p->post_title ? $p->post_title : '#' . $p->ID;
+		}
+		return $out;
+	}
+
+	/** @return array<string, string> Product categories, slug => name. */
+	private static function category_options(): array {
+		$terms = get_terms( array( 'taxonomy' => 'product_cat', 'hide_empty' => false, 'number' => 500 ) );
+		$out   = array();
+		foreach ( is_array( $terms ) ? $terms : array() as $t ) {
+			$out[ $t->slug ] = $t->name;
+		}
+		return $out;
 	}
 
 	/** @return array<string, string> section slug => title, in the order of the section links. */
@@ -157,6 +191,9 @@ final class AdminPage {
 		$this->field( 'welcome_message', __( 'Welcome message', 'aisle' ), 'textarea' );
 		$this->field( 'launcher_label', __( 'Launcher label', 'aisle' ) );
 		$this->field( 'position', __( 'Position', 'aisle' ), 'select', array( 'options' => array( 'right' => __( 'Bottom right', 'aisle' ), 'left' => __( 'Bottom left', 'aisle' ) ) ) );
+		$this->field( 'widget_pages', __( 'Show the chat', 'aisle' ), 'select', array( 'options' => array( 'all' => __( 'On every page', 'aisle' ), 'not_checkout' => __( 'On every page but the cart and checkout', 'aisle' ), 'chosen' => __( 'Only on the pages and product categories chosen below', 'aisle' ) ) ) );
+		$this->field( 'widget_page_ids', __( 'Pages', 'aisle' ), 'multiselect', array( 'when' => array( 'widget_pages', 'chosen' ), 'options' => self::page_options(), 'help' => __( 'Ctrl or Cmd and click to choose several. The shop page counts as a page.', 'aisle' ) ) );
+		$this->field( 'widget_categories', __( 'Product categories', 'aisle' ), 'multiselect', array( 'when' => array( 'widget_pages', 'chosen' ), 'options' => self::category_options(), 'help' => __( 'The chat shows on these categories\' pages and on their products.', 'aisle' ) ) );
 		$this->field( 'avatar_url', __( 'Avatar image URL', 'aisle' ), 'url', array( 'help' => __( 'A square image, shown at 28 pixels in the chat window\'s title bar.', 'aisle' ) ) );
 		echo '</table></div>';
 		$this->preview();

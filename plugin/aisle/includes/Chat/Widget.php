@@ -28,13 +28,38 @@ final class Widget {
 	}
 
 	public function enqueue(): void {
-		if ( is_admin() || $this->settings->get( 'assistant_paused' ) ) {
+		if ( is_admin() || $this->settings->get( 'assistant_paused' ) || ! $this->shown_here() ) {
 			return;
 		}
 		$base = plugins_url( 'assets/', AISLE_FILE );
 		wp_register_script( self::HANDLE, $base . 'widget.js', array(), AISLE_VERSION, array( 'in_footer' => true, 'strategy' => 'defer' ) );
 		wp_add_inline_script( self::HANDLE, 'window.aisleConfig=' . wp_json_encode( $this->config( $base ) ) . ';', 'before' );
 		wp_enqueue_script( self::HANDLE );
+	}
+
+	/**
+	 * Whether this page gets the chat (Settings: widget_pages): everywhere; everywhere but the cart
+	 * and checkout; or only on the chosen pages (the shop page included) and on the archives and
+	 * products of the chosen product categories. Decided per address, so page caches keep it.
+	 */
+	private function shown_here(): bool {
+		$where = (string) $this->settings->get( 'widget_pages' );
+		if ( 'not_checkout' === $where ) {
+			return ! ( function_exists( 'is_cart' ) && ( is_cart() || is_checkout() ) );
+		}
+		if ( 'chosen' !== $where ) {
+			return true;
+		}
+		$ids  = array_map( 'intval', (array) $this->settings->get( 'widget_page_ids' ) );
+		$cats = array_map( 'strval', (array) $this->settings->get( 'widget_categories' ) );
+		$page = function_exists( 'is_shop' ) && is_shop() ? (int) wc_get_page_id( 'shop' ) : ( is_singular() || is_front_page() ? (int) get_queried_object_id() : 0 );
+		if ( $page && in_array( $page, $ids, true ) ) {
+			return true;
+		}
+		if ( $cats && ( is_tax( 'product_cat', $cats ) || ( is_singular( 'product' ) && has_term( $cats, 'product_cat', get_queried_object_id() ) ) ) ) {
+			return true;
+		}
+		return false;
 	}
 
 	public function defer( string $tag, string $handle ): string {
