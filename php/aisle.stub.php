@@ -293,6 +293,31 @@ final class Catalog
      * @throws CatalogException invalid_argument|io|index
      */
     public function writeIndex(string $dir, ?array $options = null): void {}
+
+    /**
+     * Writes the agent feeds into $dir from the catalog's documents, each file swapped in atomically:
+     * openai-feed.jsonl.gz (OpenAI's flat product feed, one row per purchasable variant) and
+     * ucp-products.jsonl + ucp-products.idx (UCP product objects, read back by ProductFeed::lookup).
+     * Rows the feed spec would reject (no_price, no_image, no_url, no_variations, not_published,
+     * unknown_availability) and excluded products (hidden) are left out and counted in skipped.
+     * Options: seller_name, store_country, target_countries (required); seller_url, return_policy, brand
+     * (default: seller_name), brand_attribute, exclude_ids, extra (id => [gtin, mpn, brand]), utm_source.
+     * @param array{seller_name: string, store_country: string, target_countries: list<string>, seller_url?: string, return_policy?: string, brand?: string, brand_attribute?: string, exclude_ids?: list<int>, extra?: array<int, array{gtin?: string, mpn?: string, brand?: string}>, utm_source?: string} $options
+     * @return array{rows: int, products: int, skipped: array<string, int>}
+     * @throws CatalogException invalid_argument|io|too_large
+     */
+    public function writeProductFeed(string $dir, array $options): array {}
+}
+
+/** Reads the UCP products Catalog::writeProductFeed() wrote, by id (a binary search in its index file). */
+final class ProductFeed
+{
+    /**
+     * @param list<int> $ids at most 1000
+     * @return array<int, string> id => UCP product JSON, for the ids found (hidden and unpriced products never are)
+     * @throws CatalogException invalid_argument|io
+     */
+    public static function lookup(string $dir, array $ids): array {}
 }
 
 /** Full-text product search over an index written by Catalog::writeIndex(). */

@@ -3,6 +3,7 @@
 pub mod ai;
 pub mod build_info;
 pub mod catalog;
+pub mod feeds;
 pub mod channels;
 pub mod knowledge;
 pub mod lang;

@@ -300,6 +300,11 @@ impl PhpCatalog {
         let settings = super::catalog_index::index_settings(options)?;
         Ok(self.inner.write_index(std::path::Path::new(dir), &settings)?)
     }
+
+    /// Agent feeds (OpenAI flat feed, UCP products) into `dir`: `['rows', 'products', 'skipped' => [reason => n]]`.
+    pub fn write_product_feed(&self, dir: &str, options: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+        super::feeds::write_product_feed(&self.inner, dir, options)
+    }
 }
 
 /// The NDJSON writer only writes UTF-8 (it copies valid `str`s); the fallback keeps this free of panics.

@@ -6,6 +6,7 @@ mod catalog;
 mod catalog_index;
 mod channels;
 mod errors;
+mod feeds;
 mod ini;
 mod knowledge;
 mod language;
@@ -53,6 +54,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<ai_client::PhpAiClient>()
         .class::<catalog::PhpCatalog>()
         .class::<catalog_index::PhpCatalogIndex>()
+        .class::<feeds::PhpProductFeed>()
         .class::<language::PhpLanguage>()
         .class::<knowledge::PhpKnowledge>()
         .class::<knowledge::PhpKnowledgeIndex>()

@@ -65,6 +65,9 @@ final class Plugin {
 		$channels      = new Channels\Config( $settings, $secrets );
 		$inbox         = new Channels\Inbox( $channels, $conversations );
 		$handoff       = new Handoff( $settings, $conversations, new HandoffNotifier( $settings, $secrets ) );
+		$agents        = new Feeds\Config( $settings );
+		$llms          = new Feeds\LlmsTxt( $agents );
+		$ucp           = new Feeds\Ucp( $agents );
 
 		foreach ( array(
 			new Widget( $settings ),
@@ -75,6 +78,11 @@ final class Plugin {
 			new Channels\Webhook( $channels, $inbox ),
 			new Channels\Replier( $channels, $inbox, $conversations, $assistant ),
 			new Channels\ChannelsScreen( $channels ),
+			new Feeds\Generator( $agents, $llms ),
+			new Feeds\PublicFiles( $agents, $llms, $ucp ),
+			$ucp,
+			new Feeds\Abilities( $agents ),
+			new Feeds\FeedsScreen( $agents, $llms ),
 			new Privacy( $conversations, $leads ),
 			new Attribution(),
 			$events,

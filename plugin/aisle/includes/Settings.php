@@ -81,7 +81,8 @@ final class Settings {
 			'synonyms'             => array( 'type' => 'string', 'maxLength' => 20000, 'default' => '' ),
 			// Remote sync.
 			'remote_endpoint'      => array( 'type' => 'string', 'maxLength' => 500, 'default' => '' ),
-		) + Channels\Config::schema(); // WhatsApp, Messenger, Instagram (Channels\Config).
+		) + Channels\Config::schema() // WhatsApp, Messenger, Instagram (Channels\Config).
+			+ Feeds\Config::schema(); // llms.txt, OpenAI feed, UCP, abilities (Feeds\Config).
 	}
 
 	/** @return array<string, string> What each setting is called on the settings page. */
@@ -121,7 +122,7 @@ final class Settings {
 			'include_hidden'       => __( 'Include hidden products', 'aisle' ),
 			'synonyms'             => __( 'Synonyms', 'aisle' ),
 			'remote_endpoint'      => __( 'Endpoint URL', 'aisle' ),
-		) + Channels\Config::labels();
+		) + Channels\Config::labels() + Feeds\Config::labels();
 	}
 
 	/**

@@ -222,6 +222,14 @@ final class AdminPage {
 		echo '<tr><th scope="row">' . esc_html__( 'Sync', 'aisle' ) . '</th><td><button type="button" class="button" id="aisle-sync-now">' . esc_html__( 'Sync now', 'aisle' ) . '</button> <button type="button" class="button" id="aisle-sync-cancel" hidden>' . esc_html__( 'Cancel sync', 'aisle' ) . '</button>';
 		echo '<div id="aisle-sync" aria-live="polite"><progress id="aisle-sync-bar" max="1" value="0" aria-label="' . esc_attr__( 'Sync progress', 'aisle' ) . '"></progress> <span id="aisle-sync-text"></span></div>';
 		echo '<p class="aisle-field-error" data-field="sync" role="alert"></p></td></tr></table>';
+		// Feeds\*: the same catalog served to AI shopping agents (the Agents tab shows the addresses).
+		$this->heading( 'agents', __( 'AI shopping agents', 'aisle' ), __( 'What agents such as ChatGPT may read. Each is rebuilt after every sync; robots.txt is not changed.', 'aisle' ), 'h3' );
+		$this->field( 'feeds_llms_txt', __( 'Publish /llms.txt', 'aisle' ), 'checkbox', array( 'help' => __( 'A short Markdown summary of your store (categories, best sellers, policies) for language models. On by default: it only links pages your store already shows.', 'aisle' ) ) );
+		$this->field( 'feeds_openai', __( 'OpenAI product feed', 'aisle' ), 'checkbox', array( 'help' => __( 'A secret feed address for ChatGPT\'s merchant portal, one row per purchasable variant. Off until you sign up there.', 'aisle' ) ) );
+		$this->field( 'feeds_ucp', __( 'UCP catalog for AI agents', 'aisle' ), 'checkbox', array( 'help' => __( 'Publishes /.well-known/ucp and a catalog search and lookup API (Universal Commerce Protocol). Checkout stays on your store.', 'aisle' ) ) );
+		$this->field( 'feeds_abilities', __( 'WordPress abilities (MCP)', 'aisle' ), 'checkbox', array( 'help' => __( 'Read-only product search, product details and store policies for WordPress 6.9+\'s Abilities API and MCP clients. Never customers or orders.', 'aisle' ) ) );
+		$this->field( 'feeds_brand', __( 'Brand attribute or taxonomy', 'aisle' ), 'text', array( 'help' => __( 'Where each product\'s brand comes from: an attribute (e.g. "Brand" or "pa_brand") or a taxonomy (e.g. "product_brand"). Empty: your store name.', 'aisle' ) ) );
+		echo '</table>';
 		$this->heading( 'remote', __( 'Remote sync (optional)', 'aisle' ), __( 'Only for merchants who use a hosted Aisle backend: where to push the catalog, and the WooCommerce REST keys it uses.', 'aisle' ), 'h3' );
 		$this->field( 'remote_endpoint', __( 'Endpoint URL', 'aisle' ), 'url' );
 		$this->secret( 'remote_consumer_key', __( 'Consumer key', 'aisle' ) );

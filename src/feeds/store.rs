@@ -1,0 +1,141 @@
+//! Writing the feed files next to the index, and reading UCP products back by id.
+//!
+//! Files in the folder: `openai-feed.jsonl.gz` (the flat feed), `ucp-products.jsonl`
+//! (one UCP product a line) and `ucp-products.idx` (fixed 20-byte records, sorted by id:
+//! id i64 LE, offset u64 LE, length u32 LE), so a look-up reads a few records, not the file.
+//! Each is written to a temporary name and renamed, so readers never see half a file.
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use super::openai::{row, units, FeedOptions};
+use super::{ucp, FeedReport};
+use crate::catalog::{CatalogError, Document};
+
+pub const FEED_FILE: &str = "openai-feed.jsonl.gz";
+pub const UCP_FILE: &str = "ucp-products.jsonl";
+pub const UCP_INDEX: &str = "ucp-products.idx";
+const RECORD: usize = 20;
+
+fn io(path: &Path, err: std::io::Error) -> CatalogError {
+    CatalogError::Io(format!("{}: {err}", path.display()))
+}
+
+/// Writes the three files from the catalog's documents in one pass.
+pub fn write<I>(documents: I, opts: &FeedOptions, currency: &str, dir: &Path) -> Result<FeedReport, CatalogError>
+where
+    I: Iterator<Item = Result<Document<'static>, CatalogError>>,
+{
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let tmp = |name: &str| dir.join(format!(".{name}.tmp"));
+    let open = |path: &Path| File::create(path).map_err(|e| io(path, e));
+    let (feed_tmp, ucp_tmp, idx_tmp) = (tmp(FEED_FILE), tmp(UCP_FILE), tmp(UCP_INDEX));
+    let mut feed = GzEncoder::new(BufWriter::with_capacity(1 << 16, open(&feed_tmp)?), Compression::new(6));
+    let mut products = BufWriter::with_capacity(1 << 16, open(&ucp_tmp)?);
+    let mut index: Vec<(i64, u64, u32)> = Vec::new();
+    let mut report = FeedReport::default();
+    let mut offset = 0u64;
+    let mut line = Vec::with_capacity(4096);
+    for doc in documents {
+        let doc = doc?;
+        if opts.exclude.contains(&doc.id) {
+            *report.skipped.entry("hidden").or_default() += 1;
+            continue;
+        }
+        match units(&doc) {
+            Err(reason) => *report.skipped.entry(reason).or_default() += 1,
+            Ok(list) => {
+                for u in &list {
+                    match row(&doc, u, opts, currency) {
+                        Ok(r) => {
+                            line.clear();
+                            serde_json::to_writer(&mut line, &r).map_err(|e| CatalogError::Io(e.to_string()))?;
+                            line.push(b'\n');
+                            feed.write_all(&line).map_err(|e| io(&feed_tmp, e))?;
+                            report.rows += 1;
+                        }
+                        Err(reason) => *report.skipped.entry(reason).or_default() += 1,
+                    }
+                }
+            }
+        }
+        if let Ok(p) = ucp::product(&doc, currency) {
+            line.clear();
+            serde_json::to_writer(&mut line, &p).map_err(|e| CatalogError::Io(e.to_string()))?;
+            line.push(b'\n');
+            products.write_all(&line).map_err(|e| io(&ucp_tmp, e))?;
+            let len = u32::try_from(line.len()).map_err(|_| CatalogError::TooLarge(format!("product {}", doc.id)))?;
+            index.push((doc.id, offset, len));
+            offset += u64::from(len);
+            report.products += 1;
+        }
+    }
+    feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&feed_tmp, e))?;
+    products.flush().map_err(|e| io(&ucp_tmp, e))?;
+    drop(products);
+    index.sort_unstable_by_key(|r| r.0);
+    index.dedup_by_key(|r| r.0);
+    let mut idx = BufWriter::new(open(&idx_tmp)?);
+    for (id, at, len) in &index {
+        idx.write_all(&id.to_le_bytes()).and_then(|()| idx.write_all(&at.to_le_bytes())).and_then(|()| idx.write_all(&len.to_le_bytes())).map_err(|e| io(&idx_tmp, e))?;
+    }
+    idx.flush().map_err(|e| io(&idx_tmp, e))?;
+    drop(idx);
+    // The products file before its index: a reader holding the old index may see new
+    // lines at old offsets, so a record is checked against the id it must hold.
+    for (from, name) in [(ucp_tmp, UCP_FILE), (idx_tmp, UCP_INDEX), (feed_tmp, FEED_FILE)] {
+        let to = dir.join(name);
+        std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
+    }
+    Ok(report)
+}
+
+fn record(idx: &File, i: u64) -> Option<(i64, u64, u32)> {
+    let mut b = [0u8; RECORD];
+    idx.read_exact_at(&mut b, i * RECORD as u64).ok()?;
+    let id = i64::from_le_bytes(b[0..8].try_into().ok()?);
+    let at = u64::from_le_bytes(b[8..16].try_into().ok()?);
+    let len = u32::from_le_bytes(b[16..20].try_into().ok()?);
+    Some((id, at, len))
+}
+
+/// The UCP products (JSON text) of `ids`, in that order; `None` where the feed has none.
+pub fn lookup(dir: &Path, ids: &[i64]) -> Result<Vec<Option<String>>, CatalogError> {
+    let open = |name: &str| {
+        let p = dir.join(name);
+        File::open(&p).map_err(|e| io(&p, e))
+    };
+    let (idx, products) = (open(UCP_INDEX)?, open(UCP_FILE)?);
+    let count = idx.metadata().map_err(|e| io(dir, e))?.len() / RECORD as u64;
+    let mut out = Vec::with_capacity(ids.len());
+    for &want in ids {
+        let (mut lo, mut hi) = (0u64, count);
+        let mut found = None;
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let Some((id, at, len)) = record(&idx, mid) else { break };
+            match id.cmp(&want) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    found = Some((at, len));
+                    break;
+                }
+            }
+        }
+        let text = found.and_then(|(at, len)| {
+            let mut buf = vec![0u8; len as usize];
+            products.read_exact_at(&mut buf, at).ok()?;
+            let text = String::from_utf8(buf).ok()?;
+            // Guard against a file swapped between reading the index and the line.
+            let expect = format!("\"id\":\"{want}\"");
+            text.contains(&expect).then(|| text.trim_end().to_owned())
+        });
+        out.push(text);
+    }
+    Ok(out)
+}
