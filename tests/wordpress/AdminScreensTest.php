@@ -190,6 +190,13 @@ PHP);
             $this->assertNull($row($body, $plainId), "$q leaves out the plain chat");
         }
         $this->assertNotNull($row($get('filter='), $plainId), 'All lists it');
+
+        // Handed to the team (the handoff's columns): flagged, and its own filter; flagged still once given back.
+        self::$h->query("UPDATE wp_aisle_conversations SET status = 'waiting', waiting_since = UNIX_TIMESTAMP() WHERE id = {$c['id']}");
+        $this->assertStringContainsString('<span class="aisle-flag aisle-flag-handoff">Handoff</span>', (string) $row($get('filter=handoff'), $c['id']));
+        $this->assertNull($row($get('filter=handoff'), $plainId));
+        self::$h->query("UPDATE wp_aisle_conversations SET status = 'bot' WHERE id = {$c['id']}");
+        $this->assertStringContainsString('aisle-flag-handoff', (string) $row($get('filter=handoff'), $c['id']));
     }
 
     public function testDashboardPeriodsAxesAndUnansweredQuestionsToFaq(): void
