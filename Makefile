@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
+.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-feeds bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
 
 help:
 	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
@@ -98,6 +98,11 @@ bench-knowledge: build
 
 bench-catalog:
 	AISLE_EXT=$(EXT) $(PHP) tests/bench/catalog.php
+
+# Agent feeds at 100,000 products (PRODUCTS=...): Aisle's feed vs a wc_get_products() generator, UCP search vs the Store API.
+bench-feeds: build
+	@scripts/install-deps.sh wordpress
+	AISLE_EXT=$(EXT) $(PHP) tests/bench/feeds.php $(or $(PRODUCTS),100000)
 
 bench-sync: build
 	@scripts/install-deps.sh wordpress

@@ -312,6 +312,9 @@ final class Catalog
 /** Reads the UCP products Catalog::writeProductFeed() wrote, by id (a binary search in its index file). */
 final class ProductFeed
 {
+    /** Not constructible from PHP (throws \Exception): use the static method. */
+    public function __construct() {}
+
     /**
      * @param list<int> $ids at most 1000
      * @return array<int, string> id => UCP product JSON, for the ids found (hidden and unpriced products never are)

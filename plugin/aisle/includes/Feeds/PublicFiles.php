@@ -41,6 +41,8 @@ final class PublicFiles {
 			$home = (string) wp_parse_url( home_url( '/' ), PHP_URL_PATH );
 			$path = trim( str_starts_with( $uri, $home ) ? substr( $uri, strlen( $home ) ) : $uri, '/' );
 		}
+		// PATH_INFO addresses (/index.php/llms.txt): servers without a rewrite to index.php.
+		$path = preg_replace( '#^index\.php/#', '', $path );
 		if ( 'llms.txt' === $path ) {
 			return array( 'llms', '' );
 		}

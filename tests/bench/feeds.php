@@ -1,0 +1,232 @@
+<?php
+/**
+ * make bench-feeds: the agent feeds on real WordPress 7.0.4 + WooCommerce 11.0.1 (the test
+ * harness, its own MariaDB), side by side in one run, each path in its own PHP process:
+ *
+ *   aisle feed             Aisle\Catalog::writeProductFeed over the catalog a full sync just built
+ *                          (what every sync runs at its end), and the same with the catalog first
+ *                          loaded from the sync's snapshot (the whole cost outside a sync)
+ *   PHP feed               the generator a PHP developer writes: paged wc_get_products(limit 100),
+ *                          each variation loaded with wc_get_product(), the same row fields,
+ *                          json_encode, written to a gzip stream, object cache flushed per page
+ *   UCP search             POST /wp-json/aisle/ucp/v1/catalog/search over HTTP
+ *   Store API search       GET /wp-json/wc/store/v1/products?search= (WooCommerce's own), same queries
+ *
+ * Memory: the process's peak resident size (VmHWM: PHP and the extension's Rust allocations
+ * alike, WordPress's own ~50 MB included) and PHP's memory_get_peak_usage().
+ *
+ * The store is tests/bench/sync.php's (bench-fixtures.php, cached mysqldump of the 10,000-product
+ * CRUD-generated store, cloned in SQL to PRODUCTS, default 100,000). From 20,000 products on the PHP
+ * generator is sampled (its first BENCH_SAMPLE products, default 5,000) and its rate taken from the
+ * sample; the output says so. Search: SEARCHES queries (default 60, words from product names),
+ * one at a time, after 5 warm-up requests each.
+ *
+ * Usage: php -dextension=build/aisle.so tests/bench/feeds.php [products=100000]
+ */
+declare(strict_types=1);
+
+require dirname(__DIR__) . '/wordpress/Harness.php';
+
+$n         = (int) ($argv[1] ?? getenv('PRODUCTS') ?: 100000);
+$seed      = 1;
+$every     = 5;
+$sampleMax = (int) (getenv('BENCH_SAMPLE') ?: 5000);
+$sample    = $n >= 20000 ? min($n, $sampleMax) : 0;
+$searches  = (int) (getenv('SEARCHES') ?: 60);
+$base      = $n >= 20000 && $n % 10000 === 0 ? 10000 : $n;
+
+$h = new Harness();
+register_shutdown_function(static fn () => $h->stop());
+$h->start();
+$versions = $h->versions();
+
+// ---- the store (as tests/bench/sync.php builds and caches it) ----------------------------------
+$tables    = ['wp_posts', 'wp_postmeta', 'wp_terms', 'wp_term_taxonomy', 'wp_term_relationships', 'wp_termmeta',
+    'wp_wc_product_meta_lookup', 'wp_wc_product_attributes_lookup', 'wp_woocommerce_attribute_taxonomies'];
+$generator = (int) $h->wp('return AISLE_BENCH_GENERATOR;');
+$cacheFile = sprintf('%s/build/bench-cache/store-wc%s-n%d-seed%d-every%d-g%d.sql', $h->repo, $versions['woocommerce'], $base, $seed, $every, $generator);
+$client    = static fn (string $tool): array => [$tool, '--no-defaults', '--user=root', "--socket={$h->root}/mysql.sock"];
+$t = microtime(true);
+if (is_file($cacheFile)) {
+    $h->cli(array_merge($client('mariadb'), ['wordpress', '-e', 'source ' . $cacheFile]));
+    $h->wp('global $wpdb; $wpdb->query("DELETE FROM {$wpdb->options} WHERE option_name LIKE \'\\\\_transient\\\\_%\'"); wp_cache_flush(); return true;');
+    $note = sprintf('%s products loaded from %s', number_format($base), basename($cacheFile));
+} else {
+    $h->wp('aisle_bench_prepare_store(); return true;');
+    $h->wp("return aisle_bench_generate_products($base, $seed, $every, 0, 1);");
+    $h->wp('return aisle_bench_finish_store();');
+    @mkdir(dirname($cacheFile), 0755, true);
+    $h->cli(array_merge($client('mariadb-dump'), ['--single-transaction', '--skip-lock-tables', '--skip-comments', "--result-file=$cacheFile.tmp", 'wordpress'], $tables));
+    rename("$cacheFile.tmp", $cacheFile);
+    $note = sprintf('%s products generated through WooCommerce CRUD in %.0f s', number_format($base), microtime(true) - $t);
+}
+if ($base < $n) {
+    $clone = $h->wp(sprintf('return aisle_bench_clone_store(%d);', $n / $base - 1));
+    $note .= sprintf(', CLONED in SQL to %s (%d copies of WooCommerce\'s own rows)', number_format($n), $clone['copies']);
+}
+$store = $h->wp(<<<'PHP'
+global $wpdb;
+return array(
+  'published'  => (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = 'product' AND post_status = 'publish'"),
+  'variations' => (int) $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->posts} WHERE post_type = 'product_variation'"),
+);
+PHP);
+
+$hwm = <<<'PHP'
+$hwm = static function (): int { return preg_match('/VmHWM:\s+(\d+) kB/', (string) file_get_contents('/proc/self/status'), $m) ? (int) $m[1] * 1024 : 0; };
+PHP;
+
+// ---- 1. full sync, then the feed from its catalog -----------------------------------------------
+$sync = $h->wp($hwm . <<<'PHP'
+$s = get_option('aisle_settings', array());
+update_option('aisle_settings', array_merge(is_array($s) ? $s : array(), array('feeds_openai' => true, 'feeds_ucp' => true, 'include_out_of_stock' => true, 'rate_limit_reads' => 1000)));
+$adapter  = new Aisle\Plugin\Catalog\WooAdapter();
+$settings = new Aisle\Plugin\Settings();
+$sync = new Aisle\Plugin\Catalog\CatalogSync($adapter, $settings, new Aisle\Plugin\Knowledge\StoreFacts($adapter, $settings));
+$feed = null;
+add_action('aisle_catalog_indexed', function ($catalog) use (&$feed) { $feed = microtime(true); }, 1);
+add_action('aisle_catalog_indexed', function ($catalog) use (&$feed) { $feed = microtime(true) - $feed; }, 99);
+$t = microtime(true);
+$sync->start();
+while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) {
+    aisle_test_run_actions(1);
+}
+$state = get_option(Aisle\Plugin\Feeds\Config::STATE_OPTION);
+return array('sync_seconds' => microtime(true) - $t, 'feed_seconds' => $feed, 'rows' => $state['rows'], 'products' => $state['products'], 'skipped' => $state['skipped'], 'indexed' => $sync->progress()['result']['indexed'] ?? 0, 'rss' => $hwm());
+PHP);
+
+// ---- 2. the feed alone, the catalog loaded from the sync's snapshot in a fresh process ---------
+$alone = $h->wp($hwm . <<<'PHP'
+memory_reset_peak_usage();
+$t  = microtime(true);
+$catalog = new Aisle\Catalog(array('currency' => get_woocommerce_currency()));
+$fh = fopen(Aisle\Plugin\Storage::dir() . '/catalog.ndjson', 'r');
+$chunk = array();
+while (false !== ($line = fgets($fh))) {
+    $chunk[] = json_decode($line, true);
+    if (count($chunk) >= 500) { $catalog->addMany($chunk); $chunk = array(); }
+}
+if ($chunk) { $catalog->addMany($chunk); }
+$loaded = microtime(true) - $t;
+$gen = new Aisle\Plugin\Feeds\Generator(new Aisle\Plugin\Feeds\Config(new Aisle\Plugin\Settings()), new Aisle\Plugin\Feeds\LlmsTxt(new Aisle\Plugin\Feeds\Config(new Aisle\Plugin\Settings())));
+$t2 = microtime(true);
+$opts = $gen->options();
+$r = $catalog->writeProductFeed(sys_get_temp_dir() . '/aisle-bench-feed', $opts);
+$write = microtime(true) - $t2;
+return array('rows' => $r['rows'], 'products' => $catalog->count(), 'load_seconds' => $loaded, 'write_seconds' => $write, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage(), 'rss' => $hwm(), 'bytes' => filesize(sys_get_temp_dir() . '/aisle-bench-feed/openai-feed.jsonl.gz'));
+PHP);
+
+// ---- 3. the PHP generator ------------------------------------------------------------------------
+$php = $h->wp($hwm . str_replace('__LIMIT__', (string) $sample, <<<'PHP'
+$limit = __LIMIT__;
+memory_reset_peak_usage();
+$t = microtime(true);
+$seller = get_bloginfo('name');
+$countries = array_keys(WC()->countries->get_allowed_countries());
+$base = WC()->countries->get_base_country();
+$refund = get_permalink(wc_get_page_id('refund_returns'));
+$currency = get_woocommerce_currency();
+$gz = gzopen(sys_get_temp_dir() . '/php-bench-feed.jsonl.gz', 'wb6');
+$count = 0; $rows = 0;
+$track = static fn ($url) => add_query_arg(array('utm_source' => 'chatgpt', 'utm_medium' => 'ai_agent'), $url);
+for ($page = 1; ; $page++) {
+    $products = wc_get_products(array('limit' => 100, 'page' => $page, 'status' => 'publish', 'orderby' => 'ID', 'order' => 'ASC'));
+    if (!$products) break;
+    foreach ($products as $p) {
+        $count++;
+        if ('hidden' === $p->get_catalog_visibility()) continue;
+        $image = wp_get_attachment_url($p->get_image_id());
+        if (!$image) continue;
+        $units = $p->is_type('variable') ? array_filter(array_map('wc_get_product', $p->get_children())) : array($p);
+        foreach ($units as $u) {
+            if ('' === $u->get_regular_price()) continue;
+            $row = array(
+                'is_eligible_search' => true, 'is_eligible_checkout' => false,
+                'item_id' => (string) $u->get_id(), 'group_id' => (string) $p->get_id(), 'listing_has_variations' => $p->is_type('variable'),
+                'title' => mb_substr($u->get_name(), 0, 150),
+                'description' => mb_substr(trim(wp_strip_all_tags($p->get_short_description() . "\n" . $p->get_description())), 0, 5000) ?: $p->get_name(),
+                'url' => $track($p->get_permalink()), 'brand' => $seller, 'image_url' => $image,
+                'price' => wc_format_decimal($u->get_regular_price(), 2) . ' ' . $currency,
+                'availability' => array('instock' => 'in_stock', 'outofstock' => 'out_of_stock', 'onbackorder' => 'backorder')[$u->get_stock_status()] ?? 'in_stock',
+                'seller_name' => $seller, 'seller_url' => home_url('/'), 'return_policy' => $refund, 'target_countries' => $countries, 'store_country' => $base,
+            );
+            if ($u->is_on_sale()) $row['sale_price'] = wc_format_decimal($u->get_sale_price(), 2) . ' ' . $currency;
+            gzwrite($gz, json_encode($row, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE) . "\n");
+            $rows++;
+        }
+    }
+    unset($products, $units);
+    wp_cache_flush();
+    if ($limit > 0 && $count >= $limit) break;
+}
+gzclose($gz);
+return array('products' => $count, 'rows' => $rows, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage(), 'rss' => $hwm());
+PHP));
+
+// ---- 4. search p95: UCP catalog search vs the Store API -----------------------------------------
+$words = $h->wp('global $wpdb; $w = array(); foreach ($wpdb->get_col("SELECT post_title FROM {$wpdb->posts} WHERE post_type = \'product\' AND post_status = \'publish\' ORDER BY ID LIMIT 400") as $t) { foreach (preg_split("/\\\\W+/u", strtolower($t)) as $x) { if (strlen($x) > 3 && !is_numeric($x)) $w[$x] = true; } } $w = array_keys($w); sort($w); return $w;');
+mt_srand(7);
+$queries = [];
+for ($i = 0; $i < $searches; $i++) {
+    $queries[] = $words[mt_rand(0, count($words) - 1)];
+}
+$time = static function (callable $one) use ($queries): array {
+    for ($i = 0; $i < 5; $i++) {
+        $one($queries[$i % count($queries)]);
+    }
+    $ms = [];
+    $hits = 0;
+    foreach ($queries as $q) {
+        $t = microtime(true);
+        $hits += $one($q);
+        $ms[] = (microtime(true) - $t) * 1000;
+    }
+    sort($ms);
+    $at = static fn (float $p) => $ms[(int) min(count($ms) - 1, floor($p * count($ms)))];
+    return ['p50' => $at(0.5), 'p95' => $at(0.95), 'hits' => $hits];
+};
+$get = static function (string $url, ?string $post = null) {
+    $ch = curl_init($url);
+    curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 120]);
+    if ($post !== null) {
+        curl_setopt_array($ch, [CURLOPT_POST => true, CURLOPT_POSTFIELDS => $post, CURLOPT_HTTPHEADER => ['Content-Type: application/json']]);
+    }
+    $body = (string) curl_exec($ch);
+    $code = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+    curl_close($ch);
+    if ($code !== 200) {
+        throw new RuntimeException("HTTP $code from $url: " . substr($body, 0, 200));
+    }
+    return json_decode($body, true);
+};
+$ucp = $time(static fn (string $q) => count($get($h->url . '/?rest_route=/aisle/ucp/v1/catalog/search', json_encode(['query' => $q, 'pagination' => ['limit' => 10]]))['products']));
+$h->query("DELETE FROM wp_options WHERE option_name LIKE '%transient%aisle\\_rl\\_%'");
+$storeApi = $time(static fn (string $q) => count($get($h->url . '/?rest_route=/wc/store/v1/products&per_page=10&search=' . rawurlencode($q))));
+
+// ---- report -------------------------------------------------------------------------------------
+$mb = static fn (int $b): string => sprintf('%.1f MB', $b / 1048576);
+$phpRate = $php['products'] / max($php['seconds'], 1e-9);
+$phpFull = $store['published'] / max($phpRate, 1e-9);
+printf("agent feeds bench: WordPress %s + WooCommerce %s, MariaDB, PHP %s, %d cores\n", $versions['wordpress'], $versions['woocommerce'], PHP_VERSION, (int) trim((string) shell_exec('nproc')));
+printf("store: %d published products, %d variations; %s\n", $store['published'], $store['variations'], $note);
+if ($sample > 0) {
+    printf("the PHP generator is SAMPLED: its first %d products; its full-store time is extrapolated from their rate\n", $php['products']);
+}
+echo "\n";
+printf("  %-46s %9s %10s %12s %12s %12s\n", 'feed path', 'rows', 'seconds', 'vs PHP', 'peak RSS', 'PHP peak');
+printf("  %-46s %9d %10.2f %11.0fx %12s %12s\n", 'aisle writeProductFeed (end of the sync)', $sync['rows'], $sync['feed_seconds'], $phpFull / max($sync['feed_seconds'], 1e-9), '', '');
+printf("  %-46s %9d %10.2f %11.0fx %12s %12s\n", 'aisle snapshot load + writeProductFeed', $alone['rows'], $alone['seconds'], $phpFull / max($alone['seconds'], 1e-9), $mb($alone['rss']), $mb($alone['peak']));
+printf("  %-46s %9s %10.2f %12s %12s %12s\n", '  of which writeProductFeed', '', $alone['write_seconds'], '', '', '');
+printf("  %-46s %9d %10.2f %12s %12s %12s\n", sprintf('PHP wc_get_products generator (%d products)', $php['products']), $php['rows'], $php['seconds'], '', $mb($php['rss']), $mb($php['peak']));
+printf("  %-46s %9s %10.1f %12s\n", '  extrapolated to the whole store', '', $phpFull, '1x');
+printf("  skipped by aisle: %s; gzip feed %s\n", json_encode($sync['skipped']), $mb($alone['bytes']));
+echo "\n";
+printf("  %-46s %10s %10s %8s\n", sprintf('search (%d queries, 10 results)', count($queries)), 'p50 ms', 'p95 ms', 'hits');
+printf("  %-46s %10.1f %10.1f %8d\n", 'UCP POST /aisle/ucp/v1/catalog/search', $ucp['p50'], $ucp['p95'], $ucp['hits']);
+printf("  %-46s %10.1f %10.1f %8d\n", 'Store API GET /wc/store/v1/products?search=', $storeApi['p50'], $storeApi['p95'], $storeApi['hits']);
+echo "\n";
+$goal = static fn (bool $ok): string => $ok ? 'met' : 'NOT MET';
+$ratio = $phpFull / max($alone['seconds'], 1e-9);
+printf("goals: feed >= 20x the PHP generator: %.0fx %s (from the snapshot; %.0fx at the end of a sync); peak RSS < 128 MB: %s %s; UCP search p95 <= 1/5 of the Store API's: 1/%.1f %s\n",
+    $ratio, $goal($ratio >= 20), $phpFull / max($sync['feed_seconds'], 1e-9), $mb($alone['rss']), $goal($alone['rss'] < 128 * 1048576),
+    $storeApi['p95'] / max($ucp['p95'], 1e-9), $goal($storeApi['p95'] >= 5 * $ucp['p95']));
