@@ -395,7 +395,8 @@ PHP);
         $this->chat('هل تشحنون إلى ألمانيا؟', $sid);
         $id = (int) self::$h->query("SELECT id FROM wp_aisle_conversations WHERE session_id = '$sid'")[0]['id'];
         $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=chats&conversation=' . $id, null, $this->login('manager', 'manager-password-123'))['body'];
-        $this->assertSame(2, preg_match_all('~<p dir="auto"><strong>[^<]+</strong> <small>[^<]*</small><br>([^<]*)</p>~u', $page, $m), 'two messages with dir="auto"');
+        // Each message's text in its own dir="auto" box (the assistant's markdown as paragraphs).
+        $this->assertSame(2, preg_match_all('~<div class="aisle-body" dir="auto">(?:<p>)?([^<]*)~u', $page, $m), 'two messages with dir="auto"');
         $this->assertSame('هل تشحنون إلى ألمانيا؟', $m[1][0]);
         $this->assertStringStartsWith('نعم، نشحن إلى ألمانيا', $m[1][1]);
     }
