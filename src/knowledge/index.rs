@@ -304,8 +304,12 @@ impl KnowledgeIndex {
                 + searcher.doc_freq(&Term::from_field_text(f.heading, word))?;
             #[allow(clippy::cast_precision_loss)]
             let df = (df as f32).min(n);
-            // A short word no passage has ("to", "my" in a small knowledge base) says nothing about the answer.
-            let absent_function_word = df == 0.0 && word.chars().count() <= 3 && !word.chars().any(|c| c as u32 >= 0x2E80);
+            // Function words ("how", "to", "my", "هل") say nothing about the answer, nor does a
+            // short word no passage has ("your", "many" in a small knowledge base).
+            // Judged on the word as typed: the stem of "days" is "day".
+            let chars = plain.iter().filter(|p| p.starts_with(word.as_str())).map(|p| p.chars().count()).max().unwrap_or_else(|| word.chars().count());
+            let cjk = word.chars().any(|c| c as u32 >= 0x2E80);
+            let absent_function_word = !cjk && (chars <= 3 || df == 0.0 && chars <= 4);
             weights.push(if absent_function_word { 0.0 } else { (1.0 + (n - df + 0.5) / (df + 0.5)).ln() });
             for (field, weight) in [(f.heading, 2.0), (f.title, 1.5), (f.text, 1.0)] {
                 let q = TermQuery::new(Term::from_field_text(field, word), IndexRecordOption::WithFreqs);
