@@ -298,7 +298,7 @@ final class Catalog
      * Writes the agent feeds into $dir from the catalog's documents, each file swapped in atomically:
      * openai-feed.jsonl.gz (OpenAI's flat product feed, one row per purchasable variant) and
      * ucp-products.jsonl + ucp-products.idx (UCP product objects, read back by ProductFeed::lookup).
-     * Rows the feed spec would reject (no_price, no_image, no_url, no_variations, not_published,
+     * Rows the feed spec would reject (no_price, no_image, no_url, no_variations, grouped, not_published,
      * unknown_availability) and excluded products (hidden) are left out and counted in skipped.
      * Options: seller_name, store_country, target_countries (required); seller_url, return_policy, brand
      * (default: seller_name), brand_attribute, exclude_ids, extra (id => [gtin, mpn, brand]), utm_source.

@@ -160,6 +160,10 @@ pub fn units<'d>(doc: &'d Document<'_>) -> Result<Vec<Unit<'d>>, &'static str> {
     if doc.status != "publish" {
         return Err("not_published");
     }
+    if doc.kind == "grouped" {
+        // A grouped product is a page of other products, each of which is its own row.
+        return Err("grouped");
+    }
     if doc.kind == "variable" || !doc.variations.is_empty() {
         if doc.variations.is_empty() {
             return Err("no_variations");
@@ -209,7 +213,9 @@ pub fn row<'a>(doc: &'a Document<'_>, u: &'a Unit<'_>, opts: &'a FeedOptions, cu
         return Err("item_id_too_long");
     }
     let extra = opts.extra.get(&u.id).or_else(|| opts.extra.get(&doc.id));
-    let sale = if u.on_sale { u.sale.filter(|s| !s.is_empty() && *s != price) } else { None };
+    // On sale only while the price it sells at is the sale price: a sale scheduled to start later
+    // already has its sale price stored (and the catalog's on_sale set) but sells at the regular one.
+    let sale = if u.on_sale && u.price == u.sale { u.sale.filter(|s| !s.is_empty() && *s != price) } else { None };
     Ok(Row {
         is_eligible_search: true,
         is_eligible_checkout: false,

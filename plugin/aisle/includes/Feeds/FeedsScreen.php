@@ -73,6 +73,7 @@ final class FeedsScreen {
 			'no_price'             => __( 'no price', 'aisle' ),
 			'no_url'               => __( 'no product page', 'aisle' ),
 			'no_variations'        => __( 'variable product without variations', 'aisle' ),
+			'grouped'              => __( 'grouped product (its products are listed)', 'aisle' ),
 			'hidden'               => __( 'hidden from the catalog', 'aisle' ),
 			'not_published'        => __( 'not published', 'aisle' ),
 			'unknown_availability' => __( 'unknown stock status', 'aisle' ),

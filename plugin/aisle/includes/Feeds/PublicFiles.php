@@ -78,8 +78,9 @@ final class PublicFiles {
 			exit;
 		} else {
 			// Off, unknown or a rotated token: the theme's 404, as for any missing page.
+			// No canonical redirect either: WordPress would guess a similar page for a feed address.
 			$wp->query_vars = array( 'error' => '404' );
-			unset( $wp->query_vars['aisle_agent'] );
+			add_filter( 'redirect_canonical', '__return_false' );
 		}
 	}
 

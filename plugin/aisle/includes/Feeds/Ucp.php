@@ -161,8 +161,11 @@ final class Ucp {
 		return new \WP_REST_Response( array( 'ucp' => $this->envelope( 'search' ), 'products' => $products ) );
 	}
 
-	/** Product and variant ids both resolve; each variant says which request id found it. */
-	private function resolve( array $ids, string $agent ): array {
+	/**
+	 * Product and variant ids both resolve; each variant says which request id found it. A
+	 * lookup keeps only those variants ($all false), a product's detail keeps every one.
+	 */
+	private function resolve( array $ids, string $agent, bool $all = false ): array {
 		global $wpdb;
 		$ints = array_values( array_filter( array_map( 'intval', $ids ) ) );
 		if ( ! $ints ) {
@@ -190,7 +193,7 @@ final class Ucp {
 				}
 				if ( $inputs ) {
 					$p['variants'][ $i ]['inputs'] = $inputs;
-				} else {
+				} elseif ( ! $all ) {
 					unset( $p['variants'][ $i ] );
 				}
 			}
@@ -221,7 +224,7 @@ final class Ucp {
 		if ( ! is_scalar( $id ) || ! ctype_digit( (string) $id ) ) {
 			return $this->error( 'lookup', 'invalid_request', __( 'id must be a product or variant id.', 'aisle' ), 400 );
 		}
-		$found = $this->resolve( array( (int) $id ), self::agent( $request ) );
+		$found = $this->resolve( array( (int) $id ), self::agent( $request ), true );
 		if ( ! $found ) {
 			return $this->error( 'lookup', 'not_found', __( 'No such product.', 'aisle' ), 404 );
 		}
