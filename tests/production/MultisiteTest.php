@@ -137,4 +137,55 @@ PHP);
         $this->assertNotEmpty($this->aisleTables(1));
         $this->assertSame($mainBefore, self::$ms->query('SELECT COUNT(*) AS n FROM wp_aisle_conversations')[0]['n'], "the main site's conversations are untouched");
     }
+
+    /**
+     * The site id is in the Vault context: site A's envelope copied into site B's option does not
+     * open there, even though the sites share their salts. Migration: an envelope sealed the old
+     * way (bare option name) still opens on the main site and is re-sealed with the site context;
+     * on any other site it does not open.
+     */
+    public function testSecretsAreBoundToTheirSite(): void
+    {
+        $b = $this->addSite('/secrets-b/');
+        $r = self::$ms->wp(<<<PHP
+\$s = new Aisle\\Plugin\\Privacy\\Secrets();
+\$s->save('ai_api_key', 'sk-site-a-bound-0001');
+\$copied = get_option('aisle_ai_api_key');
+\$v = \$s->vault();
+update_option('aisle_license_key', \$v->encrypt('LEGACY-LICENSE-KEY-1', 'aisle_license_key'), false);
+\$legacy = get_option('aisle_license_key');
+\$out = array('a_key' => \$s->reveal('ai_api_key'), 'a_legacy' => \$s->reveal('license_key'));
+\$out['a_resealed'] = get_option('aisle_license_key') !== \$legacy;
+try { \$v->decrypt(get_option('aisle_license_key'), 'aisle_license_key'); \$out['bare_after'] = 'opened'; } catch (Aisle\\VaultException \$e) { \$out['bare_after'] = \$e->reason(); }
+\$out['a_legacy_again'] = \$s->reveal('license_key');
+switch_to_blog($b);
+\$sb = new Aisle\\Plugin\\Privacy\\Secrets();
+update_option('aisle_ai_api_key', \$copied, false);
+try { \$sb->reveal('ai_api_key'); \$out['b_copied'] = 'opened'; } catch (Aisle\\VaultException \$e) { \$out['b_copied'] = \$e->reason(); }
+\$out['b_describe'] = \$sb->describe('ai_api_key');
+update_option('aisle_license_key', \$legacy, false);
+try { \$sb->reveal('license_key'); \$out['b_legacy'] = 'opened'; } catch (Aisle\\VaultException \$e) { \$out['b_legacy'] = \$e->reason(); }
+\$out['b_legacy_untouched'] = get_option('aisle_license_key') === \$legacy;
+\$sb->save('ai_api_key', 'sk-site-b-own-00002');
+\$out['b_own'] = \$sb->reveal('ai_api_key');
+\$own_b = get_option('aisle_ai_api_key');
+delete_option('aisle_ai_api_key'); delete_option('aisle_license_key');
+restore_current_blog();
+update_option('aisle_ai_api_key', \$own_b, false);
+try { \$s->reveal('ai_api_key'); \$out['a_from_b'] = 'opened'; } catch (Aisle\\VaultException \$e) { \$out['a_from_b'] = \$e->reason(); }
+delete_option('aisle_ai_api_key'); delete_option('aisle_license_key');
+return \$out;
+PHP);
+        $this->assertSame('sk-site-a-bound-0001', $r['a_key']);
+        $this->assertSame('LEGACY-LICENSE-KEY-1', $r['a_legacy'], 'an envelope from before the binding still opens on the main site');
+        $this->assertTrue($r['a_resealed'], 'and is re-sealed with the site context');
+        $this->assertSame('auth_failed', $r['bare_after'], 'the re-sealed envelope no longer opens with the bare option name');
+        $this->assertSame('LEGACY-LICENSE-KEY-1', $r['a_legacy_again']);
+        $this->assertSame('auth_failed', $r['b_copied'], "site A's envelope copied to site B does not open there");
+        $this->assertSame(['saved' => true, 'ends_with' => null, 'readable' => false], $r['b_describe']);
+        $this->assertSame('auth_failed', $r['b_legacy'], 'the bare-context fallback is the main site\'s only');
+        $this->assertTrue($r['b_legacy_untouched']);
+        $this->assertSame('sk-site-b-own-00002', $r['b_own']);
+        $this->assertSame('auth_failed', $r['a_from_b'], "and site B's envelope does not open on site A");
+    }
 }

@@ -27,12 +27,12 @@ final class SettingsTest extends WpTestCase
         $this->assertSame([], $leak);
         $this->assertSame('off', self::$h->query("SELECT autoload FROM wp_options WHERE option_name = 'aisle_ai_api_key'")[0]['autoload'], 'not autoloaded (WordPress 6.6+ writes off)');
 
-        // The envelope is bound to its option name: the same bytes under another name do not open.
+        // The envelope is bound to its option name and site: the same bytes under another name do not open.
         $decrypted = self::$h->wp(<<<'PHP'
 $v = Aisle\Vault::fromSecret(AUTH_KEY . SECURE_AUTH_KEY);
 $e = get_option('aisle_ai_api_key');
-try { $v->decrypt($e, 'aisle_license_key'); $wrong = 'opened'; } catch (Aisle\VaultException $x) { $wrong = $x->reason(); }
-return [$v->decrypt($e, 'aisle_ai_api_key'), $wrong];
+try { $v->decrypt($e, 'aisle_license_key|site:1'); $wrong = 'opened'; } catch (Aisle\VaultException $x) { $wrong = $x->reason(); }
+return [$v->decrypt($e, 'aisle_ai_api_key|site:1'), $wrong];
 PHP);
         $this->assertSame([self::AI_KEY, 'auth_failed'], $decrypted);
 

@@ -23,10 +23,11 @@ final class Sender {
 	public function send( string $channel, string $to, string $text ): array {
 		$client = new GraphClient( $this->config->graph_options() );
 		$token  = Config::TOKEN[ $channel ];
+		[ $envelope, $context ] = $this->config->secrets()->sealed( $token );
 		return $client->send(
 			$this->config->secrets()->vault(),
-			Config::envelope( $token ),
-			Config::SECRET_FIELDS[ $token ],
+			$envelope,
+			$context,
 			array( 'channel' => $channel, 'sender_id' => $this->config->sender_id( $channel ), 'to' => $to, 'text' => $text )
 		);
 	}

@@ -104,7 +104,8 @@ final class Webhook {
 		}
 		$field = $channel . '_app_secret';
 		try {
-			$ok = Signature::verify( $body, $header, $this->config->secrets()->vault(), Config::envelope( $field ), Config::SECRET_FIELDS[ $field ] );
+			[ $envelope, $context ] = $this->config->secrets()->sealed( $field );
+			$ok                     = Signature::verify( $body, $header, $this->config->secrets()->vault(), $envelope, $context );
 		} catch ( \Aisle\ChannelException $e ) {
 			Config::note( $channel, array( 'last_error' => __( 'A delivery came in, but the app secret is not set or cannot be decrypted.', 'aisle' ), 'last_error_at' => time() ) );
 			$ok = false;

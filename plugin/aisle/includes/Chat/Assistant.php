@@ -284,7 +284,8 @@ final class Assistant {
 						)
 					)
 				);
-				$r     = $client->chat( $this->secrets->vault(), (string) get_option( Secrets::FIELDS['ai_api_key'] ), Secrets::FIELDS['ai_api_key'], $messages, self::tools(), $streamer ? array( $streamer, 'push' ) : null );
+				[ $envelope, $context ] = $this->secrets->sealed( 'ai_api_key' );
+				$r     = $client->chat( $this->secrets->vault(), $envelope, $context, $messages, self::tools(), $streamer ? array( $streamer, 'push' ) : null );
 				$tin  += (int) $r['usage']['input_tokens'];
 				$tout += (int) $r['usage']['output_tokens'];
 				if ( ! $r['tool_calls'] || self::MAX_TOOL_ROUNDS === $round ) {

@@ -1,6 +1,8 @@
 <?php
 /**
- * Write-only secrets: only Aisle\Vault envelopes reach wp_options, the option name is the context.
+ * Write-only secrets: only Aisle\Vault envelopes reach wp_options. The Vault context (AAD) is the
+ * option name and the site id, so an envelope copied to another option or another site of a
+ * network does not open.
  *
  * @package Aisle
  */
@@ -38,6 +40,53 @@ final class Secrets {
 		return $this->vault;
 	}
 
+	/**
+	 * The Vault context of a secret: its option name bound to this site. Sites of one network
+	 * share their salts (and often the operator key); the site id in the AAD is what keeps site
+	 * B from opening an envelope copied from site A.
+	 */
+	public static function context( string $option ): string {
+		return $option . '|site:' . get_current_blog_id();
+	}
+
+	/**
+	 * The stored envelope and its context, for the extension calls that open it themselves
+	 * (AI client, Graph API). An envelope from before the site binding is re-sealed first.
+	 *
+	 * @return array{0: string, 1: string}
+	 */
+	public function sealed( string $field ): array {
+		$option = self::FIELDS[ $field ];
+		$this->bind_legacy( $option );
+		return array( (string) get_option( $option, '' ), self::context( $option ) );
+	}
+
+	/**
+	 * Migration: envelopes sealed before the site binding had the bare option name as context.
+	 * Only the main site (the single site, or the one a single site became) can hold such an
+	 * envelope, so only there is the bare context still accepted; it is re-sealed with the site
+	 * context at once, and a later save seals with it anyway. Returns the plaintext when it did.
+	 */
+	private function bind_legacy( string $option ): ?string {
+		$envelope = get_option( $option );
+		if ( ! is_string( $envelope ) || ! is_main_site() ) {
+			return null;
+		}
+		$opener = $this->opener( $envelope );
+		try {
+			$opener->decrypt( $envelope, self::context( $option ) );
+			return null; // Already bound.
+		} catch ( VaultException $e ) {
+			try {
+				$plain = $opener->decrypt( $envelope, $option );
+			} catch ( VaultException $legacy ) {
+				return null; // Neither: the caller reports it as unreadable.
+			}
+		}
+		update_option( $option, $this->vault()->encrypt( $plain, self::context( $option ) ), false );
+		return $plain;
+	}
+
 	public static function key_source(): string {
 		$env = getenv( 'AISLE_MASTER_KEY' );
 		return ( is_string( $env ) && '' !== $env ) || '' !== (string) ini_get( 'aisle.key_file' ) ? 'environment' : 'wordpress-salts';
@@ -51,7 +100,7 @@ final class Secrets {
 			return;
 		}
 		// autoload off: secrets are needed only by admin requests and background jobs.
-		$envelope = $this->vault()->encrypt( $plain, $option );
+		$envelope = $this->vault()->encrypt( $plain, self::context( $option ) );
 		if ( false === get_option( $option ) ) {
 			add_option( $option, $envelope, '', false );
 		} else {
@@ -65,11 +114,16 @@ final class Secrets {
 
 	/** Plaintext for the moment of use (license activation, remote push). Never log or echo it. */
 	public function reveal( string $field ): ?string {
-		$envelope = get_option( self::FIELDS[ $field ] );
+		$option = self::FIELDS[ $field ];
+		$plain  = $this->bind_legacy( $option );
+		if ( null !== $plain ) {
+			return $plain;
+		}
+		$envelope = get_option( $option );
 		if ( ! is_string( $envelope ) ) {
 			return null;
 		}
-		return $this->opener( $envelope )->decrypt( $envelope, self::FIELDS[ $field ] );
+		return $this->opener( $envelope )->decrypt( $envelope, self::context( $option ) );
 	}
 
 	/**
@@ -115,6 +169,10 @@ final class Secrets {
 	public function rotate_all(): array {
 		$result = array( 'rotated' => array(), 'current' => array(), 'failed' => array() );
 		foreach ( self::FIELDS as $field => $option ) {
+			if ( null !== $this->bind_legacy( $option ) ) {
+				$result['rotated'][] = $field;
+				continue; // Re-sealed under the active key with the site context.
+			}
 			$envelope = get_option( $option );
 			if ( ! is_string( $envelope ) ) {
 				continue;
@@ -126,10 +184,10 @@ final class Secrets {
 				}
 				$opener = $this->opener( $envelope );
 				if ( $opener === $this->vault() ) {
-					$sealed = $this->vault()->rotate( $envelope, $option );
+					$sealed = $this->vault()->rotate( $envelope, self::context( $option ) );
 				} else {
-					$plain  = $opener->decrypt( $envelope, $option );
-					$sealed = $this->vault()->encrypt( $plain, $option );
+					$plain  = $opener->decrypt( $envelope, self::context( $option ) );
+					$sealed = $this->vault()->encrypt( $plain, self::context( $option ) );
 					$plain  = '';
 				}
 				update_option( $option, $sealed, false );
