@@ -64,6 +64,7 @@ final class Plugin {
 		$assistant     = new Assistant( $settings, $secrets, $conversations, new ProductSearch( $adapter ), $adapter, new OrderLookup() );
 		$channels      = new Channels\Config( $settings, $secrets );
 		$inbox         = new Channels\Inbox( $channels, $conversations );
+		$knowledge     = new Knowledge\KnowledgeBase();
 		$handoff       = new Handoff( $settings, $conversations, new HandoffNotifier( $settings, $secrets ) );
 		$agents        = new Feeds\Config( $settings );
 		$llms          = new Feeds\LlmsTxt( $agents );
@@ -94,6 +95,8 @@ final class Plugin {
 			$license,
 			$sync,
 			new RestController( $settings, $secrets, $license, $sync, $facts ),
+			$knowledge,
+			new Knowledge\KnowledgeRoutes( $knowledge ),
 			new AdminPage( $settings ),
 		) as $concern ) {
 			$concern->register();

@@ -10,6 +10,7 @@
 namespace Aisle\Plugin\Chat;
 
 use Aisle\Plugin\Catalog\Lexicon;
+use Aisle\Plugin\Knowledge\KnowledgeBase;
 use Aisle\Plugin\Catalog\ProductSearch;
 use Aisle\Plugin\Catalog\WooAdapter;
 
@@ -51,11 +52,18 @@ final class Answerer {
 			return $this->coupons();
 		}
 		if ( Lexicon::says( 'policy', $t ) ) {
-			return $this->policy( $t );
+			$policy = $this->policy( $t );
+			// No such policy page: the knowledge base (uploaded documents, other pages) may still know.
+			$known = in_array( 'offer_lead', $policy['actions'], true ) ? KnowledgeBase::answer( $text ) : null;
+			return $known ? $this->knowledge( $known ) : $policy;
 		}
 		$faq = $this->faq( $t, 0.34 );
 		if ( $faq ) {
 			return $this->out( $faq, array(), array(), 'faq' );
+		}
+		$known = KnowledgeBase::answer( $text );
+		if ( $known ) {
+			return $this->knowledge( $known );
 		}
 		$prices = Lexicon::price_filters( $text );
 		if ( ! $prices && Lexicon::says( 'stock', $t ) ) {
@@ -71,6 +79,16 @@ final class Answerer {
 			}
 		}
 		return $this->catalog( $text );
+	}
+
+	/** A passage that answers the question well: its matching sentences and where they come from. */
+	private function knowledge( array $k ): array {
+		$from = null !== $k['url'] ? '[' . $k['title'] . '](' . $k['url'] . ')' : '*' . $k['title'] . '*';
+		/* translators: %s: the document or page the answer comes from */
+		$reply = $k['text'] . "\n" . sprintf( __( 'From our %s', 'aisle' ), $from );
+		$out   = $this->out( $reply, array(), array(), 'knowledge' );
+		$out['sources'] = array( array( 'title' => $k['title'], 'url' => $k['url'] ) );
+		return $out;
 	}
 
 	private function out( string $reply, array $products, array $actions, string $intent ): array {

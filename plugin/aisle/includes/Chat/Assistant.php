@@ -100,12 +100,17 @@ final class Assistant {
 		 * products, actions, and intent from the built-in answerer). Chat\Events records from it.
 		 */
 		do_action( 'aisle_replied', $conv, $text, $out );
-		return array(
+		$result = array(
 			'reply'    => $reply,
 			'products' => array_values( $out['products'] ?? array() ),
 			'actions'  => array_values( $out['actions'] ?? array() ),
 			'language' => $lang,
 		);
+		// Where a knowledge answer comes from: [{title, url}] (url null for an uploaded document).
+		if ( ! empty( $out['sources'] ) ) {
+			$result['sources'] = array_values( $out['sources'] );
+		}
+		return $result;
 	}
 
 	/**

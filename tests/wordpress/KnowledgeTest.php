@@ -1,0 +1,143 @@
+<?php
+declare(strict_types=1);
+
+/**
+ * The knowledge base on real WordPress + WooCommerce: a Chromium-printed PDF and a DOCX uploaded through
+ * POST /aisle/v1/knowledge (multipart, as the admin screen sends them), extracted in Action Scheduler jobs,
+ * searched, and quoted with their source by the built-in answerer; a published page kept current by its
+ * save and trash hooks; bad files refused with their reason.
+ */
+require_once __DIR__ . '/ChatTest.php';
+
+final class KnowledgeTest extends WpTestCase
+{
+    private const FIXTURES = __DIR__ . '/../fixtures/knowledge/';
+
+    private function upload(string $path, string $name, ?string $title = null): array
+    {
+        $session = $this->admin();
+        $ch = curl_init(self::$h->url . '/?rest_route=' . rawurlencode('/aisle/v1/knowledge'));
+        $fields = ['file' => new CURLFile($path, 'application/octet-stream', $name)];
+        if ($title !== null) {
+            $fields['title'] = $title;
+        }
+        curl_setopt_array($ch, [
+            CURLOPT_POST => true, CURLOPT_POSTFIELDS => $fields, CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 120,
+            CURLOPT_COOKIEFILE => $session['jar'], CURLOPT_HTTPHEADER => ['X-WP-Nonce: ' . $session['nonce']],
+        ]);
+        $body = (string) curl_exec($ch);
+        $status = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+        curl_close($ch);
+        return ['status' => $status, 'json' => json_decode($body, true), 'body' => $body];
+    }
+
+    private function search(string $q): array
+    {
+        return $this->http('GET', '/?rest_route=' . rawurlencode('/aisle/v1/knowledge/search') . '&q=' . rawurlencode($q), null, $this->admin())['json'];
+    }
+
+    private function chat(string $message): array
+    {
+        return $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => self::uuid(), 'message' => $message, 'page_url' => self::$h->url . '/'])['json'];
+    }
+
+    public function testUploadedPdfAndDocxAnswerQuestionsWithTheirSource(): void
+    {
+        ChatTest::seed();
+        self::resetLimits();
+        self::$h->wp('$s = get_option("aisle_settings"); $s["assistant_paused"] = false; $s["ai_provider"] = "none"; update_option("aisle_settings", $s); return true;');
+        $pdf = $this->upload(self::FIXTURES . 'returns.pdf', 'returns-policy.pdf', 'Returns policy');
+        $this->assertSame(202, $pdf['status'], $pdf['body']);
+        $this->assertSame('queued', $pdf['json']['status']);
+        $this->assertMatchesRegularExpression('/^doc:[0-9a-f-]{36}$/', $pdf['json']['id']);
+        $docx = $this->upload(self::FIXTURES . 'care.docx', 'wool-care.docx');
+        $this->assertSame(202, $docx['status'], $docx['body']);
+        $this->assertSame('wool-care', $docx['json']['title'], 'the title defaults to the file name');
+        $this->assertGreaterThanOrEqual(2, (int) self::$h->wp('return aisle_test_run_actions();'));
+
+        $list = $this->rest('GET', '/knowledge', $this->admin())['json'];
+        $byId = array_column($list, null, 'id');
+        $this->assertSame('ready', $byId[$pdf['json']['id']]['status']);
+        $this->assertSame('pdf', $byId[$pdf['json']['id']]['format']);
+        $this->assertGreaterThan(3, $byId[$pdf['json']['id']]['passages']);
+        $this->assertSame('docx', $byId[$docx['json']['id']]['format']);
+        $this->assertArrayNotHasKey('file', $byId[$pdf['json']['id']], 'the stored path is not shown');
+        $stored = glob(self::$h->site . '/wp-content/uploads/aisle/knowledge/files/*.bin');
+        $this->assertCount(2, $stored, 'the originals are kept in the private folder');
+        $this->assertFileExists(self::$h->site . '/wp-content/uploads/aisle/.htaccess');
+
+        $hits = $this->search('how do I return an item');
+        $this->assertSame('Returns policy', $hits[0]['title']);
+        $this->assertStringContainsString('How to return', $hits[0]['heading']);
+
+        $answer = $this->chat('When does it reach my card?');
+        $this->assertStringContainsString('Refunds reach your card within five working days.', $answer['reply']);
+        $this->assertStringContainsString('From our *Returns policy*', $answer['reply']);
+        $this->assertSame([['title' => 'Returns policy', 'url' => null]], $answer['sources']);
+        $this->assertLessThan(400, mb_strlen($answer['reply']), 'the matching sentences, not the whole passage');
+        $wool = $this->chat('Is merino wool machine washable?');
+        $this->assertStringContainsString('machine washable at 30 degrees', $wool['reply']);
+        $this->assertStringContainsString('wool-care', $wool['reply']);
+        $arabic = $this->chat('هل أغسل الصوف بماء بارد؟');
+        $this->assertStringContainsString('اغسل الصوف بماء بارد.', $arabic['reply']);
+        $this->assertStringContainsString('الإرجاع مجاني لجميع الطلبات', $this->search('الإرجاع مجاني')[0]['text']);
+        // No passage answers this: the answerer goes on to the catalog as before.
+        $this->assertArrayNotHasKey('sources', $this->chat('Do you have hoodies under 50?'));
+
+        // Disabled: no longer answers; enabled again: answers again (after its job).
+        $id = $pdf['json']['id'];
+        $off = $this->rest('PATCH', '/knowledge/' . $id, $this->admin(), ['enabled' => false]);
+        $this->assertSame(200, $off['status'], $off['body']);
+        $this->assertFalse($off['json']['enabled']);
+        $this->assertStringNotContainsString('five working days', $this->chat('When does it reach my card?')['reply']);
+        $this->rest('PATCH', '/knowledge/' . $id, $this->admin(), ['enabled' => true, 'title' => 'Refunds and returns']);
+        self::$h->wp('return aisle_test_run_actions();');
+        $this->assertStringContainsString('From our *Refunds and returns*', $this->chat('When does it reach my card?')['reply']);
+
+        $this->assertSame(200, $this->rest('DELETE', '/knowledge/' . $id, $this->admin())['status']);
+        $this->assertSame(404, $this->rest('DELETE', '/knowledge/' . $id, $this->admin())['status']);
+        $this->assertCount(1, glob(self::$h->site . '/wp-content/uploads/aisle/knowledge/files/*.bin'));
+        $this->assertSame(200, $this->rest('DELETE', '/knowledge/' . $docx['json']['id'], $this->admin())['status']);
+    }
+
+    public function testBadFilesAreRefusedWithTheirReason(): void
+    {
+        $png = tempnam(sys_get_temp_dir(), 'png');
+        file_put_contents($png, "\x89PNG\r\n\x1a\n" . str_repeat("\0", 64));
+        $r = $this->upload($png, 'photo.pdf');
+        unlink($png);
+        $this->assertSame(400, $r['status'], $r['body']);
+        $this->assertSame('unsupported', $r['json']['data']['reason']);
+        // Encrypted: accepted as a PDF, then the job records the reason.
+        $enc = $this->upload(self::FIXTURES . 'encrypted.pdf', 'secret.pdf');
+        $this->assertSame(202, $enc['status'], $enc['body']);
+        self::$h->wp('return aisle_test_run_actions();');
+        $row = array_column($this->rest('GET', '/knowledge', $this->admin())['json'], null, 'id')[$enc['json']['id']];
+        $this->assertSame('error', $row['status']);
+        $this->assertSame('encrypted', $row['error']['reason']);
+        $this->rest('DELETE', '/knowledge/' . $enc['json']['id'], $this->admin());
+        $this->assertSame(400, $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/knowledge'), null, $this->admin())['status'], 'no file');
+        $this->assertSame(401, $this->http('GET', '/?rest_route=' . rawurlencode('/aisle/v1/knowledge'))['status'], 'admin only');
+    }
+
+    public function testPublishedPagesAreKeptCurrentAndPrivateOnesNever(): void
+    {
+        $id = (int) self::$h->wp('return wp_insert_post(array("post_type" => "page", "post_status" => "publish", "post_title" => "Our beans", "post_content" => "<h2>Fair trade</h2><p>All our coffee beans are fair trade certified and roasted in Hamburg.</p>"));');
+        $private = (int) self::$h->wp('return wp_insert_post(array("post_type" => "page", "post_status" => "publish", "post_password" => "x", "post_title" => "Staff notes", "post_content" => "<p>The secret discount code is zebra.</p>"));');
+        self::$h->wp('return aisle_test_run_actions();');
+        $hit = $this->search('are your beans fair trade')[0];
+        $this->assertSame("page:$id", $hit['source']);
+        $this->assertSame(self::$h->wp("return get_permalink($id);"), $hit['url']);
+        $this->assertSame([], $this->search('zebra'), 'password-protected pages are never indexed');
+        $answer = $this->chat('Are your coffee beans fair trade?');
+        $this->assertStringContainsString('fair trade certified', $answer['reply']);
+        $this->assertStringContainsString('[Our beans](', $answer['reply']);
+
+        self::$h->wp("wp_update_post(array('ID' => $id, 'post_content' => '<p>Our coffee beans are organic and roasted in Bremen.</p>')); return true;");
+        self::$h->wp('return aisle_test_run_actions();');
+        $this->assertStringContainsString('Bremen', $this->search('where are the beans roasted')[0]['text']);
+        self::$h->wp("wp_trash_post($id); wp_delete_post($private, true); return true;");
+        self::$h->wp('return aisle_test_run_actions();');
+        $this->assertSame([], $this->search('beans roasted Bremen'));
+    }
+}
