@@ -453,4 +453,32 @@ PHP);
         $this->assertGreaterThanOrEqual(4, $purged['messages'], 'user, system and human messages go with it');
         $this->assertSame([], self::$h->query("SELECT id FROM wp_aisle_messages WHERE conversation_id = $id"));
     }
+
+    /** What the handoff itself says follows the shopper's language, whoever triggers it (shopper, staff route or the clock). */
+    public function testStateMessagesAreInTheShoppersLanguage(): void
+    {
+        self::$h->wp('update_user_meta(get_user_by("login", "admin")->ID, "aisle_display_name", "Ana"); return true;');
+        $admin = $this->admin();
+        $system = fn (string $s, string $token): array => array_values(array_column(array_filter($this->read($s, $token)['json']['messages'], static fn ($m) => $m['role'] === 'system'), 'text'));
+
+        [$s, $token, $id] = $this->waiting("Bonjour, je voudrais parler à un conseiller s'il vous plaît");
+        $this->assertSame(['Mise en relation avec l’équipe…'], $system($s, $token));
+        $this->assertSame(200, $this->rest('POST', "/conversations/$id/claim", $admin)['status']);
+        $this->assertSame(200, $this->rest('POST', "/conversations/$id/release", $admin)['status']);
+        $this->assertSame(200, $this->rest('POST', "/conversations/$id/close", $admin)['status']);
+        $said = $system($s, $token);
+        $this->assertMatchesRegularExpression('~^Ana de .+ a rejoint la conversation\.$~u', $said[1], json_encode($said, JSON_UNESCAPED_UNICODE));
+        $this->assertSame(['L’assistant est de retour. Posez-moi vos questions.', 'L’équipe a clos cette conversation. Écrivez-nous quand vous voulez.'], array_slice($said, 2));
+
+        [$s, $token] = $this->waiting('أريد التحدث مع موظف من فضلك');
+        $this->assertSame(['جارٍ توصيلك بالفريق…'], $system($s, $token));
+        self::clock(181);
+        $this->assertSame('لا أحد من الفريق متاح الآن. اترك بريدك الإلكتروني أو رقم هاتفك وسيتواصلون معك؛ وفي الأثناء عاد المساعد.', end($this->read($s, $token)['json']['messages'])['text'], 'timed out, in Arabic');
+        self::clock(0);
+
+        self::settings(['staffed_hours' => 'never']);
+        $off = $this->chat(self::uuid(), 'أريد التحدث مع موظف من فضلك');
+        $this->assertSame('الفريق غير متصل الآن. اترك بريدك الإلكتروني أو رقم هاتفك وسيتواصلون معك.', $off['reply'], 'offline, in Arabic');
+        $this->assertSame('The team is offline right now. Leave your email or phone and they will get back to you.', $this->chat(self::uuid(), 'Can I talk to a human please?')['reply'], 'and in English for an English shopper');
+    }
 }

@@ -300,15 +300,27 @@ final class Lexicon {
 		);
 	}
 
-	/** Runs $fn with WordPress switched to $lang's locale (the 'aisle' text domain follows). */
+	/**
+	 * Runs $fn with WordPress switched to $lang's locale (the 'aisle' text domain follows). Where
+	 * WordPress refuses the switch (staff routes and background jobs, which register() leaves
+	 * alone), Aisle's own strings are still read from its .mo file for that locale.
+	 */
 	public static function in_language( string $lang, callable $fn ) {
 		$locale   = self::locale( $lang );
-		$switched = $locale !== determine_locale() && switch_to_locale( $locale );
+		$other    = $locale !== determine_locale();
+		$switched = $other && switch_to_locale( $locale );
 		$statuses = static function ( $list ) {
 			return self::order_statuses() + (array) $list;
 		};
+		$mo    = $other && ! $switched ? self::mo( $locale ) : null;
+		$own   = static fn ( $translation, $text, $domain ) => 'aisle' === $domain ? $mo->translate( $text ) : $translation;
+		$own_x = static fn ( $translation, $text, $context, $domain ) => 'aisle' === $domain ? $mo->translate( $text, $context ) : $translation;
 		if ( $switched ) {
 			add_filter( 'wc_order_statuses', $statuses, 99 );
+		}
+		if ( $mo ) {
+			add_filter( 'gettext', $own, 99, 3 );
+			add_filter( 'gettext_with_context', $own_x, 99, 4 );
 		}
 		try {
 			return $fn();
@@ -317,7 +329,25 @@ final class Lexicon {
 				remove_filter( 'wc_order_statuses', $statuses, 99 );
 				restore_previous_locale();
 			}
+			if ( $mo ) {
+				remove_filter( 'gettext', $own, 99 );
+				remove_filter( 'gettext_with_context', $own_x, 99 );
+			}
 		}
+	}
+
+	/** Aisle's translations for $locale (none for English: the msgids are English). */
+	private static function mo( string $locale ): \MO {
+		static $cache = array();
+		if ( ! isset( $cache[ $locale ] ) ) {
+			require_once ABSPATH . WPINC . '/pomo/mo.php';
+			$cache[ $locale ] = new \MO();
+			$file             = dirname( AISLE_FILE ) . '/languages/aisle-' . $locale . '.mo';
+			if ( 'en_US' !== $locale && is_readable( $file ) ) {
+				$cache[ $locale ]->import_from_file( $file );
+			}
+		}
+		return $cache[ $locale ];
 	}
 
 	/** WooCommerce's order status names, in Aisle's translations (stores without WooCommerce's language packs). */

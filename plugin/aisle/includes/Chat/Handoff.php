@@ -113,6 +113,29 @@ final class Handoff {
 		return $id;
 	}
 
+	/**
+	 * What the handoff says, in the shopper's language: the one of their latest message the
+	 * detector is sure of (else of all their recent messages together, else the site's), as the
+	 * assistant picks it, with WordPress switched to it while $text runs.
+	 */
+	private function told( object $conv, callable $text ): string {
+		$said = array();
+		foreach ( array_reverse( $this->conversations->messages( (int) $conv->id, 12 ) ) as $m ) {
+			if ( 'user' === $m->role ) {
+				$said[] = (string) preg_replace( '/\[(?:phone|email|card)\]|[\d#+]+/u', ' ', (string) $m->content );
+			}
+		}
+		$lang = '' !== ( $said[0] ?? '' ) ? Lexicon::detect( $said[0] ) : '';
+		if ( '' === $lang && $said ) {
+			$lang = Lexicon::detect( implode( "\n", $said ) );
+		}
+		if ( ! isset( Lexicon::LOCALES[ $lang ] ) ) {
+			$site = Lexicon::language_of( get_locale() );
+			$lang = isset( Lexicon::LOCALES[ $site ] ) ? $site : 'en';
+		}
+		return (string) Lexicon::in_language( $lang, $text );
+	}
+
 	// ---- the shopper's secret ----
 
 	/**
@@ -200,13 +223,13 @@ final class Handoff {
 	/** To the team when someone is in; otherwise the offline note and the lead form, and the assistant stays. */
 	private function request( object $conv, int $last_id ): array {
 		if ( ! $this->staffed() ) {
-			$note = __( 'The team is offline right now. Leave your email or phone and they will get back to you.', 'aisle' );
+			$note = $this->told( $conv, static fn () => __( 'The team is offline right now. Leave your email or phone and they will get back to you.', 'aisle' ) );
 			// Stored, not announced: it is this message's reply, the caller delivers it.
 			$id   = $this->conversations->add( $conv, 'system', $note, 0, 0, 0, array( 'actions' => array( 'offer_lead' ) ) );
 			return self::silent( $id, $note, array( 'offer_lead' ) );
 		}
 		if ( $this->update( (int) $conv->id, array( 'status' => 'waiting', 'waiting_since' => self::now(), 'agent_id' => 0, 'unanswered' => 0 ), self::in( array( 'bot', 'closed' ) ) ) ) {
-			$this->say( $conv, 'system', __( 'Connecting you with the team…', 'aisle' ) );
+			$this->say( $conv, 'system', $this->told( $conv, static fn () => __( 'Connecting you with the team…', 'aisle' ) ) );
 			$this->record( (int) $conv->id, array( 'at' => self::now() ) );
 			$this->notifier->notify( (int) $conv->id );
 		}
@@ -263,11 +286,11 @@ final class Handoff {
 		$now = self::now();
 		if ( 'waiting' === $conv->status && $now - (int) $conv->waiting_since >= 60 * (int) $this->settings->get( 'handoff_wait_minutes' ) ) {
 			if ( $this->update( (int) $conv->id, array( 'status' => 'bot', 'agent_id' => 0 ), self::in( array( 'waiting' ) ) ) ) {
-				$this->say( $conv, 'system', __( 'Nobody from the team is free right now. Leave your email or phone and they will get back to you; meanwhile the assistant is here again.', 'aisle' ), array( 'actions' => array( 'offer_lead' ) ) );
+				$this->say( $conv, 'system', $this->told( $conv, static fn () => __( 'Nobody from the team is free right now. Leave your email or phone and they will get back to you; meanwhile the assistant is here again.', 'aisle' ) ), array( 'actions' => array( 'offer_lead' ) ) );
 			}
 		} elseif ( 'human' === $conv->status && $now - (int) $conv->updated_at >= 60 * (int) $this->settings->get( 'handoff_idle_minutes' ) ) {
 			if ( $this->update( (int) $conv->id, array( 'status' => 'bot', 'agent_id' => 0 ), self::in( array( 'human' ) ) ) ) {
-				$this->say( $conv, 'system', __( 'The team has left the chat. The assistant is here again.', 'aisle' ) );
+				$this->say( $conv, 'system', $this->told( $conv, static fn () => __( 'The team has left the chat. The assistant is here again.', 'aisle' ) ) );
 			}
 		}
 		return $this->conversations->get( (int) $conv->id ) ?? $conv;
@@ -304,9 +327,12 @@ final class Handoff {
 		}
 		$ok = $this->update( $id, array( 'status' => 'human', 'agent_id' => $user_id ), self::in( array( 'waiting', 'bot', 'closed' ) ) . $this->live() );
 		if ( $ok ) {
-			$agent = self::agent( $user_id );
-			/* translators: 1: staff member's display name, 2: store name. */
-			$this->say( $conv, 'system', sprintf( __( '%1$s from %2$s joined the chat.', 'aisle' ), $agent['name'] ?? '', $this->store_name() ) );
+			$joined = function () use ( $user_id ) {
+				$agent = self::agent( $user_id );
+				/* translators: 1: staff member's display name, 2: store name. */
+				return sprintf( __( '%1$s from %2$s joined the chat.', 'aisle' ), $agent['name'] ?? '', $this->store_name() );
+			};
+			$this->say( $conv, 'system', $this->told( $conv, $joined ) );
 			if ( 'waiting' !== $conv->status ) {
 				$this->record( $id, array( 'at' => self::now() ) ); // Taken over without being asked: a handoff too.
 			}
@@ -354,7 +380,7 @@ final class Handoff {
 		if ( ! $conv || ! $this->update( $id, array( 'status' => 'bot', 'agent_id' => 0, 'unanswered' => 0 ), self::in( array( 'waiting', 'human' ) ) ) ) {
 			return false;
 		}
-		$this->say( $conv, 'system', __( 'The assistant is here again. Ask me anything.', 'aisle' ) );
+		$this->say( $conv, 'system', $this->told( $conv, static fn () => __( 'The assistant is here again. Ask me anything.', 'aisle' ) ) );
 		return true;
 	}
 
@@ -363,7 +389,7 @@ final class Handoff {
 		if ( ! $conv || ! $this->update( $id, array( 'status' => 'closed', 'agent_id' => 0 ), self::in( array( 'bot', 'waiting', 'human' ) ) ) ) {
 			return false;
 		}
-		$this->say( $conv, 'system', __( 'The team closed this chat. Write again any time.', 'aisle' ) );
+		$this->say( $conv, 'system', $this->told( $conv, static fn () => __( 'The team closed this chat. Write again any time.', 'aisle' ) ) );
 		return true;
 	}
 
