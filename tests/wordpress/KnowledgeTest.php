@@ -84,6 +84,15 @@ final class KnowledgeTest extends WpTestCase
         // No passage answers this: the answerer goes on to the catalog as before.
         $this->assertArrayNotHasKey('sources', $this->chat('Do you have hoodies under 50?'));
 
+        // The Knowledge tab lists the sources with their passages and the extracted text.
+        $tab = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=knowledge', null, $this->admin());
+        $this->assertSame(200, $tab['status']);
+        $this->assertStringContainsString('id="aisle-knowledge-upload"', $tab['body']);
+        $this->assertStringContainsString('data-id="' . $pdf['json']['id'] . '"', $tab['body']);
+        $this->assertStringContainsString('Returns policy', $tab['body']);
+        $this->assertStringContainsString('Pack the item in its original box.', $tab['body'], 'the preview of the extracted text');
+        $this->assertStringContainsString('assets/knowledge.js', $tab['body']);
+
         // Disabled: no longer answers; enabled again: answers again (after its job).
         $id = $pdf['json']['id'];
         $off = $this->rest('PATCH', '/knowledge/' . $id, $this->admin(), ['enabled' => false]);

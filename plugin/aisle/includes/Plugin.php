@@ -97,6 +97,7 @@ final class Plugin {
 			new RestController( $settings, $secrets, $license, $sync, $facts ),
 			$knowledge,
 			new Knowledge\KnowledgeRoutes( $knowledge ),
+			new Knowledge\KnowledgeScreen( $knowledge ),
 			new AdminPage( $settings ),
 		) as $concern ) {
 			$concern->register();
