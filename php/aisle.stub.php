@@ -296,7 +296,8 @@ final class Catalog
 
     /**
      * Writes the agent feeds into $dir from the catalog's documents, each file swapped in atomically:
-     * openai-feed.jsonl.gz (OpenAI's flat product feed, one row per purchasable variant) and
+     * openai-feed.jsonl.gz (OpenAI's flat product feed, one row per purchasable variant),
+     * acp-products.jsonl.gz (the same products as ACP schema.feed.json Product objects) and
      * ucp-products.jsonl + ucp-products.idx (UCP product objects, read back by ProductFeed::lookup).
      * Rows the feed spec would reject (no_price, no_image, no_url, no_variations, grouped, not_published,
      * unknown_availability) and excluded products (hidden) are left out and counted in skipped.

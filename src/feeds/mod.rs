@@ -1,7 +1,8 @@
 //! Feeds for AI shopping agents, written from the synced catalog's documents
 //! (never from WooCommerce objects): OpenAI's flat product feed (JSON Lines,
 //! gzip, one row per purchasable variant) and the UCP product objects the
-//! catalog REST routes answer with, in one pass.
+//! catalog REST routes answer with, and the same products as ACP product objects, in one pass.
+mod acp;
 mod openai;
 mod store;
 mod ucp;

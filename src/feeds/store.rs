@@ -13,10 +13,11 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 
 use super::openai::{row, units, FeedOptions};
-use super::{ucp, FeedReport};
+use super::{acp, ucp, FeedReport};
 use crate::catalog::{CatalogError, Document};
 
 pub const FEED_FILE: &str = "openai-feed.jsonl.gz";
+pub const ACP_FILE: &str = "acp-products.jsonl.gz";
 pub const UCP_FILE: &str = "ucp-products.jsonl";
 pub const UCP_INDEX: &str = "ucp-products.idx";
 const RECORD: usize = 20;
@@ -33,8 +34,9 @@ where
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let tmp = |name: &str| dir.join(format!(".{name}.tmp"));
     let open = |path: &Path| File::create(path).map_err(|e| io(path, e));
-    let (feed_tmp, ucp_tmp, idx_tmp) = (tmp(FEED_FILE), tmp(UCP_FILE), tmp(UCP_INDEX));
+    let (feed_tmp, ucp_tmp, idx_tmp, acp_tmp) = (tmp(FEED_FILE), tmp(UCP_FILE), tmp(UCP_INDEX), tmp(ACP_FILE));
     let mut feed = GzEncoder::new(BufWriter::with_capacity(1 << 16, open(&feed_tmp)?), Compression::new(6));
+    let mut acp_feed = GzEncoder::new(BufWriter::with_capacity(1 << 16, open(&acp_tmp)?), Compression::new(6));
     let mut products = BufWriter::with_capacity(1 << 16, open(&ucp_tmp)?);
     let mut index: Vec<(i64, u64, u32)> = Vec::new();
     let mut report = FeedReport::default();
@@ -70,11 +72,16 @@ where
             products.write_all(&line).map_err(|e| io(&ucp_tmp, e))?;
             let len = u32::try_from(line.len()).map_err(|_| CatalogError::TooLarge(format!("product {}", doc.id)))?;
             index.push((doc.id, offset, len));
+            line.clear();
+            serde_json::to_writer(&mut line, &acp::from_ucp(&p, opts)).map_err(|e| CatalogError::Io(e.to_string()))?;
+            line.push(b'\n');
+            acp_feed.write_all(&line).map_err(|e| io(&acp_tmp, e))?;
             offset += u64::from(len);
             report.products += 1;
         }
     }
     feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&feed_tmp, e))?;
+    acp_feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&acp_tmp, e))?;
     products.flush().map_err(|e| io(&ucp_tmp, e))?;
     drop(products);
     index.sort_unstable_by_key(|r| r.0);
@@ -87,7 +94,7 @@ where
     drop(idx);
     // The products file before its index: a reader holding the old index may see new
     // lines at old offsets, so a record is checked against the id it must hold.
-    for (from, name) in [(ucp_tmp, UCP_FILE), (idx_tmp, UCP_INDEX), (feed_tmp, FEED_FILE)] {
+    for (from, name) in [(ucp_tmp, UCP_FILE), (idx_tmp, UCP_INDEX), (feed_tmp, FEED_FILE), (acp_tmp, ACP_FILE)] {
         let to = dir.join(name);
         std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
     }

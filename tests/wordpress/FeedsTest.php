@@ -203,7 +203,7 @@ final class FeedsTest extends WpTestCase
     }
 
     /** Validates JSON documents against a UCP schema ($def optional) with Python's jsonschema and the local spec files. */
-    private function validate(array $docs, string $schema, string $def = ''): void
+    private function validate(array $docs, string $schema, string $def = '', string $root = self::SPECS . '/ucp/source/schemas'): void
     {
         $script = <<<'PY'
             import json, sys, pathlib
@@ -233,7 +233,7 @@ final class FeedsTest extends WpTestCase
             PY;
         $file = tempnam(sys_get_temp_dir(), 'ucpv') . '.py';
         file_put_contents($file, $script);
-        $proc = proc_open(['python3', $file, self::SPECS . '/ucp/source/schemas', $schema, $def], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $proc = proc_open(['python3', $file, $root, $schema, $def], [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
         fwrite($pipes[0], json_encode($docs));
         fclose($pipes[0]);
         $out = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
@@ -292,6 +292,35 @@ final class FeedsTest extends WpTestCase
         $this->assertSame(404, $this->ucp('GET', '/catalog/product/' . $i['hidden'])['status']);
         $this->assertSame(400, $this->ucp('POST', '/catalog/lookup', ['ids' => 'nope'])['status']);
         $this->assertSame(400, $this->ucp('POST', '/catalog/search', ['query' => ['x']])['status']);
+    }
+
+    /** @depends testFeedEqualsWooCommerce */
+    public function testAcpFeedValidatesAndMatchesTheFlatFeed(array $feed): void
+    {
+        $url = $this->rest('GET', '/feeds', $this->admin())['json']['acp_feed_url'];
+        $this->assertStringEndsWith('/acp-products.jsonl.gz', $url);
+        $r = $this->get($url);
+        $this->assertSame(200, $r['status']);
+        $products = array_map(static fn ($l) => json_decode($l), explode("\n", trim(gzdecode($r['body']))));
+        $this->assertNotEmpty($products);
+        $this->validate($products, 'json-schema/schema.feed.json', 'Product', self::SPECS . '/acp/spec/2026-04-17');
+        // Every flat row with a sale shows the same amounts as its ACP variant.
+        $variants = [];
+        $seller = self::$h->wp('return Aisle\\Plugin\\Feeds\\Generator::store_name();');
+        foreach ($products as $p) {
+            $this->assertNotContains((string) self::$ids['hidden'], [$p->id]);
+            foreach ($p->variants as $v) {
+                $variants[$v->id] = $v;
+                $this->assertSame($seller, $v->seller->name);
+            }
+        }
+        foreach ($feed['rows'] as $id => $row) {
+            $this->assertArrayHasKey((string) $id, $variants);
+            $v = $variants[(string) $id];
+            $selling = $row['sale_price'] ?? $row['price'];
+            $this->assertSame((int) round((float) $selling * 100), $v->price->amount, "variant $id");
+            $this->assertSame($row['availability'], $v->availability->status);
+        }
     }
 
     /** @depends testFeedEqualsWooCommerce */

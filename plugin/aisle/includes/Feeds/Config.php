@@ -82,6 +82,11 @@ final class Config {
 		return home_url( '/aisle-feeds/' . self::token() . '/openai-feed.jsonl.gz' );
 	}
 
+	/** The same products as Agentic Commerce Protocol product objects (OpenAI's structured feed), same token. */
+	public static function acp_feed_url(): string {
+		return home_url( '/aisle-feeds/' . self::token() . '/acp-products.jsonl.gz' );
+	}
+
 	public static function llms_url(): string {
 		return home_url( '/llms.txt' );
 	}

@@ -51,10 +51,12 @@ final class FeedsScreen {
 		$s = Config::state();
 		return array(
 			'openai_feed_url' => Config::feed_url(),
+			'acp_feed_url'    => Config::acp_feed_url(),
 			'llms_txt_url'    => Config::llms_url(),
 			'ucp_profile_url' => Config::ucp_profile_url(),
 			'enabled'         => array(
 				'openai'    => $this->config->on( 'openai' ),
+				'acp'       => $this->config->on( 'openai' ),
 				'llms_txt'  => $this->config->on( 'llms_txt' ),
 				'ucp'       => $this->config->on( 'ucp' ),
 				'abilities' => $this->config->on( 'abilities' ) && function_exists( 'wp_register_ability' ),
@@ -85,6 +87,7 @@ final class FeedsScreen {
 		$s    = $this->state();
 		$rows = array(
 			array( 'openai', __( 'OpenAI product feed', 'aisle' ), $s['openai_feed_url'], __( 'Paste this address into the agent\'s merchant portal. It is secret: rotate it if it leaks.', 'aisle' ) ),
+			array( 'acp', __( 'ACP product feed', 'aisle' ), $s['acp_feed_url'], __( 'The same products as Agentic Commerce Protocol product objects, for agents that read the structured feed.', 'aisle' ) ),
 			array( 'llms_txt', 'llms.txt', $s['llms_txt_url'], __( 'A summary of the store for language models, rebuilt after each sync.', 'aisle' ) ),
 			array( 'ucp', __( 'UCP profile', 'aisle' ), $s['ucp_profile_url'], __( 'Universal Commerce Protocol: catalog search and lookup for AI agents.', 'aisle' ) ),
 		);
@@ -111,7 +114,7 @@ final class FeedsScreen {
 		echo '</ul>';
 		echo '<p><button type="button" class="button" id="aisle-feed-rotate">' . esc_html__( 'Rotate feed address', 'aisle' ) . '</button></p>';
 		echo '<p class="description">' . esc_html__( 'Switch each surface on or off and choose the brand attribute under Settings → Agents.', 'aisle' ) . '</p>';
-		$script = 'document.getElementById("aisle-feed-rotate").addEventListener("click",function(){if(!confirm(' . wp_json_encode( __( 'The current feed address stops working at once. Continue?', 'aisle' ) ) . '))return;wp.apiFetch({path:"/' . RestController::NAMESPACE . '/feeds/rotate",method:"POST"}).then(function(s){document.querySelector(\'.aisle-feed-url[data-surface="openai"]\').textContent=s.openai_feed_url;});});';
+		$script = 'document.getElementById("aisle-feed-rotate").addEventListener("click",function(){if(!confirm(' . wp_json_encode( __( 'The current feed address stops working at once. Continue?', 'aisle' ) ) . '))return;wp.apiFetch({path:"/' . RestController::NAMESPACE . '/feeds/rotate",method:"POST"}).then(function(s){document.querySelector(\'.aisle-feed-url[data-surface="openai"]\').textContent=s.openai_feed_url;document.querySelector(\'.aisle-feed-url[data-surface="acp"]\').textContent=s.acp_feed_url;});});';
 		wp_enqueue_script( 'wp-api-fetch' );
 		wp_add_inline_script( 'wp-api-fetch', $script );
 	}

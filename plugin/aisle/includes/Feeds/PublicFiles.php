@@ -1,7 +1,7 @@
 <?php
 /**
  * The three addresses outside the REST API: /llms.txt, /.well-known/ucp and the feed at
- * /aisle-feeds/<token>/openai-feed.jsonl.gz. Rewrite rules map them to the aisle_agent query
+ * /aisle-feeds/<token>/openai-feed.jsonl.gz (and acp-products.jsonl.gz beside it). Rewrite rules map them to the aisle_agent query
  * var; the request path is matched too, so they answer before the rules are flushed and on
  * plain permalinks. A surface that is off, or a wrong token, is WordPress's ordinary 404.
  *
@@ -26,6 +26,7 @@ final class PublicFiles {
 		add_rewrite_rule( '^llms\.txt$', 'index.php?aisle_agent=llms', 'top' );
 		add_rewrite_rule( '^\.well-known/ucp/?$', 'index.php?aisle_agent=ucp', 'top' );
 		add_rewrite_rule( '^aisle-feeds/([a-f0-9]{32})/openai-feed\.jsonl\.gz$', 'index.php?aisle_agent=openai&aisle_feed_token=$matches[1]', 'top' );
+		add_rewrite_rule( '^aisle-feeds/([a-f0-9]{32})/acp-products\.jsonl\.gz$', 'index.php?aisle_agent=acp&aisle_feed_token=$matches[1]', 'top' );
 	}
 
 	/** @return array{0: string, 1: string}|null [surface, token] the request asks for. */
@@ -49,8 +50,8 @@ final class PublicFiles {
 		if ( '.well-known/ucp' === $path ) {
 			return array( 'ucp', '' );
 		}
-		if ( preg_match( '#^aisle-feeds/([a-f0-9]{32})/openai-feed\.jsonl\.gz$#', $path, $m ) ) {
-			return array( 'openai', $m[1] );
+		if ( preg_match( '#^aisle-feeds/([a-f0-9]{32})/(openai-feed|acp-products)\.jsonl\.gz$#', $path, $m ) ) {
+			return array( 'openai-feed' === $m[2] ? 'openai' : 'acp', $m[1] );
 		}
 		return null;
 	}
@@ -65,8 +66,8 @@ final class PublicFiles {
 			$this->send( 'text/plain; charset=utf-8', $this->llms->text(), 'public, max-age=3600' );
 		} elseif ( 'ucp' === $agent && $this->config->on( 'ucp' ) ) {
 			$this->send( 'application/json', (string) wp_json_encode( $this->ucp->profile(), JSON_UNESCAPED_SLASHES ), 'public, max-age=3600' );
-		} elseif ( 'openai' === $agent && $this->config->on( 'openai' ) && hash_equals( Config::token(), $token ) && is_file( Config::dir() . '/openai-feed.jsonl.gz' ) ) {
-			$file = Config::dir() . '/openai-feed.jsonl.gz';
+		} elseif ( in_array( $agent, array( 'openai', 'acp' ), true ) && $this->config->on( 'openai' ) && hash_equals( Config::token(), $token ) && is_file( Config::dir() . ( 'acp' === $agent ? '/acp-products.jsonl.gz' : '/openai-feed.jsonl.gz' ) ) ) {
+			$file = Config::dir() . ( 'acp' === $agent ? '/acp-products.jsonl.gz' : '/openai-feed.jsonl.gz' );
 			status_header( 200 );
 			header( 'Content-Type: application/gzip' );
 			header( 'Content-Length: ' . filesize( $file ) );
