@@ -211,4 +211,66 @@ final class FaultsTest extends ProductionTestCase
         $r = $this->chat(self::uuid(), 'hello');
         $this->assertSame(200, $r['status'], $r['body']);
     }
+
+    /**
+     * A sync worker killed with SIGKILL mid-batch, holding the lock (its finally never runs): the
+     * next progress poll sees the owner's pid is gone, frees the lock and resumes from the saved
+     * cursor, within seconds instead of LOCK_TTL (600 s). Every product is indexed once.
+     */
+    public function testASyncWorkerKilledMidBatchIsResumedWithoutWaitingOutTheLock(): void
+    {
+        $count = '$s = new Aisle\Plugin\Settings(); return count((new Aisle\Plugin\Catalog\WooAdapter())->product_ids_after(0, 1000000, array("include_out_of_stock" => (bool) $s->get("include_out_of_stock"), "include_hidden" => (bool) $s->get("include_hidden"))));';
+        if ((int) self::$h->wp($count) < 700) {
+            self::$h->wp('aisle_test_generate_products(700, 11); return aisle_test_run_actions();'); // Alone: the MariaDB test made none yet.
+        }
+        $total = (int) self::$h->wp($count);
+        $this->assertGreaterThan(600, $total);
+        $sync = '$sync = new Aisle\Plugin\Catalog\CatalogSync(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings())); add_filter("aisle_sync_batch_size", fn () => 300);';
+        $started = self::$h->wp($sync . ' $r = $sync->start(); return is_wp_error($r) ? $r->get_error_message() : $sync->state();');
+        $this->assertIsArray($started, json_encode($started));
+        self::$h->wp('return aisle_test_run_actions(1);');
+        $before = self::$h->wp($sync . ' return $sync->state();');
+        $this->assertSame('running', $before['state'], json_encode($before));
+
+        // A queue runner that takes the lock, then stalls inside the batch until it is killed.
+        $flag = sys_get_temp_dir() . '/aisle-killed-' . getmypid();
+        @unlink($flag);
+        $bg = proc_open([PHP_BINARY, '-dextension=' . self::$h->ext, dirname(__DIR__) . '/wordpress/bin/wp-eval.php', self::$h->site, self::$h->host],
+            [['pipe', 'r'], ['file', '/dev/null', 'w'], ['file', '/dev/null', 'w']], $pipes);
+        fwrite($pipes[0], 'add_filter("aisle_sync_batch_size", function () { touch(' . var_export($flag, true) . '); sleep(120); return 300; }); return aisle_test_run_actions(1);');
+        fclose($pipes[0]);
+        for ($i = 0; $i < 200 && !is_file($flag); $i++) {
+            usleep(50000);
+        }
+        $this->assertFileExists($flag, 'the runner reached the batch');
+        $lock = self::$h->query("SELECT option_value FROM wp_options WHERE option_name = 'aisle_sync_lock'");
+        $this->assertCount(1, $lock, 'it holds the lock');
+        $victim = (int) proc_get_status($bg)['pid'];
+        $this->assertStringEndsWith('|' . $victim, $lock[0]['option_value'], 'the lock names its owner');
+        posix_kill($victim, SIGKILL);
+        for ($i = 0; $i < 100 && proc_get_status($bg)['running']; $i++) {
+            usleep(50000);
+        }
+        proc_close($bg);
+        @unlink($flag);
+        $this->assertCount(1, self::$h->query("SELECT option_value FROM wp_options WHERE option_name = 'aisle_sync_lock'"), 'the dead worker left its lock behind');
+
+        $t = microtime(true);
+        $state = null;
+        for ($round = 0; $round < 60; $round++) {
+            // The admin's progress poll (GET aisle/v1/sync) and the queue, as on a store with nobody else moving it.
+            $state = self::$h->wp($sync . ' $p = $sync->progress(); aisle_test_run_actions(); return $sync->progress();');
+            if (!in_array($state['state'], ['queued', 'running', 'indexing'], true)) {
+                break;
+            }
+            usleep(500000);
+        }
+        $took = microtime(true) - $t;
+        $this->assertSame('done', $state['state'], json_encode($state));
+        $this->assertLessThan(60, $took, 'resumed well within a minute, not after the 600 s lock');
+        $this->assertSame($total, $state['result']['indexed'] ?? null, 'every product indexed');
+        $this->assertSame((string) $total, self::$h->query('SELECT COUNT(*) AS n FROM wp_aisle_catalog_hashes')[0]['n'], 'each once');
+        $this->assertSame([], self::$h->query("SELECT option_value FROM wp_options WHERE option_name = 'aisle_sync_lock'"), 'no lock left');
+        fwrite(STDERR, sprintf("killed sync worker: resumed and done in %.1f s (%d products)\n", $took, $total));
+    }
 }

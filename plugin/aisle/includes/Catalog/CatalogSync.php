@@ -36,6 +36,11 @@ final class CatalogSync {
 	public const STALL_AFTER    = 2;
 	private const MAX_ERRORS    = 20;
 
+	/** The lock row this request wrote, while it holds the lock. */
+	private ?string $lock_token = null;
+
+	private bool $shutdown_unlock = false;
+
 	/** @var int[] Product ids changed during this request; queued once, at shutdown. */
 	private array $changed = array();
 
@@ -642,16 +647,52 @@ final class CatalogSync {
 	// ---- lock and recovery --------------------------------------------------------------------
 
 	/** INSERT IGNORE on the unique option_name is atomic; an expired lock is taken over. */
+	/**
+	 * The lock row holds "expiry|host|pid" of its owner. A worker killed mid-step (SIGKILL, OOM)
+	 * runs no finally: on the same host its dead pid frees the lock at once; a lock from another
+	 * web node waits out LOCK_TTL. A fatal error or timeout frees it in the shutdown function.
+	 */
 	private function lock(): bool {
 		global $wpdb;
 		$now = time();
-		$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name = %s AND option_value < %d", self::LOCK_OPTION, $now ) );
-		return 1 === (int) $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'no')", self::LOCK_OPTION, (string) ( $now + self::LOCK_TTL ) ) );
+		$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name = %s AND CAST(SUBSTRING_INDEX(option_value, '|', 1) AS UNSIGNED) < %d", self::LOCK_OPTION, $now ) );
+		$held = $wpdb->get_var( $wpdb->prepare( "SELECT option_value FROM {$wpdb->options} WHERE option_name = %s", self::LOCK_OPTION ) );
+		if ( is_string( $held ) && self::owner_is_dead( $held ) ) {
+			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name = %s AND option_value = %s", self::LOCK_OPTION, $held ) );
+		}
+		$token = ( $now + self::LOCK_TTL ) . '|' . php_uname( 'n' ) . '|' . getmypid();
+		if ( 1 !== (int) $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$wpdb->options} (option_name, option_value, autoload) VALUES (%s, %s, 'no')", self::LOCK_OPTION, $token ) ) ) {
+			return false;
+		}
+		$this->lock_token = $token;
+		if ( ! $this->shutdown_unlock ) {
+			$this->shutdown_unlock = true;
+			register_shutdown_function( array( $this, 'unlock' ) );
+		}
+		return true;
 	}
 
-	private function unlock(): void {
+	/** Frees the lock only if this request holds it (the shutdown call after a normal unlock does nothing). */
+	public function unlock(): void {
 		global $wpdb;
-		$wpdb->delete( $wpdb->options, array( 'option_name' => self::LOCK_OPTION ) );
+		if ( null === $this->lock_token ) {
+			return;
+		}
+		$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name = %s AND option_value = %s", self::LOCK_OPTION, $this->lock_token ) );
+		$this->lock_token = null;
+	}
+
+	/** True only when the owner ran on this host and its process is gone (ESRCH); unknown means alive. */
+	private static function owner_is_dead( string $held ): bool {
+		$parts = explode( '|', $held );
+		if ( 3 !== count( $parts ) || php_uname( 'n' ) !== $parts[1] || ! function_exists( 'posix_kill' ) ) {
+			return false;
+		}
+		$pid = (int) $parts[2];
+		if ( $pid <= 1 || getmypid() === $pid ) {
+			return false;
+		}
+		return ! posix_kill( $pid, 0 ) && 3 === posix_get_last_error();
 	}
 
 	/**
