@@ -563,6 +563,69 @@ PHP);
         $this->assertStringContainsString('Messenger chat', $lead['consent_text']);
     }
 
+    /** Asking for a person on a channel hands over like the widget: the Live view has it, the shopper is told each step. */
+    public function testAShopperAskingForAPersonOnAChannelIsHandedToTheTeam(): void
+    {
+        $this->setting('handoff_enabled', true);
+        $this->setting('staffed_hours', 'always');
+        $this->setting('handoff_keywords', '');
+        self::$h->wp('update_user_meta(get_user_by("login", "admin")->ID, "aisle_display_name", "Sam"); return true;');
+        try {
+            $from = self::number();
+            $ask = $this->whatsapp($from, 'Can I talk to a human please?');
+            $this->deliver('whatsapp', $ask);
+            $this->runJobs();
+            $this->assertSame(['Connecting you with the team…'], $this->texts(), 'told, and the assistant does not answer');
+            $conv = $this->conversationOf($ask['entry'][0]['changes'][0]['value']['messages'][0]['id']);
+            $this->assertSame('waiting', $conv['status']);
+            $admin = $this->admin();
+            $waiting = $this->http('GET', '/?rest_route=' . rawurlencode('/aisle/v1/conversations') . '&status=waiting', null, $admin)['json']['conversations'];
+            $mine = array_values(array_filter($waiting, static fn ($c) => $c['id'] === (int) $conv['id']));
+            $this->assertCount(1, $mine, 'the Live view lists the WhatsApp conversation as waiting');
+            $this->assertSame('whatsapp', $mine[0]['channel']);
+            $this->assertSame('Can I talk to a human please?', $mine[0]['last_text']);
+
+            $this->fake('/_fake/reset');
+            $this->deliver('whatsapp', $this->whatsapp($from, 'Do you have a beanie?'));
+            $this->runJobs();
+            $this->assertSame([], $this->sent(), 'while waiting, the assistant stays silent');
+            $this->assertSame(200, $this->rest('POST', "/conversations/{$conv['id']}/claim", $admin)['status']);
+            $this->assertSame(201, $this->rest('POST', "/conversations/{$conv['id']}/messages", $admin, ['text' => 'Hi, Sam here. Yes, in grey.'])['status']);
+            $this->assertSame(200, $this->rest('POST', "/conversations/{$conv['id']}/release", $admin)['status']);
+            $texts = $this->texts();
+            $this->assertMatchesRegularExpression('~^Sam from .+ joined the chat\.$~', (string) $texts[0]);
+            $this->assertSame(['Hi, Sam here. Yes, in grey.', 'The assistant is here again. Ask me anything.'], array_slice($texts, 1));
+            $this->assertSame($from, $this->sent()[0]['body']['to']);
+
+            $this->fake('/_fake/reset');
+            $this->deliver('whatsapp', $this->whatsapp($from, 'Do you have a beanie?'));
+            $this->runJobs();
+            $this->assertStringContainsString('*Beanie*', (string) ($this->texts()[0] ?? ''), 'the assistant answers again');
+
+            // Messenger, in French: the same handoff, in the shopper's language.
+            $this->fake('/_fake/reset');
+            $this->deliver('messenger', $this->messaging('messenger', 'PSID' . random_int(100000, 999999), "Bonjour, je voudrais parler à un conseiller s'il vous plaît"));
+            $this->runJobs();
+            $this->assertSame(['Mise en relation avec l’équipe…'], $this->texts());
+
+            // Outside staffed hours: the offline note asks for a contact, which becomes a lead.
+            $this->setting('staffed_hours', 'never');
+            $this->fake('/_fake/reset');
+            $psid = 'IGSID' . random_int(100000, 999999);
+            $this->deliver('instagram', $this->messaging('instagram', $psid, 'I want to speak to a real person'));
+            $this->runJobs();
+            $this->assertSame(['The team is offline right now. Leave your email or phone and they will get back to you.'], $this->texts());
+            $this->fake('/_fake/reset');
+            $this->deliver('instagram', $this->messaging('instagram', $psid, 'ig.shopper@example.com'));
+            $this->runJobs();
+            $this->assertSame(['Thank you. The store will get back to you soon.'], $this->texts());
+            $this->assertCount(1, $this->rows("SELECT id FROM wp_aisle_leads WHERE email = 'ig.shopper@example.com'"));
+        } finally {
+            $this->setting('handoff_enabled', false);
+            $this->setting('staffed_hours', 'always');
+        }
+    }
+
     // ---- settings and screen ----
 
     public function testTheChannelsScreenInChromium(): void

@@ -24,6 +24,8 @@
 	var LABELS = {
 		waiting: __('Waiting', 'aisle'), human: __('With the team', 'aisle'), bot: __('Assistant', 'aisle'), closed: __('Closed', 'aisle')
 	};
+	// Brand names: not translated. The widget's conversations carry no label.
+	var CHANNELS = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' };
 	var ROLES = { user: __('Shopper', 'aisle'), assistant: __('Assistant', 'aisle'), human: __('Team', 'aisle'), system: '' };
 
 	function error(e) { $('aisle-live-error').textContent = e ? (e.message || String(e)) : ''; }
@@ -40,6 +42,7 @@
 			head.appendChild(el('strong', 'aisle-live-status-' + c.status, LABELS[c.status] || c.status));
 			if (c.waiting_for !== null) { head.appendChild(el('span', 'aisle-live-wait', ' · ' + wait(c.waiting_for))); }
 			if (c.agent) { head.appendChild(el('span', '', ' · ' + c.agent.name)); }
+			if (CHANNELS[c.channel]) { head.appendChild(el('span', 'aisle-live-channel', ' · ' + CHANNELS[c.channel])); }
 			b.appendChild(el('span', 'aisle-live-preview', c.last_text || ''));
 			if (c.page_url) { b.appendChild(el('span', 'aisle-live-url', c.page_url)); }
 			b.addEventListener('click', function () { open(c.id); });

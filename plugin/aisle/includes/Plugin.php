@@ -77,7 +77,7 @@ final class Plugin {
 			new LiveChats(),
 			new Retention(),
 			new Channels\Webhook( $channels, $inbox ),
-			new Channels\Replier( $channels, $inbox, $conversations, $assistant ),
+			new Channels\Replier( $channels, $inbox, $conversations, $assistant, $handoff ),
 			new Channels\ChannelsScreen( $channels ),
 			new Feeds\Generator( $agents, $llms ),
 			new Feeds\PublicFiles( $agents, $llms, $ucp ),

@@ -98,10 +98,9 @@ final class Inbox {
 		$text = 'message' === $e['kind'] ? Lexicon::digits( (string) $e['text'] ) : '';
 		$red  = '' !== $text ? \Aisle\Redactor::redact( $text ) : array( 'text' => '[' . ( $e['type'] ?: 'attachment' ) . ']', 'found' => array() );
 		$limited = RateLimiter::hit( 'channel:' . $sid, (int) $this->config->settings()->get( 'channel_rate_limit' ), HOUR_IN_SECONDS ) > 0;
-		$staff   = isset( $conv->status ) && in_array( $conv->status, array( 'waiting', 'human' ), true );
+		// Queued even while a person has it: the job asks Chat\Handoff, whose clock may have given it back.
 		$state   = match ( true ) {
 			$this->config->paused( $channel ) => 'paused',
-			$staff                            => 'staff',
 			$limited                          => 'limited',
 			'unsupported' === $e['kind']      => 'unsupported',
 			default                           => 'queued',

@@ -20,6 +20,7 @@ namespace Aisle\Plugin\Channels;
 use Aisle\ChannelException;
 use Aisle\Plugin\Chat\Assistant;
 use Aisle\Plugin\Chat\Conversations;
+use Aisle\Plugin\Chat\Handoff;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -30,12 +31,36 @@ final class Replier {
 
 	private const LOCK_TTL = 300;
 
-	public function __construct( private Config $config, private Inbox $inbox, private Conversations $conversations, private Assistant $assistant ) {}
+	/** The conversation this request's run is working on: what the handoff says meanwhile waits for that run. */
+	private int $running = 0;
+
+	public function __construct( private Config $config, private Inbox $inbox, private Conversations $conversations, private Assistant $assistant, private Handoff $handoff ) {}
 
 	public function register(): void {
 		add_action( Inbox::HOOK, array( $this, 'run' ), 10, 2 );
 		add_action( \Aisle\Plugin\Privacy\Retention::HOOK, array( Inbox::class, 'forget_addresses' ) );
 		add_action( 'aisle_staff_reply', array( $this, 'staff_reply' ), 10, 2 );
+		add_action( 'aisle_handoff_message', array( $this, 'handoff_message' ), 10, 3 );
+	}
+
+	/**
+	 * What the handoff says (connecting, joined, timed out, released, closed) reaches a channel
+	 * shopper too, like the widget shows it; staff replies go out by staff_reply().
+	 */
+	public function handoff_message( object $conv, int $message_id, string $role ): void {
+		global $wpdb;
+		if ( 'system' !== $role || '' === (string) ( $conv->channel ?? '' ) ) {
+			return;
+		}
+		$m = Conversations::table( 'messages' );
+		$wpdb->update( $m, array( 'delivery' => 'pending' ), array( 'id' => $message_id, 'delivery' => '' ) ); // phpcs:ignore WordPress.DB
+		$meta = json_decode( (string) $wpdb->get_var( $wpdb->prepare( "SELECT meta FROM {$m} WHERE id = %d", $message_id ) ), true ); // phpcs:ignore WordPress.DB
+		if ( in_array( 'offer_lead', (array) ( $meta['actions'] ?? array() ), true ) ) {
+			set_transient( 'aisle_chlead_' . (int) $conv->id, 1, DAY_IN_SECONDS ); // The note asks for an email or phone.
+		}
+		if ( (int) $conv->id !== $this->running ) {
+			$this->run( (int) $conv->id, 0 );
+		}
 	}
 
 	/**
@@ -71,12 +96,15 @@ final class Replier {
 			}
 			update_option( $lock, time(), false );
 		}
+		$outer         = $this->running;
+		$this->running = $conversation_id;
 		try {
 			$conv = $this->conversations->get( $conversation_id );
 			if ( $conv && '' !== (string) $conv->channel ) {
 				$this->work( $conv, (int) $attempt );
 			}
 		} finally {
+			$this->running = $outer;
 			delete_option( $lock );
 		}
 	}
@@ -89,12 +117,9 @@ final class Replier {
 		if ( $dead ) {
 			self::flag( (int) $conv->id, (string) $conv->channel, __( 'A reply may not have been delivered (the job stopped while sending); it was not sent again.', 'aisle' ) );
 		}
-		// Replies an earlier attempt could not send yet (429, 5xx), staff replies not yet sent.
-		$pending = $wpdb->get_results( $wpdb->prepare( "SELECT * FROM {$m} WHERE conversation_id = %d AND role IN ('assistant', 'human') AND (delivery = 'pending' OR delivery LIKE %s) ORDER BY id", $conv->id, 'sent:%' ) ); // phpcs:ignore WordPress.DB
-		foreach ( $pending as $row ) {
-			if ( ! $this->deliver( $conv, $row, $attempt ) ) {
-				return;
-			}
+		// Replies an earlier attempt could not send yet (429, 5xx), staff replies and handoff notes not yet sent.
+		if ( ! $this->deliver_pending( $conv, $attempt ) ) {
+			return;
 		}
 		$queued = $wpdb->get_results( $wpdb->prepare( "SELECT * FROM {$m} WHERE conversation_id = %d AND role = 'user' AND delivery IN ('queued', 'unsupported', 'answering') ORDER BY id", $conv->id ) ); // phpcs:ignore WordPress.DB
 		if ( ! $queued ) {
@@ -108,9 +133,19 @@ final class Replier {
 			$reply = $this->answer( $conv, $queued, (int) $last->id );
 		}
 		$wpdb->query( "UPDATE {$m} SET delivery = 'answered' WHERE id IN ({$ids})" ); // phpcs:ignore WordPress.DB
-		if ( $reply ) {
-			$this->deliver( $conv, $reply, $attempt );
+		// The reply, and what the handoff said while answering ("Connecting you with the team…").
+		$this->deliver_pending( $conv, $attempt );
+	}
+
+	private function deliver_pending( object $conv, int $attempt ): bool {
+		global $wpdb;
+		$pending = $wpdb->get_results( $wpdb->prepare( 'SELECT * FROM ' . Conversations::table( 'messages' ) . " WHERE conversation_id = %d AND role IN ('assistant', 'human', 'system') AND (delivery = 'pending' OR delivery LIKE %s) ORDER BY id", $conv->id, 'sent:%' ) ); // phpcs:ignore WordPress.DB
+		foreach ( $pending as $row ) {
+			if ( ! $this->deliver( $conv, $row, $attempt ) ) {
+				return false;
+			}
 		}
+		return true;
 	}
 
 	/** Runs the assistant on the queued text (one reply for a burst) and stores the channel's text as the reply row. */
@@ -125,6 +160,17 @@ final class Replier {
 				$texts[] = (string) $row->content;
 			}
 			array_push( $contacts, ...$this->inbox->take_contacts( (int) $row->id ) );
+		}
+		// A person has it, or is asked for now: the same rules as the widget (Chat\Handoff).
+		$held = $texts ? $this->handoff->screen( $conv, implode( "\n", $texts ), $last_id ) : null;
+		if ( null !== $held ) {
+			if ( '' === (string) $held['reply'] ) {
+				return null; // Staff read it in the Live view; the handoff's own note goes out by handoff_message().
+			}
+			// Outside staffed hours: the offline note (already stored) is the reply, and it asks for a contact.
+			set_transient( 'aisle_chlead_' . (int) $conv->id, 1, DAY_IN_SECONDS );
+			$wpdb->update( $m, array( 'reply_of' => $last_id, 'delivery' => 'pending' ), array( 'id' => (int) $held['last_id'] ) ); // phpcs:ignore WordPress.DB
+			return $wpdb->get_row( $wpdb->prepare( "SELECT * FROM {$m} WHERE id = %d", (int) $held['last_id'] ) ); // phpcs:ignore WordPress.DB
 		}
 		if ( ! $texts ) {
 			$text = __( 'I can read text messages only for now. Please type your question.', 'aisle' );
@@ -143,6 +189,8 @@ final class Replier {
 					}
 				}
 				$out  = $this->assistant->respond( $conv, implode( "\n", $texts ), $contacts, (string) $conv->session_id );
+				// The second reply in a row it could not give calls the team, as in the widget.
+				$out  = $this->handoff->answered( $this->conversations->get( (int) $conv->id ) ?? $conv, $out );
 				$text = Formatter::format( $channel, self::lead_offer( $conv, (string) $out['reply'], (array) ( $out['actions'] ?? array() ) ), (array) ( $out['products'] ?? array() ) );
 			}
 		}

@@ -151,6 +151,7 @@ final class HandoffRoutes {
 		return array(
 			'id'            => (int) $c->id,
 			'status'        => (string) $c->status,
+			'channel'       => '' !== (string) ( $c->channel ?? '' ) ? (string) $c->channel : 'web',
 			'page_url'      => (string) $c->page_url,
 			'started_at'    => gmdate( 'c', (int) $c->started_at ),
 			'updated_at'    => gmdate( 'c', (int) $c->updated_at ),
