@@ -54,6 +54,7 @@ register_activation_hook( __FILE__, array( \Aisle\Plugin\Installer::class, 'acti
 register_deactivation_hook( __FILE__, array( \Aisle\Plugin\Installer::class, 'deactivate' ) );
 if ( is_multisite() ) {
 	\Aisle\Plugin\Installer::register_network();
+	( new \Aisle\Plugin\Admin\NetworkScreen() )->register();
 }
 
 add_action( 'plugins_loaded', array( \Aisle\Plugin\Plugin::class, 'boot' ), 20 );

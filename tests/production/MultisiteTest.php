@@ -188,4 +188,78 @@ PHP);
         $this->assertSame('sk-site-b-own-00002', $r['b_own']);
         $this->assertSame('auth_failed', $r['a_from_b'], "and site B's envelope does not open on site A");
     }
+
+    /** A logged-in session on the network's main site (cookies in a jar under the harness root). */
+    private function login(): string
+    {
+        $jar = tempnam(self::$ms->root, 'jar');
+        $this->get('/wp-login.php', $jar);
+        $r = $this->get('/wp-login.php', $jar, ['log' => 'admin', 'pwd' => 'admin-password-123', 'testcookie' => '1', 'wp-submit' => 'Log In']);
+        $this->assertSame(302, $r['status'], 'login: ' . substr($r['body'], 0, 300));
+        return $jar;
+    }
+
+    /** @return array{status: int, body: string} */
+    private function get(string $path, ?string $jar = null, ?array $form = null): array
+    {
+        $ch = curl_init(self::$ms->url . $path);
+        curl_setopt_array($ch, [CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 60]);
+        if ($jar !== null) {
+            curl_setopt_array($ch, [CURLOPT_COOKIEFILE => $jar, CURLOPT_COOKIEJAR => $jar]);
+        }
+        if ($form !== null) {
+            curl_setopt($ch, CURLOPT_POSTFIELDS, http_build_query($form));
+        }
+        $body = (string) curl_exec($ch);
+        $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+        curl_close($ch);
+        return ['status' => $status, 'body' => $body];
+    }
+
+    /**
+     * Network Admin → Aisle lists every site with its own status, read from that site's tables,
+     * in WordPress's list-table markup; a site's name is shown escaped.
+     */
+    public function testTheNetworkScreenListsEachSitesAisleStatus(): void
+    {
+        $b = $this->addSite('/status-b/');
+        self::$ms->wp(<<<PHP
+switch_to_blog($b);
+update_option('blogname', 'Shop B <img src=x onerror=alert(1)>');
+\$s = get_option('aisle_settings', array()); \$s['handoff_enabled'] = true; update_option('aisle_settings', \$s);
+update_option('aisle_sync_state', array('state' => 'done', 'done' => 1234, 'total' => 1234, 'result' => array('indexed' => 1234), 'finished_at' => time() - 600, 'errors' => array(), 'error_count' => 0, 'started_at' => time() - 700), false);
+update_option('aisle_license_status', array('status' => 'active', 'checked_at' => time()), false);
+restore_current_blog();
+\$s = get_option('aisle_settings', array()); \$s['handoff_enabled'] = false; update_option('aisle_settings', \$s);
+delete_option('aisle_license_status');
+return true;
+PHP);
+        $jar = $this->login();
+        $r = $this->get('/wp-admin/network/admin.php?page=aisle-network', $jar);
+        $this->assertSame(200, $r['status'], substr($r['body'], 0, 500));
+        $doc = new DOMDocument();
+        @$doc->loadHTML($r['body']);
+        $xp = new DOMXPath($doc);
+        $this->assertSame(1, $xp->query('//table[contains(@class, "wp-list-table") and contains(@class, "aisle-network-sites")]')->length);
+        $cells = static function (int $site) use ($xp): array {
+            $out = [];
+            foreach ($xp->query('//tr[@data-site="' . $site . '"]/td') as $td) {
+                $out[] = trim(preg_replace('/\s+/u', ' ', $td->textContent));
+            }
+            return $out;
+        };
+        $rowB = $cells($b);
+        $this->assertCount(5, $rowB, 'a row for site B: ' . json_encode($rowB));
+        $this->assertStringStartsWith('Shop B <img src=x onerror=alert(1)>', $rowB[0], 'the name as text, not markup');
+        $this->assertSame(0, $xp->query('//tr[@data-site="' . $b . '"]//img')->length);
+        $this->assertSame('1,234', $rowB[1]);
+        $this->assertSame('10 minutes ago', $rowB[2]);
+        $this->assertSame('On', $rowB[3]);
+        $this->assertSame('Active', $rowB[4]);
+        $rowA = $cells(1);
+        $this->assertCount(5, $rowA);
+        $this->assertSame('Off', $rowA[3], "site B's handoff is not the main site's");
+        $this->assertSame('Not activated', $rowA[4]);
+        $this->assertStringNotContainsString('Not activated', $rowB[4]);
+    }
 }
