@@ -102,6 +102,52 @@ PHP);
         }
     }
 
+    /** @return array<string, array{0: int, 1: int}> channel => [conversations, leads] as the Overview's table shows them. */
+    private function byChannel(int $days): array
+    {
+        $page = $this->http('GET', "/wp-admin/admin.php?page=aisle&tab=overview&days=$days", null, $this->admin())['body'];
+        $this->assertSame(1, preg_match('~<table class="widefat striped aisle-by-channel" id="aisle-by-channel".*?</table>~s', $page, $t), 'the per-channel table');
+        preg_match_all('~<tr data-channel="([a-z]+)"><th scope="row">[^<]+</th><td class="aisle-sessions">([\d,]+)</td><td class="aisle-leads">([\d,]+)</td></tr>~', $t[0], $rows, PREG_SET_ORDER);
+        $out = [];
+        foreach ($rows as $r) {
+            $out[$r[1]] = [(int) str_replace(',', '', $r[2]), (int) str_replace(',', '', $r[3])];
+        }
+        return $out;
+    }
+
+    public function testOverviewCountsConversationsAndLeadsPerChannel(): void
+    {
+        self::resetLimits();
+        $before = $this->byChannel(7);
+        $this->assertSame(['web', 'whatsapp', 'messenger', 'instagram'], array_keys($before));
+        $before30 = $this->byChannel(30);
+        // One widget chat over HTTP; channel conversations as Channels\Inbox opens them (its session ids).
+        $this->assertSame(200, $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => self::uuid(), 'message' => 'Do you have a hoodie?', 'page_url' => self::$h->url . '/'])['status']);
+        self::$h->wp(<<<'PHP'
+$c = new Aisle\Plugin\Chat\Conversations(new Aisle\Plugin\Settings());
+$leads = new Aisle\Plugin\Chat\Leads($c);
+foreach (array('wa:one', 'wa:two', 'fb:one') as $who) {
+  $c->open(Aisle\Plugin\Channels\Inbox::session_id(array('wa' => 'whatsapp', 'fb' => 'messenger')[strstr($who, ':', true)], $who . wp_rand()), '');
+}
+$wa = Aisle\Plugin\Channels\Inbox::session_id('whatsapp', 'lead' . wp_rand());
+$c->open($wa, '');
+$c->open($wa, ''); // The same sender again: one conversation.
+$leads->create($wa, 'wa.lead@example.com', '', 'consent', '');
+// A day before the channels were counted apart: all of it is the site's chat.
+$all = get_option('aisle_stats', array());
+$day = gmdate('Y-m-d', time() - 10 * DAY_IN_SECONDS);
+$all[$day] = array('sessions' => 5, 'leads' => 2) + ($all[$day] ?? array());
+update_option('aisle_stats', $all, false);
+return true;
+PHP);
+        $after = $this->byChannel(7);
+        $delta = array_map(static fn ($a, $b) => [$a[0] - $b[0], $a[1] - $b[1]], $after, $before);
+        $this->assertSame([[1, 0], [3, 1], [1, 0], [0, 0]], $delta, 'web, WhatsApp, Messenger, Instagram over 7 days');
+        $after30 = $this->byChannel(30);
+        $this->assertSame([6, 2], [$after30['web'][0] - $before30['web'][0], $after30['web'][1] - $before30['web'][1]], 'the 30 days include the older day, as web');
+        $this->assertSame($after['whatsapp'][0] - $before['whatsapp'][0], $after30['whatsapp'][0] - $before30['whatsapp'][0]);
+    }
+
     public function testEveryScreenInChromiumWithTheLivePreviewAndAxe(): void
     {
         $repo = dirname(__DIR__, 2);

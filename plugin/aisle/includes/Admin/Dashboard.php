@@ -130,6 +130,7 @@ final class Dashboard {
 		}
 		echo '</div>';
 
+		self::channels( $period );
 		$this->unanswered( $period );
 		LiveChats::overview( time() - $period * DAY_IN_SECONDS );
 
@@ -157,6 +158,22 @@ final class Dashboard {
 			echo '</tr>';
 		}
 		echo '</tbody></table></details></div>';
+	}
+
+	/** Conversations and leads per channel over the period: the widget, WhatsApp, Messenger, Instagram. */
+	private static function channels( int $period ): void {
+		$names = array(
+			'web'       => __( 'Chat on the site', 'aisle' ),
+			'whatsapp'  => 'WhatsApp',
+			'messenger' => 'Messenger',
+			'instagram' => 'Instagram',
+		);
+		echo '<h3 id="aisle-by-channel-title">' . esc_html__( 'By channel', 'aisle' ) . '</h3>';
+		echo '<table class="widefat striped aisle-by-channel" id="aisle-by-channel" aria-labelledby="aisle-by-channel-title"><thead><tr><th scope="col">' . esc_html__( 'Channel', 'aisle' ) . '</th><th scope="col">' . esc_html__( 'Conversations', 'aisle' ) . '</th><th scope="col">' . esc_html__( 'Leads', 'aisle' ) . '</th></tr></thead><tbody>';
+		foreach ( Stats::by_channel( $period ) as $channel => $row ) {
+			echo '<tr data-channel="' . esc_attr( $channel ) . '"><th scope="row">' . esc_html( $names[ $channel ] ) . '</th><td class="aisle-sessions">' . esc_html( number_format_i18n( $row['sessions'] ) ) . '</td><td class="aisle-leads">' . esc_html( number_format_i18n( $row['leads'] ) ) . '</td></tr>';
+		}
+		echo '</tbody></table>';
 	}
 
 	/** The top questions the assistant could not answer; "Add to FAQ" opens a new FAQ entry with the question filled in. */

@@ -140,7 +140,7 @@ final class Conversations {
 		// that created it counts the session.
 		$created = $wpdb->query( $wpdb->prepare( "INSERT IGNORE INTO {$t} (session_id, started_at, updated_at, page_url, expires_at) VALUES (%s, %d, %d, %s, %d)", $session_id, $now, $now, $page_url, $this->expires_at() ) ); // phpcs:ignore WordPress.DB
 		if ( 1 === (int) $created ) {
-			Stats::bump( 'sessions' );
+			Stats::bump_for( $session_id, 'sessions' );
 		}
 		return $this->find( $session_id );
 	}

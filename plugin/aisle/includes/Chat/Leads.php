@@ -44,7 +44,7 @@ final class Leads {
 			)
 		);
 		$id = (int) $wpdb->insert_id;
-		Stats::bump( 'leads' );
+		Stats::bump_for( $session_id, 'leads' );
 		/** A new lead was stored (Chat\Events counts its chat as one that needed a person). */
 		do_action( 'aisle_lead_created', $id, $conv );
 		return $id;
