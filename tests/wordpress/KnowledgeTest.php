@@ -72,7 +72,7 @@ final class KnowledgeTest extends WpTestCase
 
         $answer = $this->chat('When does it reach my card?');
         $this->assertStringContainsString('Refunds reach your card within five working days.', $answer['reply']);
-        $this->assertStringContainsString('From our *Returns policy*', $answer['reply']);
+        $this->assertStringContainsString('From our **Returns policy**', $answer['reply']);
         $this->assertSame([['title' => 'Returns policy', 'url' => null]], $answer['sources']);
         $this->assertLessThan(400, mb_strlen($answer['reply']), 'the matching sentences, not the whole passage');
         $wool = $this->chat('Is merino wool machine washable?');
@@ -101,7 +101,7 @@ final class KnowledgeTest extends WpTestCase
         $this->assertStringNotContainsString('five working days', $this->chat('When does it reach my card?')['reply']);
         $this->rest('PATCH', '/knowledge/' . $id, $this->admin(), ['enabled' => true, 'title' => 'Refunds and returns']);
         self::$h->wp('return aisle_test_run_actions();');
-        $this->assertStringContainsString('From our *Refunds and returns*', $this->chat('When does it reach my card?')['reply']);
+        $this->assertStringContainsString('From our **Refunds and returns**', $this->chat('When does it reach my card?')['reply']);
 
         $this->assertSame(200, $this->rest('DELETE', '/knowledge/' . $id, $this->admin())['status']);
         $this->assertSame(404, $this->rest('DELETE', '/knowledge/' . $id, $this->admin())['status']);
@@ -148,5 +148,29 @@ final class KnowledgeTest extends WpTestCase
         self::$h->wp("wp_trash_post($id); wp_delete_post($private, true); return true;");
         self::$h->wp('return aisle_test_run_actions();');
         $this->assertSame([], $this->search('beans roasted Bremen'));
+    }
+
+    /** The admin screen in Chromium: files picked and uploaded, jobs run, try box, then the widget cites the document. */
+    public function testKnowledgeTabInChromium(): void
+    {
+        ChatTest::seed();
+        self::resetLimits();
+        self::$h->wp('$s = get_option("aisle_settings"); $s["assistant_paused"] = false; $s["ai_provider"] = "none"; update_option("aisle_settings", $s); return true;');
+        $repo = dirname(__DIR__, 2);
+        $out = "$repo/tests/artifacts";
+        @mkdir($out, 0777, true);
+        $node = static fn (string $phase, array $files = []): string => self::$h->cli(array_merge(['node', "$repo/tests/e2e/knowledge.mjs", self::$h->url, 'admin', 'admin-password-123', $out, $phase], $files));
+        $this->assertStringContainsString('ok', $node('upload', [realpath(self::FIXTURES . 'returns.pdf'), realpath(self::FIXTURES . 'care.docx')]));
+        $this->assertGreaterThanOrEqual(2, (int) self::$h->wp('return aisle_test_run_actions();'));
+        try {
+            $this->assertStringContainsString('ok', $node('answer'));
+        } finally {
+            foreach ($this->rest('GET', '/knowledge', $this->admin())['json'] as $source) {
+                if ($source['type'] === 'upload') {
+                    $this->rest('DELETE', '/knowledge/' . $source['id'], $this->admin());
+                }
+            }
+        }
+        $this->assertFileExists("$out/knowledge-widget.png");
     }
 }

@@ -83,7 +83,7 @@ final class Answerer {
 
 	/** A passage that answers the question well: its matching sentences and where they come from. */
 	private function knowledge( array $k ): array {
-		$from = null !== $k['url'] ? '[' . $k['title'] . '](' . $k['url'] . ')' : '*' . $k['title'] . '*';
+		$from = null !== $k['url'] ? '[' . $k['title'] . '](' . $k['url'] . ')' : '**' . $k['title'] . '**';
 		/* translators: %s: the document or page the answer comes from */
 		$reply = $k['text'] . "\n" . sprintf( __( 'From our %s', 'aisle' ), $from );
 		$out   = $this->out( $reply, array(), array(), 'knowledge' );

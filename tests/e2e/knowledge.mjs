@@ -1,0 +1,56 @@
+// The Knowledge tab in Chromium (issue 17). Phase "upload": two files chosen in the file picker,
+// Upload, one progress line each ("queued for extraction"). Phase "answer" (after the test ran the
+// extraction jobs): the rows show ready with passages, the extracted-text preview opens, the Try a
+// question box lists passages with scores, and the storefront widget answers with the source.
+// Usage: node knowledge.mjs BASE_URL USER PASSWORD ARTIFACTS_DIR upload|answer FILE...
+import { session } from './browser.mjs';
+import { ask, openWidget } from './widget.mjs';
+
+const [ base, user, pass, dir, phase, ...files ] = process.argv.slice( 2 );
+const run = session( base, 'knowledge' );
+const { check } = run;
+const browser = await run.launch();
+
+try {
+	const page = await browser.newPage( { viewport: { width: 1280, height: 800 } } );
+	await run.watch( page );
+	await page.goto( base + '/wp-login.php' );
+	await page.fill( '#user_login', user );
+	await page.fill( '#user_pass', pass );
+	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+	await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=knowledge' );
+	if ( phase === 'upload' ) {
+		await page.setInputFiles( '#aisle-knowledge-files', files );
+		await page.click( '#aisle-knowledge-upload button[type=submit]' );
+		await page.waitForFunction( ( n ) => [ ...document.querySelectorAll( '#aisle-knowledge-progress li' ) ].filter( ( li ) => li.textContent.includes( 'queued for extraction' ) ).length === n, files.length );
+		await page.screenshot( { path: dir + '/knowledge-upload.png' } );
+		await page.waitForNavigation();
+		check( ( await page.locator( '#aisle-knowledge-sources tbody tr' ).count() ) >= files.length, 'the uploaded files are listed' );
+	} else {
+		const row = page.locator( '#aisle-knowledge-sources tr', { hasText: 'returns' } ).first();
+		check( ( await row.textContent() ).includes( 'ready' ), 'the PDF is ready: ' + ( await row.textContent() ) );
+		await row.locator( 'summary' ).click();
+		check( await row.locator( '.aisle-knowledge-preview' ).isVisible(), 'the extracted text opens' );
+		check( ( await row.locator( '.aisle-knowledge-preview' ).textContent() ).includes( '## How to return' ), 'with its headings' );
+		await page.fill( '#aisle-knowledge-q', 'how do I return an item' );
+		await page.click( '#aisle-knowledge-try button' );
+		await page.waitForSelector( '#aisle-knowledge-hits li' );
+		const first = await page.locator( '#aisle-knowledge-hits li' ).first().textContent();
+		check( first.includes( 'How to return' ) && /score \d/.test( first ), 'the try box shows the passage with its score: ' + first );
+		await page.screenshot( { path: dir + '/knowledge-tab.png', fullPage: true } );
+
+		const shop = await browser.newPage( { viewport: { width: 1280, height: 800 } } );
+		await run.watch( shop );
+		await shop.goto( base + '/' );
+		await openWidget( shop );
+		const reply = await ask( shop, 'When does it reach my card?' );
+		const text = await reply.textContent();
+		check( text.includes( 'Refunds reach your card within five working days.' ), 'the widget quotes the document: ' + text );
+		check( text.includes( 'From our' ) && text.includes( 'returns' ), 'and names its source: ' + text );
+		check( ! text.includes( '*' ), 'the source is shown bold, not as markdown: ' + text );
+		await shop.screenshot( { path: dir + '/knowledge-widget.png' } );
+	}
+} catch ( e ) {
+	run.problems.push( 'error: ' + e.message );
+}
+await run.finish();
