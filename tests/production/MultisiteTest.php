@@ -262,4 +262,106 @@ PHP);
         $this->assertSame('Not activated', $rowA[4]);
         $this->assertStringNotContainsString('Not activated', $rowB[4]);
     }
+
+    /** A full sync run in this request (the admin's progress poll advancing it), on site $site. */
+    private static function syncInline(int $site): array
+    {
+        return self::$ms->wp(<<<PHP
+switch_to_blog($site);
+add_filter('aisle_sync_stall_after', fn () => 0);
+\$sync = new Aisle\\Plugin\\Catalog\\CatalogSync(new Aisle\\Plugin\\Catalog\\WooAdapter(), new Aisle\\Plugin\\Settings(), new Aisle\\Plugin\\Knowledge\\StoreFacts(new Aisle\\Plugin\\Catalog\\WooAdapter(), new Aisle\\Plugin\\Settings()));
+\$r = \$sync->start();
+if (is_wp_error(\$r)) { return \$r->get_error_message(); }
+for (\$i = 0; \$i < 50; \$i++) { \$p = \$sync->progress(); if (!\$p['busy']) { break; } }
+restore_current_blog();
+return \$p;
+PHP);
+    }
+
+    /** @return array{status: int, body: string, json: mixed} */
+    private function send(string $method, string $path, ?array $json, ?string $jar = null, ?string $nonce = null): array
+    {
+        $ch = curl_init(self::$ms->url . $path);
+        $headers = ['Content-Type: application/json'];
+        if ($nonce !== null) {
+            $headers[] = 'X-WP-Nonce: ' . $nonce;
+        }
+        curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => $method, CURLOPT_RETURNTRANSFER => true, CURLOPT_TIMEOUT => 60, CURLOPT_HTTPHEADER => $headers]);
+        if ($json !== null) {
+            curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($json));
+        }
+        if ($jar !== null) {
+            curl_setopt_array($ch, [CURLOPT_COOKIEFILE => $jar, CURLOPT_COOKIEJAR => $jar]);
+        }
+        $body = (string) curl_exec($ch);
+        $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+        curl_close($ch);
+        return ['status' => $status, 'body' => $body, 'json' => json_decode($body, true)];
+    }
+
+    /** @return list<string> the names of the products a chat turn on the site at $base answered with */
+    private function answer(string $base, string $message): array
+    {
+        $r = $this->send('POST', $base . '?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => sprintf('%08x-aaaa-4bbb-8ccc-%012x', mt_rand(), mt_rand()), 'message' => $message, 'page_url' => '']);
+        $this->assertSame(200, $r['status'], "$base: {$r['body']}");
+        return array_map(static fn (array $p): string => (string) $p['name'], (array) ($r['json']['products'] ?? []));
+    }
+
+    /**
+     * Chat over HTTP on the network's second site answers from that site's catalog only, and
+     * that site's staff (an administrator of B, not of A) cannot read the main site's chats.
+     */
+    public function testSiteBAnswersFromItsOwnCatalogAndItsStaffCannotReadSiteAsChats(): void
+    {
+        $b = $this->addSite('/chat-b/');
+        $made = self::$ms->wp(<<<PHP
+\$a = aisle_test_save_product(array('name' => 'Aisle Alpha Desk Lamp', 'regular_price' => '39.00', 'stock_status' => 'instock', 'sku' => 'NET-A-LAMP', 'categories' => array('Lamps'), 'short_description' => 'A brass desk lamp.'));
+\$conv = new Aisle\\Plugin\\Chat\\Conversations(new Aisle\\Plugin\\Settings());
+\$c = \$conv->open('12121212-2222-4333-8444-555555555555', '');
+\$conv->add(\$c, 'user', 'main site private question about my order');
+switch_to_blog($b);
+(new ActionScheduler_StoreSchema())->register_tables(true); // What Action Scheduler does on the site's first request,
+(new ActionScheduler_LoggerSchema())->register_tables(true);
+WC_Install::install(); // and WooCommerce on the new shop's first admin visit.
+update_option('woocommerce_currency', 'EUR');
+\$kb = aisle_test_save_product(array('name' => 'Aisle Beta Kettle Lamp', 'regular_price' => '29.00', 'stock_status' => 'instock', 'sku' => 'NET-B-KETTLE', 'categories' => array('Lamps'), 'short_description' => 'A kettle that glows like a lamp.'));
+\$user = wp_insert_user(array('user_login' => 'staff-b', 'user_pass' => 'staff-b-password-123', 'user_email' => 'staff-b@example.com', 'role' => 'administrator'));
+restore_current_blog();
+remove_user_from_blog(\$user, 1);
+return array(\$a, \$kb, \$c->id ?? null, \$user);
+PHP);
+        $this->assertIsArray($made, json_encode($made));
+        [, , $convA, $staffB] = $made;
+        $this->assertIsInt($staffB, json_encode($made));
+        $syncA = self::syncInline(1);
+        $this->assertSame('done', $syncA['state'] ?? null, json_encode($syncA));
+        $syncB = self::syncInline($b);
+        $this->assertSame('done', $syncB['state'] ?? null, json_encode($syncB));
+        $this->assertSame(1, $syncB['result']['indexed'] ?? null, "site B's index holds its one product: " . json_encode($syncB));
+
+        $onB = $this->answer('/chat-b/', 'Do you have a lamp?');
+        $this->assertContains('Aisle Beta Kettle Lamp', $onB, json_encode($onB));
+        $this->assertNotContains('Aisle Alpha Desk Lamp', $onB, "a product of site A never appears in site B's answers");
+        $this->assertSame([], array_values(array_filter($this->answer('/chat-b/', 'brass desk lamp NET-A-LAMP'), static fn (string $n): bool => str_contains($n, 'Alpha'))));
+        $onA = $this->answer('/', 'Do you have a lamp?');
+        $this->assertContains('Aisle Alpha Desk Lamp', $onA, json_encode($onA));
+        $this->assertNotContains('Aisle Beta Kettle Lamp', $onA);
+
+        // Site B's administrator, logged in: B's staff routes answer, A's refuse.
+        $jar = tempnam(self::$ms->root, 'jar');
+        $this->get('/wp-login.php', $jar);
+        $login = $this->get('/wp-login.php', $jar, ['log' => 'staff-b', 'pwd' => 'staff-b-password-123', 'testcookie' => '1', 'wp-submit' => 'Log In']);
+        $this->assertSame(302, $login['status']);
+        $nonce = trim($this->get('/wp-admin/admin-ajax.php?action=rest-nonce', $jar)['body']); // The nonce is the user's and session's, not the site's.
+        $this->assertMatchesRegularExpression('/^[0-9a-f]{10}$/', $nonce);
+        $own = $this->send('GET', '/chat-b/?rest_route=' . rawurlencode('/aisle/v1/conversations'), null, $jar, $nonce);
+        $this->assertSame(200, $own['status'], "B's staff reads B's chats: {$own['body']}");
+        foreach (['/aisle/v1/conversations', "/aisle/v1/conversations/$convA"] as $route) {
+            $r = $this->send('GET', '/?rest_route=' . rawurlencode($route), null, $jar, $nonce);
+            $this->assertContains($r['status'], [401, 403], "$route on site A for B's staff: {$r['body']}");
+            $this->assertStringNotContainsString('private question', $r['body']);
+        }
+        $r = $this->send('GET', '/chat-b/?rest_route=' . rawurlencode("/aisle/v1/conversations/$convA"), null, $jar, $nonce);
+        $this->assertStringNotContainsString('private question', $r['body'], "A's chat id on B's route is not A's chat");
+    }
 }
