@@ -481,4 +481,57 @@ PHP);
         $this->assertSame('الفريق غير متصل الآن. اترك بريدك الإلكتروني أو رقم هاتفك وسيتواصلون معك.', $off['reply'], 'offline, in Arabic');
         $this->assertSame('The team is offline right now. Leave your email or phone and they will get back to you.', $this->chat(self::uuid(), 'Can I talk to a human please?')['reply'], 'and in English for an English shopper');
     }
+
+    /** The fields of WordPress's profile form as a browser would submit them. */
+    private static function profileForm(string $page): array
+    {
+        $doc = new DOMDocument();
+        @$doc->loadHTML($page);
+        $form = (new DOMXPath($doc))->query('//form[@id="your-profile"]')->item(0);
+        self::assertNotNull($form, 'the profile form');
+        $out = [];
+        foreach ((new DOMXPath($doc))->query('.//input[@name] | .//select[@name] | .//textarea[@name]', $form) as $f) {
+            $type = strtolower($f->getAttribute('type'));
+            if (in_array($type, ['checkbox', 'radio'], true) && !$f->hasAttribute('checked') || in_array($type, ['submit', 'button'], true)) {
+                continue;
+            }
+            $value = $f->nodeName === 'select' ? (string) ((new DOMXPath($doc))->query('.//option[@selected]', $f)->item(0)?->getAttribute('value')) : ($f->nodeName === 'textarea' ? $f->textContent : $f->getAttribute('value'));
+            $out[$f->getAttribute('name')] = $value;
+        }
+        return $out;
+    }
+
+    /** The name shoppers see can be set on WordPress's profile screen too: the same meta as the Live view, login and email refused. */
+    public function testTheDisplayNameOnTheProfileScreen(): void
+    {
+        $manager = $this->manager();
+        // This machine is offline: as if WordPress had cached its list of translations (an admin's profile screen asks for it).
+        self::$h->wp('set_site_transient("available_translations", array(), HOUR_IN_SECONDS); return true;');
+        $uid = (int) self::$h->wp('$u = get_user_by("login", "manager"); update_user_meta($u->ID, "aisle_display_name", ""); return $u->ID;');
+        $page = $this->http('GET', '/wp-admin/profile.php', null, $manager)['body'];
+        $this->assertStringContainsString('<label for="aisle_display_name">Name shoppers see</label>', $page);
+        $form = self::profileForm($page);
+        $this->assertArrayHasKey('aisle_display_name', $form);
+
+        $email = (string) self::$h->wp('return get_user_by("login", "manager")->user_email;');
+        foreach (['manager', strtoupper($email), 'someone@example.org'] as $bad) {
+            $r = $this->http('POST', '/wp-admin/profile.php', null, $manager, [], ['aisle_display_name' => $bad] + $form);
+            $this->assertSame(200, $r['status'], "refused: the form again ($bad)");
+            $this->assertStringContainsString('Choose a name other than your login or email: shoppers see it.', $r['body']);
+            $this->assertSame('', self::$h->wp("return get_user_meta($uid, 'aisle_display_name', true);"), "$bad is not saved");
+        }
+        $r = $this->http('POST', '/wp-admin/profile.php', null, $manager, [], ['aisle_display_name' => 'Marta <b>M.</b>', 'aisle_avatar_url' => 'https://cdn.example.com/marta.png'] + $form);
+        $this->assertSame(302, $r['status'], 'saved');
+        $this->assertSame('Marta M.', self::$h->wp("return get_user_meta($uid, 'aisle_display_name', true);"));
+        $me = $this->rest('GET', '/agent', $manager);
+        $this->assertSame('Marta M.', $me['json']['name'] ?? null, 'the Live view reads the same name: ' . $me['body']);
+        $this->assertSame(['name' => 'Marta M.', 'avatar' => 'https://cdn.example.com/marta.png'], self::$h->wp("return Aisle\\Plugin\\Chat\\Handoff::agent($uid);"));
+        $r = $this->http('POST', '/wp-admin/profile.php', null, $manager, [], ['aisle_avatar_url' => 'javascript:alert(1)'] + self::profileForm($this->http('GET', '/wp-admin/profile.php', null, $manager)['body']));
+        $this->assertStringContainsString('Enter a full http:// or https:// address for the picture', $r['body']);
+
+        // A shopper's profile has no such field.
+        $customer = (int) self::$h->wp('$id = username_exists("profile-shopper") ?: wp_insert_user(array("user_login" => "profile-shopper", "user_pass" => wp_generate_password(), "user_email" => "profile-shopper@example.com", "role" => "customer")); return $id;');
+        $this->assertStringNotContainsString('aisle_display_name', $this->http('GET', "/wp-admin/user-edit.php?user_id=$customer", null, $this->admin())['body']);
+        $this->assertStringContainsString('aisle_display_name', $this->http('GET', "/wp-admin/user-edit.php?user_id=$uid", null, $this->admin())['body'], 'an admin sets it for a staff member');
+    }
 }

@@ -75,6 +75,7 @@ final class Plugin {
 			new ChatController( $settings, $assistant, $leads, $handoff ),
 			new HandoffRoutes( $settings, $conversations, $handoff ),
 			new LiveChats(),
+			new Admin\StaffProfile(),
 			new Retention(),
 			new Channels\Webhook( $channels, $inbox ),
 			new Channels\Replier( $channels, $inbox, $conversations, $assistant, $handoff ),

@@ -83,6 +83,22 @@ final class Handoff {
 		);
 	}
 
+	/**
+	 * Why $name cannot be what shoppers see of $user, or null when it can. The point of a display
+	 * name: shoppers never see the login or the email. The Live view and the profile screen ask.
+	 */
+	public static function name_refused( \WP_User $user, string $name ): ?string {
+		if ( '' !== $name && ( 0 === strcasecmp( $name, $user->user_login ) || 0 === strcasecmp( $name, $user->user_email ) || is_email( $name ) ) ) {
+			return __( 'Choose a name other than your login or email: shoppers see it.', 'aisle' );
+		}
+		return null;
+	}
+
+	/** Why $url cannot be the picture shoppers see, or null when it can (empty: none). */
+	public static function avatar_refused( string $url ): ?string {
+		return '' !== $url && ! preg_match( '~^https?://[^\s]+$~i', $url ) ? __( 'Enter a full http:// or https:// address for the picture, or leave it empty.', 'aisle' ) : null;
+	}
+
 	private function store_name(): string {
 		return (string) $this->settings->get( 'store_name' ) ?: wp_specialchars_decode( (string) get_bloginfo( 'name' ), ENT_QUOTES );
 	}

@@ -274,17 +274,17 @@ final class HandoffRoutes {
 		$id = get_current_user_id();
 		if ( $request->has_param( 'name' ) ) {
 			$name = sanitize_text_field( (string) $request->get_param( 'name' ) );
-			$user = wp_get_current_user();
-			// The point of a display name: shoppers never see the login or the email.
-			if ( '' !== $name && ( 0 === strcasecmp( $name, $user->user_login ) || 0 === strcasecmp( $name, $user->user_email ) || is_email( $name ) ) ) {
-				return new \WP_Error( 'aisle_invalid_name', __( 'Choose a name other than your login or email: shoppers see it.', 'aisle' ), array( 'status' => 400 ) );
+			$why  = Handoff::name_refused( wp_get_current_user(), $name );
+			if ( null !== $why ) {
+				return new \WP_Error( 'aisle_invalid_name', $why, array( 'status' => 400 ) );
 			}
 			update_user_meta( $id, Handoff::META_NAME, $name );
 		}
 		if ( $request->has_param( 'avatar' ) ) {
 			$url = trim( (string) $request->get_param( 'avatar' ) );
-			if ( '' !== $url && ! preg_match( '~^https?://[^\s]+$~i', $url ) ) {
-				return new \WP_Error( 'aisle_invalid_avatar', __( 'Enter a full http:// or https:// address for the picture, or leave it empty.', 'aisle' ), array( 'status' => 400 ) );
+			$why = Handoff::avatar_refused( $url );
+			if ( null !== $why ) {
+				return new \WP_Error( 'aisle_invalid_avatar', $why, array( 'status' => 400 ) );
 			}
 			update_user_meta( $id, Handoff::META_AVATAR, esc_url_raw( $url ) );
 		}
