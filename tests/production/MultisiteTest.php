@@ -364,4 +364,33 @@ PHP);
         $r = $this->send('GET', '/chat-b/?rest_route=' . rawurlencode("/aisle/v1/conversations/$convA"), null, $jar, $nonce);
         $this->assertStringNotContainsString('private question', $r['body'], "A's chat id on B's route is not A's chat");
     }
+
+    /**
+     * License activation is per site: a token activated on site B (the real vendor tool signs it)
+     * is stored in B's tables and shown for B only; the main site stays not activated.
+     */
+    public function testLicenseActivationIsPerSite(): void
+    {
+        $bin = getenv('AISLE_LICENSE_BIN') ?: dirname(__DIR__, 2) . '/target/release/aisle-license';
+        $this->assertTrue(is_executable($bin), '`aisle-license` is built by make build');
+        $dir = self::$ms->root . '/license-ms';
+        @mkdir($dir, 0700);
+        $pub = trim(self::$ms->cli([$bin, 'keygen', '--out', "$dir/signing.key"]));
+        $pub = trim((string) preg_replace('/^.*?([A-Za-z0-9+\/_-]{40,}=*).*$/s', '$1', $pub));
+        $out = self::$ms->cli([$bin, 'issue', '--key', "$dir/signing.key", '--site', '127.0.0.1', '--plan', 'pro', '--days', '30', '--features', 'ai,leads', '--grace-days', '14']);
+        $this->assertSame(1, preg_match('/([A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,})/', $out, $m), $out);
+        $b = $this->addSite('/license-b/');
+        $r = self::$ms->wp('add_filter("aisle_license_public_key", fn () => ' . var_export($pub, true) . '); delete_option("aisle_license_status"); delete_option("aisle_license_token");
+            switch_to_blog(' . $b . '); $lm = new Aisle\Plugin\Licensing\LicenseManager(new Aisle\Plugin\Privacy\Secrets()); $res = $lm->activate(null, ' . var_export($m[1], true) . ');
+            $out = array("b" => is_wp_error($res) ? $res->get_error_message() : (get_option("aisle_license_status")["status"] ?? null), "b_token" => is_string(get_option("aisle_license_token")));
+            restore_current_blog();
+            $out["a_status"] = get_option("aisle_license_status"); $out["a_token"] = get_option("aisle_license_token");
+            $out["screen_a"] = Aisle\Plugin\Admin\NetworkScreen::status(1)["license"]; $out["screen_b"] = Aisle\Plugin\Admin\NetworkScreen::status(' . $b . ')["license"];
+            return $out;');
+        $this->assertSame('active', $r['b'], json_encode($r));
+        $this->assertTrue($r['b_token']);
+        $this->assertFalse($r['a_status'], "site B's activation is not the main site's");
+        $this->assertFalse($r['a_token']);
+        $this->assertSame(['none', 'active'], [$r['screen_a'], $r['screen_b']]);
+    }
 }
