@@ -363,13 +363,17 @@ fn variation<'a>(v: &'a Value<'a>, opts: &Options, repairs: &mut Repairs) -> Fie
 
 type Prices<'a> = (Option<Text<'a>>, Option<Text<'a>>, Option<Text<'a>>, bool);
 
-/// WooCommerce's rule: on sale when a sale price is set and below the regular
-/// one; the active price defaults to whichever applies.
+/// WooCommerce's rule: on sale when a sale price is set, below the regular one and, when the
+/// active price is given, equal to it: a sale scheduled to start later (or already over) keeps
+/// its sale price stored while WooCommerce sells at the regular one. The active price defaults
+/// to whichever applies.
 fn prices<'a>(f: &Fields<'a>, decimals: usize) -> Field<Prices<'a>> {
     let regular = price("regular_price", f.regular_price, decimals)?;
     let sale = price("sale_price", f.sale_price, decimals)?;
-    let on_sale = matches!((&regular, &sale), (Some(r), Some(s)) if decimal_less(s, r));
-    let active = match price("price", f.price, decimals)? {
+    let given = price("price", f.price, decimals)?;
+    let on_sale = matches!((&regular, &sale), (Some(r), Some(s)) if decimal_less(s, r))
+        && given.as_ref().is_none_or(|p| Some(p) == sale.as_ref());
+    let active = match given {
         Some(p) => Some(p),
         None if on_sale => sale.clone(),
         None => regular.clone(),

@@ -160,3 +160,19 @@ fn threads_change_nothing_but_speed() {
         assert!(run(threads) == one, "{threads} threads differ from one");
     }
 }
+
+#[test]
+fn a_sale_counts_only_while_it_is_the_selling_price() {
+    let on_sale = |price: &'static [u8]| {
+        let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
+        let mut pairs = vec![("id", Value::Int(1)), ("name", Value::Str(b"Lamp")), ("regular_price", Value::Str(b"30")), ("sale_price", Value::Str(b"24.99"))];
+        if !price.is_empty() {
+            pairs.push(("price", Value::Str(price)));
+        }
+        assert!(cat.add(Ok(product(&pairs))));
+        String::from_utf8(cat.to_ndjson()).unwrap().contains("\"on_sale\":true")
+    };
+    assert!(on_sale(b"24.99"), "a running sale sells at its sale price");
+    assert!(!on_sale(b"30"), "a sale scheduled for later: WooCommerce still sells at the regular price");
+    assert!(on_sale(b""), "no active price given: the sale price below the regular one applies");
+}
