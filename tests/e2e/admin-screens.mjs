@@ -61,6 +61,12 @@ try {
 		check( ( await page.locator( '#aisle-chats tr[data-conversation="' + conversation + '"] .aisle-flag-order' ).count() ) === 1, 'the filter keeps the chat with its order flag' );
 		await page.screenshot( { path: dir + '/admin-chats-list.png' } );
 		axeCount += await axe( page, 'chats list filtered' );
+		// The Live view with that conversation open: the list, the transcript, the actions and the reply box.
+		await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=chats&view=live&conversation=' + conversation );
+		await page.waitForSelector( '#aisle-live-list .aisle-live-item' );
+		await page.waitForFunction( () => ! document.getElementById( 'aisle-live-conv' ).hidden && document.querySelectorAll( '#aisle-live-messages li' ).length > 1 );
+		await page.screenshot( { path: dir + '/admin-live-view.png' } );
+		axeCount += await axe( page, 'live view' );
 	}
 
 	// Overview: the period picker, and "Add to FAQ" opening a new FAQ entry with the question.
@@ -152,7 +158,7 @@ try {
 	await page.fill( '#aisle-accent_color', '#2271b1' );
 	check( ! ( await page.isVisible( '#aisle-accent-warning' ) ), 'the warning goes with a darker accent' );
 	// Nothing here was saved: the preview is only a preview.
-	console.log( 'axe: ' + axeCount + ' serious or critical violations over ' + ( tabs.length + 7 + ( conversation ? 2 : 0 ) ) + ' screens' );
+	console.log( 'axe: ' + axeCount + ' serious or critical violations over ' + ( tabs.length + 7 + ( conversation ? 3 : 0 ) ) + ' screens' );
 } catch ( e ) {
 	run.problems.push( 'exception: ' + e.message );
 } finally {

@@ -161,7 +161,7 @@ PHP);
         $log = self::$h->cli(['node', "$repo/tests/e2e/admin-screens.mjs", self::$h->url, 'admin', 'admin-password-123', "$repo/tests/artifacts", (string) $c['id']]);
         $this->assertStringContainsString('admin screens ok', $log);
         $this->assertMatchesRegularExpression('/axe: 0 serious or critical violations over \d+ screens/', $log);
-        foreach (['admin-tab-overview', 'admin-tab-settings', 'admin-settings-appearance', 'admin-live-preview', 'admin-yellow-accent', 'admin-transcript', 'admin-chats-list', 'admin-dashboard', 'admin-add-to-faq'] as $shot) {
+        foreach (['admin-tab-overview', 'admin-tab-settings', 'admin-settings-appearance', 'admin-live-preview', 'admin-yellow-accent', 'admin-transcript', 'admin-chats-list', 'admin-live-view', 'admin-dashboard', 'admin-add-to-faq'] as $shot) {
             $this->assertGreaterThan(10000, filesize("$repo/tests/artifacts/$shot.png"), $shot);
         }
         $this->assertSame($before, $this->option('aisle_settings'), 'the preview saved nothing');

@@ -113,7 +113,8 @@ final class LiveChats {
 		echo '<p id="aisle-live-page"></p><p class="aisle-live-actions"><button type="button" class="button button-primary" id="aisle-live-claim">' . esc_html__( 'Take over', 'aisle' ) . '</button> ';
 		echo '<button type="button" class="button" id="aisle-live-release">' . esc_html__( 'Release to assistant', 'aisle' ) . '</button> ';
 		echo '<button type="button" class="button" id="aisle-live-close">' . esc_html__( 'Close', 'aisle' ) . '</button></p></div>';
-		echo '<ol id="aisle-live-messages" class="aisle-live-messages" role="log" aria-live="polite"></ol>';
+		// The log role on a wrapper: on the list itself it would hide the list from screen readers (items without a list).
+		echo '<div role="log" aria-live="polite" aria-labelledby="aisle-live-title"><ol id="aisle-live-messages" class="aisle-live-messages"></ol></div>';
 		echo '<form id="aisle-live-form" class="aisle-live-form"><label for="aisle-live-text" class="screen-reader-text">' . esc_html__( 'Reply', 'aisle' ) . '</label><textarea id="aisle-live-text" rows="3" maxlength="2000" placeholder="' . esc_attr__( 'Write a reply. Links and **bold** work; HTML is shown as text.', 'aisle' ) . '"></textarea>';
 		echo '<button type="submit" class="button button-primary" id="aisle-live-send">' . esc_html__( 'Send', 'aisle' ) . '</button></form>';
 		echo '<p id="aisle-live-error" class="aisle-live-error" role="alert"></p></section></div></div>';
