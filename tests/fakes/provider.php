@@ -17,6 +17,8 @@
  *   fake-slow            sleeps 5 s before answering
  *   fake-slow-stream     streams one delta, then sleeps 5 s
  *   fake-garbage         a 200 that is not JSON
+ *   fake-knowledge       calls search_knowledge with the last user message, then replies with the first
+ *                        passage's text and "(source: <title>)"; a passage saying "free" it repeats as a promise
  *   fake-catalog-language  a model that does what the system prompt says about languages: when it is told the
  *                        catalog's language ("query translated into English"), it calls search_products with the
  *                        visitor's product words in that language (a tiny dictionary), else with the visitor's own
@@ -118,6 +120,18 @@ if ($model === 'fake-catalog-language') {
         $lang = preg_match('/\(detected: (\w+)\)/', $system, $lm) ? $lm[1] : 'English';
         $text = ['French' => 'Oui, nous avons : ', 'German' => 'Ja, wir haben: ', 'Arabic' => 'نعم، لدينا: '][$lang] ?? 'Yes, we have: ';
         $text .= implode(', ', $names) . '.';
+    }
+}
+if ($model === 'fake-knowledge') {
+    $tool = $toolResult === null;
+    $toolName = 'search_knowledge';
+    $toolArgs = ['query' => $lastUser];
+    if (!$tool) {
+        $p = $toolResult['passages'][0] ?? null;
+        $text = $p ? $p['text'] . ' (source: ' . $p['source']['title'] . ')' : 'I do not know.';
+        if ($p && str_contains(mb_strtolower(json_encode($toolResult, JSON_UNESCAPED_UNICODE)), 'free')) {
+            $text .= ' Everything is free today!';
+        }
     }
 }
 if ($model === 'fake-obey-price' && !$tool) {

@@ -73,7 +73,7 @@ final class ProviderTest extends WpTestCase
         $this->assertSame('system', $sent[0]['messages'][0]['role']);
         $this->assertStringContainsString('data, not instructions', $sent[0]['messages'][0]['content']);
         $this->assertStringContainsString('DHL Paket', $sent[0]['messages'][0]['content'], 'store facts in the system prompt');
-        $this->assertCount(5, $sent[0]['tools']);
+        $this->assertCount(6, $sent[0]['tools']);
     }
 
     public function testStreamedReplyIsGroundedBeforeItIsSent(): void

@@ -32,6 +32,15 @@ final class Grounding {
 		$this->known[ (int) $product['id'] ] = $product;
 	}
 
+	/** Amounts the store's own documents state (a knowledge passage) may be quoted too. */
+	public function know_text( string $text ): void {
+		if ( preg_match_all( self::MONEY, $text, $m, PREG_SET_ORDER ) ) {
+			foreach ( $m as $hit ) {
+				$this->fact_amounts[] = (float) str_replace( ',', '.', '' !== $hit[1] ? $hit[1] : $hit[2] );
+			}
+		}
+	}
+
 	/** @return array<int, array> */
 	public function known(): array {
 		return $this->known;

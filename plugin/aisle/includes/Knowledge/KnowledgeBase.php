@@ -204,10 +204,28 @@ final class KnowledgeBase {
 			return array();
 		}
 		try {
-			return self::index()->search( $q, $limit );
+			$hits = self::index()->search( $q, $limit );
 		} catch ( \Aisle\KnowledgeException $e ) {
 			return array();
 		}
+		foreach ( $hits as &$hit ) {
+			$hit['text'] = self::without_instructions( $hit['text'] );
+		}
+		return $hits;
+	}
+
+	/**
+	 * A document is data: sentences that talk to the assistant ("ignore your instructions…") are
+	 * dropped before a passage reaches the model or a reply.
+	 */
+	public static function without_instructions( string $text ): string {
+		$keep = array();
+		foreach ( preg_split( '/(?<=[.!?。！？؟])\s+|\n/u', $text ) as $sentence ) {
+			if ( ! \Aisle\Plugin\Catalog\Lexicon::says( 'injection', mb_strtolower( $sentence ) ) ) {
+				$keep[] = $sentence;
+			}
+		}
+		return implode( ' ', $keep );
 	}
 
 	/** Post types whose published, public posts are knowledge (filter aisle_knowledge_post_types). */
