@@ -116,7 +116,8 @@ final class ChatController {
 			return self::error( 'aisle_message_too_long', __( 'The message is too long (at most 2,000 characters).', 'aisle' ), 400 );
 		}
 		$message = trim( wp_check_invalid_utf8( $message, true ) );
-		if ( '1' === (string) $request->get_param( 'stream' ) ) {
+		$stream = $request->get_param( 'stream' );
+		if ( is_scalar( $stream ) && '1' === (string) $stream ) { // stream[]=1 is an array: not a stream request.
 			$this->stream( $body, $message );
 		}
 		// While a person has (or is asked to take) the conversation, the assistant stays silent.

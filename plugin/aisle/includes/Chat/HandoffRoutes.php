@@ -126,7 +126,8 @@ final class HandoffRoutes {
 			$r->header( 'Retry-After', (string) $retry );
 			return $r;
 		}
-		$session = strtolower( (string) $request->get_param( 'session_id' ) );
+		$session = $request->get_param( 'session_id' );
+		$session = is_string( $session ) ? strtolower( $session ) : ''; // session_id[]=… is an array: no such session.
 		$token   = (string) $request->get_header( 'x_aisle_session_token' );
 		$conv    = preg_match( self::UUID, $session ) ? $this->conversations->find( $session ) : null;
 		if ( ! Handoff::token_ok( $conv, $token ) ) {
