@@ -17,6 +17,12 @@ final class HostileInputTest extends ProductionTestCase
 
     private static int $tried = 0;
 
+    /** @var list<string> every answer of this class's requests */
+    private static array $seen = [];
+
+    /** @var array<string,string> field => the plaintext saved for it */
+    private static array $secrets = [];
+
     public static function setUpBeforeClass(): void
     {
         parent::setUpBeforeClass();
@@ -24,6 +30,12 @@ final class HostileInputTest extends ProductionTestCase
         // A synced index, so the UCP routes answer from it instead of "not ready yet" (503).
         self::$h->wp('$sync = new Aisle\Plugin\Catalog\CatalogSync(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings(), new Aisle\Plugin\Knowledge\StoreFacts(new Aisle\Plugin\Catalog\WooAdapter(), new Aisle\Plugin\Settings()));
             if (!$sync->progress()["busy"]) { $sync->start(); } for ($i = 0; $i < 20 && $sync->progress()["busy"]; $i++) { aisle_test_run_actions(); } return true;');
+        // Every secret Aisle stores, each a value found nowhere else, saved the way the settings page does.
+        foreach ((array) self::$h->wp('return array_keys(Aisle\Plugin\Privacy\Secrets::FIELDS);') as $field) {
+            self::$secrets[$field] = 'Zq' . bin2hex(random_bytes(12)) . '/+=' . $field;
+        }
+        self::$secrets['handoff_webhook_url'] = 'https://hooks.example.com/services/T0/B0/' . bin2hex(random_bytes(12));
+        self::$h->wp('$s = new Aisle\Plugin\Privacy\Secrets(); foreach (' . var_export(self::$secrets, true) . ' as $f => $v) { $s->save($f, $v); } return true;');
         self::$h->wp('$s = get_option("aisle_settings", array()); $s["rate_limit_ip"] = 100000; $s["rate_limit_session"] = 100000; $s["feeds_ucp"] = true; $s["feeds_llms_txt"] = true; update_option("aisle_settings", $s); return true;');
     }
 
@@ -60,6 +72,7 @@ final class HostileInputTest extends ProductionTestCase
         $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
         curl_close($ch);
         self::$tried++;
+        self::$seen[] = substr($raw, 0, 65536); // Kept for the secrets grep: headers and body as sent back.
         return ['status' => $status, 'body' => substr($raw, $size), 'headers' => substr($raw, 0, $size)];
     }
 
@@ -199,5 +212,60 @@ final class HostileInputTest extends ProductionTestCase
             $rest = $decoded;
         }
         return ['status' => (int) ($m[1] ?? 0), 'body' => $rest, 'headers' => $head];
+    }
+
+    public static function tearDownAfterClass(): void
+    {
+        self::$h->wp('$s = new Aisle\Plugin\Privacy\Secrets(); foreach (array_keys(Aisle\Plugin\Privacy\Secrets::FIELDS) as $f) { $s->save($f, ""); } return true;');
+        parent::tearDownAfterClass();
+    }
+
+    /**
+     * After the fuzzing above and a chat, the storefront and every admin tab: no configured secret
+     * appears in the database, any answer, any rendered page or any log — as itself, base64
+     * (standard and URL-safe), URL-encoded or JSON-escaped.
+     */
+    public function testNoSecretLeaksIntoTheDatabaseAnswersPagesOrLogs(): void
+    {
+        $this->assertNotEmpty(self::$seen, 'runs after the fuzzing, whose answers it searches too');
+        $corpus = self::$seen;
+        $corpus[] = $this->chat(self::uuid(), 'Do you have a blue hoodie under 50?')['body'];
+        foreach (['/', '/shop/', '/llms.txt', '/wp-json/', '/wp-json/aisle/v1/chat/messages?session_id=11111111-2222-4333-8444-555555555555'] as $path) {
+            $corpus[] = $this->http('GET', $path)['body'];
+        }
+        $admin = $this->admin();
+        foreach (['overview', 'chats', 'leads', 'settings', 'channels', 'agents', 'knowledge'] as $tab) {
+            $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=' . $tab, null, $admin);
+            $this->assertSame(200, $page['status'], $tab);
+            $corpus[] = $page['body'];
+        }
+        foreach (['/settings', '/sync', '/license', '/channels', '/feeds'] as $route) {
+            $corpus[] = $this->rest('GET', $route, $admin)['body'];
+        }
+        $dump = '';
+        foreach (self::$h->query('SHOW TABLES') as $t) {
+            $table = (string) array_values($t)[0];
+            foreach (self::$h->query("SELECT * FROM `$table`") as $row) {
+                $dump .= implode("\t", array_map('strval', array_map(static fn ($v) => $v ?? '', $row))) . "\n";
+            }
+        }
+        $this->assertStringContainsString('aisle:v1:', $dump, 'the dump holds the envelopes');
+        $corpus[] = $dump;
+        $corpus[] = self::$h->debugLog();
+        $corpus[] = self::$s->fpmPhpLog();
+        foreach (glob(self::$s->root . '/{*.log,nginx/*.log}', GLOB_BRACE) ?: [] as $log) {
+            $corpus[] = (string) file_get_contents($log);
+        }
+        $all = implode("\n", $corpus);
+        $forms = 0;
+        foreach (self::$secrets as $field => $plain) {
+            $b64 = base64_encode($plain);
+            foreach (['plain' => $plain, 'base64' => $b64, 'base64url' => rtrim(strtr($b64, '+/', '-_'), '='), 'urlencoded' => rawurlencode($plain), 'form-encoded' => urlencode($plain), 'json' => substr((string) json_encode($plain), 1, -1)] as $form => $needle) {
+                $this->assertStringNotContainsString($needle, $all, "$field ($form) leaked");
+                $forms++;
+            }
+        }
+        fwrite(STDERR, sprintf("secrets grep: %d secrets x 6 forms in %s of database, answers, pages and logs: no hit\n", count(self::$secrets), number_format(strlen($all))));
+        $this->assertSame(count(self::$secrets) * 6, $forms);
     }
 }
