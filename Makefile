@@ -153,9 +153,10 @@ test-dist: dist
 SCREENSHOTS = admin-tab-overview admin-tab-chats admin-tab-leads admin-tab-settings \
 	admin-settings-assistant admin-settings-appearance admin-settings-ai admin-settings-catalog admin-settings-advanced \
 	admin-live-preview admin-yellow-accent admin-validation admin-sync-progress admin-lead-delete-confirm \
-	admin-transcript admin-chats-list admin-dashboard admin-add-to-faq widget-lead-fields \
+	admin-transcript admin-chats-list admin-live-view admin-dashboard admin-add-to-faq widget-lead-fields \
 	widget-experience-tt5-shop-1280 widget-experience-tt5-accent-ffe14d widget-experience-tt5-lead-390 \
-	widget-experience-tt1-shop-1280 widget-experience-tt1-lead-390 theme-tt1-product-1280 theme-tt5-product-390
+	widget-experience-tt1-shop-1280 widget-experience-tt1-lead-390 widget-experience-classic-shop-1280 widget-experience-classic-lead-390 \
+	lead-email theme-tt1-product-1280 theme-tt5-product-390
 screenshots:
 	@mkdir -p tests/screenshots
 	@for s in $(SCREENSHOTS); do cp tests/artifacts/$$s.png tests/screenshots/ || exit 1; done

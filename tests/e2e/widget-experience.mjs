@@ -37,7 +37,11 @@ async function ready( page, path ) {
 const box = ( page ) => page.evaluate( () => {
 	const t = document.querySelector( '#aisle-panel textarea' );
 	const s = getComputedStyle( t );
-	return { height: s.height, fontSize: s.fontSize, fontFamily: s.fontFamily, padding: s.padding };
+	// The send button and the launcher too: themes style every button (and img) on the page.
+	const b = getComputedStyle( document.querySelector( '#aisle-panel form button[type=submit], #aisle-panel form button' ) );
+	const l = document.querySelector( '.aisle-launcher' ).getBoundingClientRect();
+	return { height: s.height, fontSize: s.fontSize, fontFamily: s.fontFamily, padding: s.padding, textTransform: s.textTransform, border: s.border,
+		button: [ b.height, b.fontSize, b.fontFamily, b.padding, b.textTransform, b.letterSpacing, b.borderRadius ].join( ' | ' ), launcher: [ l.width, l.height ].join( 'x' ) };
 } );
 
 try {

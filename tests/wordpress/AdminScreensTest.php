@@ -306,6 +306,12 @@ PHP);
             $this->assertStringContainsString("Name: Nora Named", $mail['message']);
             $this->assertStringContainsString("Their message:\nDo you ship to Iceland?\nThanks", $mail['message']);
             $this->assertStringNotContainsString('Nora', $mail['subject']);
+            // The mail as the store receives it, drawn from the catcher's record (tests/screenshots/lead-email.png).
+            $repo = dirname(__DIR__, 2);
+            @mkdir("$repo/tests/artifacts", 0755, true);
+            @unlink("$repo/tests/artifacts/lead-email.png");
+            $this->assertStringContainsString('mail ok', self::$h->cli(['node', "$repo/tests/e2e/mail.mjs", "$repo/tests/artifacts/lead-email.png"], json_encode($mail)));
+            $this->assertGreaterThan(10000, filesize("$repo/tests/artifacts/lead-email.png"));
             $page = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=leads', null, $this->admin())['body'];
             $this->assertMatchesRegularExpression('~<tr id="aisle-lead-' . $id . '".*?<td>Nora Named</td><td>named@example.com</td><td></td><td class="aisle-lead-message" dir="auto">Do you ship to Iceland\?<br />\s*Thanks</td>~s', $page);
             $this->assertSame(1, preg_match('~href="([^"]*action=aisle_leads_csv[^"]*)"~', $page, $csv));
