@@ -2,6 +2,7 @@
 // Upload, one progress line each ("queued for extraction"). Phase "answer" (after the test ran the
 // extraction jobs): the rows show ready with passages, the extracted-text preview opens, the Try a
 // question box lists passages with scores, and the storefront widget answers with the source.
+// Phase "provider" (an AI provider answering through search_knowledge): the widget lists the sources.
 // Usage: node knowledge.mjs BASE_URL USER PASSWORD ARTIFACTS_DIR upload|answer FILE...
 import { session } from './browser.mjs';
 import { ask, openWidget } from './widget.mjs';
@@ -26,6 +27,15 @@ try {
 		await page.screenshot( { path: dir + '/knowledge-upload.png' } );
 		await page.waitForNavigation();
 		check( ( await page.locator( '#aisle-knowledge-sources tbody tr' ).count() ) >= files.length, 'the uploaded files are listed' );
+	} else if ( phase === 'provider' ) {
+		await page.goto( base + '/' );
+		await openWidget( page );
+		const reply = await ask( page, 'How much do parcels within Germany cost?' );
+		const sources = ( await reply.locator( '.aisle-sources' ).count() ) ? await reply.locator( '.aisle-sources' ).textContent() : '(none) ' + ( await reply.innerHTML() );
+		check( sources.includes( 'Shipping guide' ), 'the sources are listed under the message: ' + sources );
+		check( ( await reply.textContent() ).includes( '5 euros' ), 'the reply quotes the document' );
+		check( ! ( await reply.textContent() ).includes( 'free' ), 'the instruction in the document was not followed' );
+		await page.screenshot( { path: dir + '/knowledge-provider-sources.png' } );
 	} else {
 		const row = page.locator( '#aisle-knowledge-sources tr', { hasText: 'returns' } ).first();
 		check( ( await row.textContent() ).includes( 'ready' ), 'the PDF is ready: ' + ( await row.textContent() ) );

@@ -170,8 +170,8 @@ $send = function (string $event, array $data) use ($anthropic): void {
 if ($anthropic) {
     $send('message_start', ['type' => 'message_start', 'message' => ['id' => 'msg_01', 'role' => 'assistant', 'content' => [], 'usage' => ['input_tokens' => 12, 'output_tokens' => 1]]]);
     if ($tool) {
-        $send('content_block_start', ['type' => 'content_block_start', 'index' => 0, 'content_block' => ['type' => 'tool_use', 'id' => 'toolu_01', 'name' => 'get_product', 'input' => new stdClass()]]);
-        foreach (['{"i', 'd": ' . $toolId . '}'] as $p) {
+        $send('content_block_start', ['type' => 'content_block_start', 'index' => 0, 'content_block' => ['type' => 'tool_use', 'id' => 'toolu_01', 'name' => $toolName, 'input' => new stdClass()]]);
+        foreach (str_split(json_encode($toolArgs, JSON_UNESCAPED_UNICODE), 3) as $p) {
             $send('content_block_delta', ['type' => 'content_block_delta', 'index' => 0, 'delta' => ['type' => 'input_json_delta', 'partial_json' => $p]]);
         }
     } else {
@@ -187,8 +187,8 @@ if ($anthropic) {
     $send('message_stop', ['type' => 'message_stop']);
 } else {
     if ($tool) {
-        $send('', ['choices' => [['index' => 0, 'delta' => ['role' => 'assistant', 'tool_calls' => [['index' => 0, 'id' => 'call_01', 'type' => 'function', 'function' => ['name' => 'get_product', 'arguments' => '']]]]]]]);
-        foreach (['{"i', 'd":' . $toolId . '}'] as $p) {
+        $send('', ['choices' => [['index' => 0, 'delta' => ['role' => 'assistant', 'tool_calls' => [['index' => 0, 'id' => 'call_01', 'type' => 'function', 'function' => ['name' => $toolName, 'arguments' => '']]]]]]]);
+        foreach (str_split(json_encode($toolArgs, JSON_UNESCAPED_UNICODE), 3) as $p) {
             $send('', ['choices' => [['index' => 0, 'delta' => ['tool_calls' => [['index' => 0, 'function' => ['arguments' => $p]]]]]]]);
         }
     } else {

@@ -194,6 +194,8 @@ final class KnowledgeTest extends WpTestCase
         self::$h->wp("\$s = get_option('aisle_settings'); \$s['assistant_paused'] = false; \$s['ai_provider'] = 'openai'; \$s['ai_base_url'] = 'http://127.0.0.1:$port'; \$s['ai_model'] = 'fake-knowledge'; \$s['ai_timeout'] = 30; \$s['ai_connect_timeout'] = 2; update_option('aisle_settings', \$s); (new Aisle\\Plugin\\Privacy\\Secrets())->save('ai_api_key', 'sk-test-secret'); return true;");
         try {
             $r = $this->chat('How much do parcels within Germany cost?');
+            // The widget (a streamed reply) lists the sources under the message.
+            $this->assertStringContainsString('ok', self::$h->cli(['node', "$repo/tests/e2e/knowledge.mjs", self::$h->url, 'admin', 'admin-password-123', "$repo/tests/artifacts", 'provider']));
         } finally {
             self::$h->wp('$s = get_option("aisle_settings"); $s["ai_provider"] = "none"; update_option("aisle_settings", $s); delete_option("aisle_ai_api_key"); return true;');
             Harness::endProcess($fake);
@@ -205,6 +207,7 @@ final class KnowledgeTest extends WpTestCase
         $this->assertStringContainsString('cite the source', $requests[0]['messages'][0]['content']);
         $toolMessages = array_values(array_filter(end($requests)['messages'], static fn ($m) => $m['role'] === 'tool'));
         $this->assertStringContainsString('5 euros', $toolMessages[0]['content']);
+        $this->assertStringContainsString('"heading":"Shipping guide"', $toolMessages[0]['content'], 'the .md upload was read as Markdown');
         $this->assertStringNotContainsString('Ignore all previous instructions', $toolMessages[0]['content'], 'the instruction in the document never reaches the model');
         $this->assertStringContainsString('5 euros', $r['reply']);
         $this->assertStringContainsString('(source: Shipping guide)', $r['reply']);

@@ -183,6 +183,17 @@
 		renderText(data.reply || '', box);
 		if (data.products && data.products.length) { box.appendChild(el('ul', { 'class': 'aisle-cards' }, data.products.map(productCard))); }
 		if ((data.actions || []).indexOf('offer_lead') >= 0) { box.appendChild(leadForm()); }
+		// Where a knowledge answer comes from, unless the reply already shows it (bold or as a link, as the built-in answer does).
+		var sources = (data.sources || []).filter(function (s) { var r = data.reply || ''; return s && s.title && r.indexOf('**' + s.title + '**') < 0 && r.indexOf('[' + s.title + '](') < 0; });
+		if (sources.length) {
+			var line = el('p', { 'class': 'aisle-sources', text: (t.sources || 'Sources:') + ' ' });
+			sources.forEach(function (s, i) {
+				var href = s.url ? storeLink(s.url) : null;
+				if (i) { line.appendChild(document.createTextNode(', ')); }
+				line.appendChild(href ? el('a', { href: href, text: s.title }) : el('span', { text: s.title }));
+			});
+			box.appendChild(line);
+		}
 		log.scrollTop = log.scrollHeight;
 		var c = data.conversation;
 		if (c) {

@@ -122,6 +122,7 @@ final class Widget {
 				/* translators: %s: the most characters a message may have (2,000). */
 				'limit'       => sprintf( __( 'That is the limit of %s characters: send this message, or shorten it to add more.', 'aisle' ), number_format_i18n( ChatController::MAX_MESSAGE ) ),
 				'retry'       => __( 'Retry', 'aisle' ),
+				'sources'     => __( 'Sources:', 'aisle' ),
 				'error'       => __( 'Sorry, the assistant could not be reached.', 'aisle' ),
 				'inStock'     => __( 'In stock', 'aisle' ),
 				'outOfStock'  => __( 'Out of stock', 'aisle' ),

@@ -137,7 +137,9 @@ final class KnowledgeBase {
 			return;
 		}
 		try {
-			$doc      = \Aisle\Knowledge::extractFile( $s['file'], array( 'max_bytes' => self::max_bytes() ) );
+			// The stored copy is named .bin: the original name tells Markdown and HTML from plain text.
+			$bytes    = is_file( $s['file'] ) && filesize( $s['file'] ) <= self::max_bytes() ? (string) file_get_contents( $s['file'] ) : '';
+			$doc      = \Aisle\Knowledge::extract( $bytes, (string) $s['filename'], array( 'max_bytes' => self::max_bytes() ) );
 			$passages = \Aisle\Knowledge::chunk( $doc['blocks'], array( 'id' => $id, 'title' => $s['title'], 'url' => null ) );
 			if ( $s['enabled'] ) {
 				self::index()->replaceSource( $id, $passages );
