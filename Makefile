@@ -123,7 +123,7 @@ bench-chat: build
 # (pm = dynamic, the extension by its own ini), MariaDB, Redis behind an object-cache.php drop-in; the
 # stack's own tests and its faults (Redis down, provider failures, an FPM worker killed, MariaDB
 # restarted mid-sync). Part of make test.
-test-production: build
+test-production: build e2e-deps
 	@scripts/install-deps.sh wordpress production
 	@for f in tests/production/*.php tests/production/*/*.php; do php -l $$f >/dev/null || exit 1; done
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/production/phpunit.xml
