@@ -140,7 +140,13 @@
 
 	/* The display name shoppers see: the staff member's own setting, never the login or email. */
 	var name = $('aisle-live-agent-name'), avatar = $('aisle-live-agent-avatar'), saved = $('aisle-live-agent-status');
-	api({ path: ns + '/agent' }).then(function (d) { name.value = d.name; avatar.value = d.avatar; }).catch(function () {});
+	// What was saved fills the fields, unless the staff member typed before it arrived (their text wins).
+	var typed = {};
+	[name, avatar].forEach(function (f) { f.addEventListener('input', function () { typed[f.id] = true; }); });
+	api({ path: ns + '/agent' }).then(function (d) {
+		if (!typed[name.id]) { name.value = d.name; }
+		if (!typed[avatar.id]) { avatar.value = d.avatar; }
+	}).catch(function () {});
 	$('aisle-live-agent').addEventListener('submit', function (e) {
 		e.preventDefault();
 		saved.textContent = '';
