@@ -73,7 +73,7 @@ final class AdminScreensTest extends WpTestCase
         file_put_contents($file, <<<'PHP'
 <?php
 add_filter( 'aisle_admin_tabs', fn ( $tabs ) => $tabs + array(
-	'knowledge' => array( 'Knowledge', 'manage_woocommerce', function () { echo '<p id="knowledge-screen">knowledge here</p>'; } ),
+	'extension' => array( 'Extension', 'manage_woocommerce', function () { echo '<p id="extension-screen">an extension here</p>'; } ),
 	'secret'    => array( 'label' => 'Secret', 'capability' => 'manage_options', 'render' => function () { echo '<p id="secret-screen">only admins</p>'; } ),
 	'broken'    => array( 'Broken', 'manage_woocommerce', 'no_such_function' ),
 ) );
@@ -81,9 +81,9 @@ add_filter( 'aisle_admin_views', fn ( $views, $tab ) => 'chats' === $tab ? $view
 PHP);
         try {
             $page = $this->http('GET', '/wp-admin/admin.php?page=aisle', null, $this->admin())['body'];
-            $expected = array_merge(array_diff($builtin, ['settings']), ['knowledge', 'secret', 'settings']);
+            $expected = array_merge(array_diff($builtin, ['settings']), ['extension', 'secret', 'settings']);
             $this->assertSame($expected, array_keys($this->tabs($page)), 'added before Settings, a broken entry left out');
-            $this->assertStringContainsString('<p id="knowledge-screen">', $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=knowledge', null, $this->admin())['body']);
+            $this->assertStringContainsString('<p id="extension-screen">', $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=extension', null, $this->admin())['body']);
 
             // A shop manager does not see the tab whose capability they lack, nor open it.
             $m = $this->login('manager', 'manager-password-123');
