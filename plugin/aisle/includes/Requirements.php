@@ -19,8 +19,10 @@ final class Requirements {
 	 */
 	public static function missing(): array {
 		$missing = array();
-		// Aisle\Language is the newest class this plugin calls: an older build counts as missing.
-		if ( ! extension_loaded( 'aisle' ) || ! class_exists( \Aisle\Vault::class ) || ! class_exists( \Aisle\Language::class ) ) {
+		// The newest classes this plugin calls: an older build of the extension counts as missing
+		// (a notice), rather than failing later in a chat or a sync.
+		$classes = array( \Aisle\Vault::class, \Aisle\Language::class, \Aisle\Knowledge::class, \Aisle\KnowledgeIndex::class, \Aisle\Channels\Signature::class, \Aisle\ProductFeed::class );
+		if ( ! extension_loaded( 'aisle' ) || array_filter( $classes, static fn ( string $c ): bool => ! class_exists( $c ) ) ) {
 			$missing[] = 'extension';
 		}
 		// WooCommerce defines WooCommerce and WC() from its main file, loaded before plugins_loaded.
