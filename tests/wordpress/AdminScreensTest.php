@@ -172,6 +172,49 @@ PHP);
      * assistant stores), an add-to-cart from the chat, a lead and the order that followed.
      * @return array{id: int, session: string, order: int, product: int}
      */
+    /** @return array<string, array{0: int, 1: string}> agent => [orders, revenue text] as the Overview's agent table shows them. */
+    private function byAgent(int $days): array
+    {
+        $page = $this->http('GET', "/wp-admin/admin.php?page=aisle&tab=overview&days=$days", null, $this->admin())['body'];
+        $this->assertStringContainsString('id="aisle-by-agent-title"', $page, 'the agent section');
+        if (!preg_match('~<table class="widefat striped aisle-by-agent" id="aisle-by-agent".*?</table>~s', $page, $t)) {
+            $this->assertStringContainsString('id="aisle-by-agent-empty"', $page, 'no table: the empty note');
+            return [];
+        }
+        preg_match_all('~<tr data-agent="([^"]+)"><th scope="row">[^<]+</th><td class="aisle-orders">([\d,]+)</td><td class="aisle-revenue">([^<]+)</td></tr>~', $t[0], $rows, PREG_SET_ORDER);
+        $out = [];
+        foreach ($rows as $r) {
+            $out[$r[1]] = [(int) str_replace(',', '', $r[2]), html_entity_decode($r[3], ENT_QUOTES, 'UTF-8')];
+        }
+        return $out;
+    }
+
+    public function testOverviewCountsOrdersPerAiAgentFromOrderAttribution(): void
+    {
+        $agent = 'agent' . bin2hex(random_bytes(3));
+        $other = 'other' . bin2hex(random_bytes(3));
+        $this->assertArrayNotHasKey($agent, $this->byAgent(30));
+        $made = self::$h->wp(<<<PHP
+\$attr = fn (\$source, \$medium) => array('_wc_order_attribution_source_type' => 'utm', '_wc_order_attribution_utm_source' => \$source, '_wc_order_attribution_utm_medium' => \$medium);
+\$ids = array(
+  aisle_test_create_order(array('items' => array(array('name' => 'Agent mug', 'qty' => 1, 'total' => '12.50')), 'meta' => \$attr('$agent', 'ai_agent'), 'status' => 'processing')),
+  aisle_test_create_order(array('items' => array(array('name' => 'Agent tee', 'qty' => 2, 'total' => '30.00')), 'meta' => \$attr('$agent', 'ai_agent'), 'status' => 'completed')),
+  aisle_test_create_order(array('items' => array(array('name' => 'Other tee', 'qty' => 1, 'total' => '99.00')), 'meta' => \$attr('$other', 'ai_agent'), 'status' => 'processing')),
+  // Not counted: another medium, a cancelled order, and one older than 7 days.
+  aisle_test_create_order(array('items' => array(array('name' => 'Newsletter cap', 'qty' => 1, 'total' => '7.00')), 'meta' => \$attr('$agent', 'email'), 'status' => 'processing')),
+  aisle_test_create_order(array('items' => array(array('name' => 'Cancelled cap', 'qty' => 1, 'total' => '8.00')), 'meta' => \$attr('$agent', 'ai_agent'), 'status' => 'cancelled')),
+);
+\$old = wc_get_order(aisle_test_create_order(array('items' => array(array('name' => 'Old cap', 'qty' => 1, 'total' => '5.00')), 'meta' => \$attr('$agent', 'ai_agent'), 'status' => 'completed')));
+\$old->set_date_created(time() - 20 * DAY_IN_SECONDS);
+\$old->save();
+return array('price' => html_entity_decode(wp_strip_all_tags(wc_price(42.5)), ENT_QUOTES, 'UTF-8'), 'price30' => html_entity_decode(wp_strip_all_tags(wc_price(47.5)), ENT_QUOTES, 'UTF-8'), 'other' => html_entity_decode(wp_strip_all_tags(wc_price(99)), ENT_QUOTES, 'UTF-8'));
+PHP);
+        $week = $this->byAgent(7);
+        $this->assertSame([2, $made['price']], $week[$agent] ?? null, 'two agent orders, 12.50 + 30.00; the email one, the cancelled one and the old one left out');
+        $this->assertSame([1, $made['other']], $week[$other] ?? null);
+        $this->assertSame([3, $made['price30']], $this->byAgent(30)[$agent] ?? null, 'the 30 days include the older order');
+    }
+
     private function seedConversation(): array
     {
         $session = self::uuid();

@@ -2,8 +2,9 @@
 /**
  * The Overview tab: totals and daily charts for a period of 7, 30 or 90 days (conversations,
  * resolved without a human, leads, chat-assisted orders and their revenue) from the daily
- * counters (Stats), drawn as inline SVG with axes and labels, the figures also as a table; and the
- * questions the assistant could not answer most often, each one click from a new FAQ entry.
+ * counters (Stats), drawn as inline SVG with axes and labels, the figures also as a table; orders
+ * that AI shopping agents sent (WooCommerce's order attribution); and the questions the assistant
+ * could not answer most often, each one click from a new FAQ entry.
  *
  * @package Aisle
  */
@@ -17,6 +18,8 @@ defined( 'ABSPATH' ) || exit;
 final class Dashboard {
 
 	public const PERIODS = array( 7, 30, 90 );
+	/** At most this many agent orders are read for one period: the table stays quick on big stores. */
+	public const AGENT_ORDERS_MAX = 5000;
 
 	public function __construct( private Events $events ) {}
 
@@ -131,6 +134,7 @@ final class Dashboard {
 		echo '</div>';
 
 		self::channels( $period );
+		self::agents( $period );
 		$this->unanswered( $period );
 		LiveChats::overview( time() - $period * DAY_IN_SECONDS );
 
@@ -172,6 +176,56 @@ final class Dashboard {
 		echo '<table class="widefat striped aisle-by-channel" id="aisle-by-channel" aria-labelledby="aisle-by-channel-title"><thead><tr><th scope="col">' . esc_html__( 'Channel', 'aisle' ) . '</th><th scope="col">' . esc_html__( 'Conversations', 'aisle' ) . '</th><th scope="col">' . esc_html__( 'Leads', 'aisle' ) . '</th></tr></thead><tbody>';
 		foreach ( Stats::by_channel( $period ) as $channel => $row ) {
 			echo '<tr data-channel="' . esc_attr( $channel ) . '"><th scope="row">' . esc_html( $names[ $channel ] ) . '</th><td class="aisle-sessions">' . esc_html( number_format_i18n( $row['sessions'] ) ) . '</td><td class="aisle-leads">' . esc_html( number_format_i18n( $row['leads'] ) ) . '</td></tr>';
+		}
+		echo '</tbody></table>';
+	}
+
+	/**
+	 * Orders per AI agent over the period: WooCommerce's own order attribution records the agent
+	 * link's utm_medium=ai_agent and utm_source=<agent> (the links llms.txt and the feeds carry).
+	 * Read through the CRUD API with meta_key/meta_value, which both order storages support.
+	 *
+	 * @return array<string, array{orders: int, revenue: float}> source => figures, most orders first.
+	 */
+	public static function by_agent( int $period ): array {
+		if ( ! function_exists( 'wc_get_orders' ) ) {
+			return array();
+		}
+		$statuses = array_diff( array_keys( wc_get_order_statuses() ), array( 'wc-failed', 'wc-cancelled', 'wc-checkout-draft' ) );
+		$orders   = wc_get_orders(
+			array(
+				'type'         => 'shop_order',
+				'status'       => $statuses,
+				'date_created' => '>' . ( time() - $period * DAY_IN_SECONDS ),
+				'meta_key'     => '_wc_order_attribution_utm_medium', // phpcs:ignore WordPress.DB.SlowDBQuery
+				'meta_value'   => 'ai_agent', // phpcs:ignore WordPress.DB.SlowDBQuery
+				'limit'        => self::AGENT_ORDERS_MAX,
+			)
+		);
+		$out = array();
+		foreach ( is_array( $orders ) ? $orders : array() as $order ) {
+			$source = strtolower( sanitize_text_field( (string) $order->get_meta( '_wc_order_attribution_utm_source' ) ) );
+			$source = '' !== $source ? $source : '(unknown)';
+			$out[ $source ] ??= array( 'orders' => 0, 'revenue' => 0.0 );
+			++$out[ $source ]['orders'];
+			$out[ $source ]['revenue'] += (float) $order->get_total();
+		}
+		uasort( $out, static fn ( $a, $b ) => $b['orders'] <=> $a['orders'] ?: $b['revenue'] <=> $a['revenue'] );
+		return $out;
+	}
+
+	private static function agents( int $period ): void {
+		$rows = self::by_agent( $period );
+		echo '<h3 id="aisle-by-agent-title">' . esc_html__( 'Orders from AI agents', 'aisle' ) . '</h3>';
+		echo '<p class="description">' . esc_html__( 'Orders whose visit came from an AI shopping agent\'s link (WooCommerce order attribution, medium ai_agent), by agent. Failed and cancelled orders are left out.', 'aisle' ) . '</p>';
+		if ( ! $rows ) {
+			echo '<p id="aisle-by-agent-empty">' . esc_html__( 'None in this period.', 'aisle' ) . '</p>';
+			return;
+		}
+		echo '<table class="widefat striped aisle-by-agent" id="aisle-by-agent" aria-labelledby="aisle-by-agent-title"><thead><tr><th scope="col">' . esc_html__( 'Agent', 'aisle' ) . '</th><th scope="col">' . esc_html__( 'Orders', 'aisle' ) . '</th><th scope="col">' . esc_html__( 'Revenue', 'aisle' ) . '</th></tr></thead><tbody>';
+		foreach ( $rows as $source => $row ) {
+			$revenue = function_exists( 'wc_price' ) ? html_entity_decode( wp_strip_all_tags( wc_price( $row['revenue'] ) ), ENT_QUOTES, 'UTF-8' ) : number_format_i18n( $row['revenue'], 2 );
+			echo '<tr data-agent="' . esc_attr( $source ) . '"><th scope="row">' . esc_html( $source ) . '</th><td class="aisle-orders">' . esc_html( number_format_i18n( $row['orders'] ) ) . '</td><td class="aisle-revenue">' . esc_html( $revenue ) . '</td></tr>';
 		}
 		echo '</tbody></table>';
 	}
