@@ -381,6 +381,57 @@ final class FeedsTest extends WpTestCase
     }
 
     /** @depends testFeedEqualsWooCommerce */
+    public function testLlmsTxtListsThePublicPagesOfTheKnowledgeBase(array $feed): void
+    {
+        $made = self::$h->wp(<<<'PHP'
+$page = fn ($title, $extra = array()) => wp_insert_post($extra + array('post_type' => 'page', 'post_status' => 'publish', 'post_title' => $title, 'post_content' => '<h2>' . $title . '</h2><p>Everything about ' . $title . ' for our shoppers, written out in full.</p>'));
+$ids = array(
+  'care'     => $page('Feed Knowledge Care Guide'),
+  'post'     => wp_insert_post(array('post_type' => 'post', 'post_status' => 'publish', 'post_title' => 'Feed Knowledge Journal Post', 'post_content' => '<p>How our caps are sewn, step by step.</p>')),
+  'private'  => $page('Feed Knowledge Private Page', array('post_status' => 'private')),
+  'password' => $page('Feed Knowledge Password Page', array('post_password' => 'hunter2')),
+  'off'      => $page('Feed Knowledge Switched Off'),
+  'hidden'   => $page('Feed Knowledge Hidden Later'),
+);
+$tmp = tempnam(sys_get_temp_dir(), 'kb');
+file_put_contents($tmp, "# Feed Knowledge Uploaded Sheet\n\nThe wholesale price list, for staff only.\n");
+$kb = new Aisle\Plugin\Knowledge\KnowledgeBase();
+$kb->add_upload($tmp, 'sheet.md', 'Feed Knowledge Uploaded Sheet');
+unlink($tmp);
+aisle_test_run_actions();
+$kb->update('page:' . $ids['off'], array('enabled' => false));
+// Made private behind the knowledge base's back (no hooks): llms.txt checks again itself.
+global $wpdb;
+$wpdb->update($wpdb->posts, array('post_status' => 'private'), array('ID' => $ids['hidden']));
+clean_post_cache($ids['hidden']);
+$sources = $kb->all();
+return array('ids' => $ids, 'indexed' => array_keys($sources), 'care_url' => get_permalink($ids['care']), 'post_url' => get_permalink($ids['post']));
+PHP);
+        $ids = $made['ids'];
+        foreach (['care', 'post', 'off', 'hidden'] as $k) {
+            $this->assertContains('page:' . $ids[$k], $made['indexed'], "$k is a knowledge source");
+        }
+        $this->assertNotContains('page:' . $ids['private'], $made['indexed']);
+        // The knowledge base's own change rebuilt the file: no explicit refresh here.
+        $text = $this->get($feed['state']['llms_txt_url'])['body'];
+        $this->assertSame(1, preg_match("/\n## Pages\n\n((?:- .+\n)+)/", $text, $m), $text);
+        $this->assertStringContainsString('- [Feed Knowledge Care Guide](' . $made['care_url'] . ')', $m[1]);
+        $this->assertStringContainsString('- [Feed Knowledge Journal Post](' . $made['post_url'] . ')', $m[1], 'posts are public pages too');
+        foreach (['Private Page', 'Password Page', 'Switched Off', 'Hidden Later', 'Uploaded Sheet'] as $never) {
+            $this->assertStringNotContainsString('Feed Knowledge ' . $never, $text);
+        }
+        $this->assertStringNotContainsString('knowledge/files', $text, 'no stored file is ever linked');
+        $this->assertSame(1, substr_count($text, '[Refund and Returns Policy]('), 'a policy page is listed once, under Policies');
+        $this->assertLessThanOrEqual(50000, strlen($text));
+        // Within the size limit: the longest list loses lines, the policies stay.
+        $small = self::$h->wp('add_filter("aisle_llms_txt_max_bytes", fn () => 900); return (new Aisle\Plugin\Feeds\LlmsTxt(new Aisle\Plugin\Feeds\Config(new Aisle\Plugin\Settings())))->build();');
+        $this->assertLessThanOrEqual(900, strlen($small));
+        $this->assertStringContainsString('[Refund and Returns Policy](', $small);
+        self::$h->wp('foreach (' . var_export(array_values($ids), true) . ' as $id) { wp_delete_post((int) $id, true); } aisle_test_run_actions(); return true;');
+        $this->assertStringNotContainsString('Feed Knowledge Care Guide', $this->get($feed['state']['llms_txt_url'])['body'], 'a deleted page leaves llms.txt');
+    }
+
+    /** @depends testFeedEqualsWooCommerce */
     public function testRobotsTxtGainsNothing(): void
     {
         $robots = $this->http('GET', '/?robots=1')['body'];

@@ -24,6 +24,15 @@ final class FeedsScreen {
 		add_action( 'rest_api_init', array( $this, 'routes' ) );
 		// Settings that change llms.txt's content rebuild it at once.
 		add_action( 'update_option_' . \Aisle\Plugin\Settings::OPTION, fn () => $this->llms->refresh() );
+		// Knowledge sources (pages published, hidden, switched off) change its page list: one rebuild
+		// at the end of the request, however many sources a job touched.
+		$later = function () {
+			if ( false === has_action( 'shutdown', array( $this->llms, 'refresh' ) ) ) {
+				add_action( 'shutdown', array( $this->llms, 'refresh' ) );
+			}
+		};
+		add_action( 'add_option_' . \Aisle\Plugin\Knowledge\KnowledgeBase::OPTION, $later );
+		add_action( 'update_option_' . \Aisle\Plugin\Knowledge\KnowledgeBase::OPTION, $later );
 	}
 
 	public function tab( array $tabs ): array {

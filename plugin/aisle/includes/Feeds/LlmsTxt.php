@@ -1,8 +1,9 @@
 <?php
 /**
  * /llms.txt in llmstxt.org's format: an H1 with the store's name, a blockquote summary, then
- * H2 sections of Markdown link lists. Built after each sync and settings save and kept as a
- * file, so serving it is one read; at most Config::LLMS_MAX_BYTES (whole lines are dropped from
+ * H2 sections of Markdown link lists (categories, best sellers, policies, the public pages the
+ * knowledge base holds, agent surfaces). Built after each sync, settings save and knowledge base
+ * change and kept as a file, so serving it is one read; at most Config::LLMS_MAX_BYTES (whole lines are dropped from
  * the end of the longest lists first: the summary and policies always fit).
  *
  * The tokenized feed address is never listed here: it is the merchant's secret for the agent's
@@ -75,11 +76,17 @@ final class LlmsTxt {
 		}
 		$sections[ __( 'Best sellers', 'aisle' ) ] = $lines;
 		$lines                                     = array();
-		foreach ( self::policy_pages() as $title => $url ) {
+		$policies                                  = self::policy_pages();
+		foreach ( $policies as $title => $url ) {
 			$lines[] = self::link( $title, $url, '' );
 		}
 		$sections[ __( 'Policies', 'aisle' ) ] = $lines;
 		$lines                                 = array();
+		foreach ( self::knowledge_pages( array_values( $policies ) ) as $url => $title ) {
+			$lines[] = self::link( $title, $url, '' );
+		}
+		$sections[ __( 'Pages', 'aisle' ) ] = $lines;
+		$lines                              = array();
 		if ( $this->config->on( 'ucp' ) ) {
 			$lines[] = self::link( __( 'UCP profile', 'aisle' ), Config::ucp_profile_url(), __( 'Universal Commerce Protocol: catalog search and lookup', 'aisle' ) );
 		}
@@ -181,6 +188,32 @@ final class LlmsTxt {
 			}
 		}
 		return $out;
+	}
+
+	/**
+	 * The knowledge base's page and post sources that are switched on and still public now
+	 * (published, no password, publicly viewable): uploaded files and the FAQ are never linked.
+	 * Permalink => title, by title; the policy pages are listed above already.
+	 *
+	 * @param string[] $skip Addresses listed elsewhere.
+	 */
+	private static function knowledge_pages( array $skip ): array {
+		$pages = array();
+		foreach ( (array) get_option( \Aisle\Plugin\Knowledge\KnowledgeBase::OPTION, array() ) as $id => $s ) {
+			if ( ! is_array( $s ) || 'page' !== ( $s['type'] ?? '' ) || empty( $s['enabled'] ) || ! preg_match( '/^page:(\d+)$/', (string) $id, $m ) ) {
+				continue;
+			}
+			$post = get_post( (int) $m[1] );
+			if ( ! $post || 'publish' !== $post->post_status || '' !== $post->post_password || ! is_post_publicly_viewable( $post ) ) {
+				continue;
+			}
+			$url = (string) get_permalink( $post );
+			if ( '' !== $url && ! in_array( $url, $skip, true ) ) {
+				$pages[ $url ] = get_the_title( $post );
+			}
+		}
+		uasort( $pages, 'strnatcasecmp' );
+		return $pages;
 	}
 
 	/** Refund, shipping, privacy and terms pages that are published. */
