@@ -189,7 +189,35 @@ PHP);
         return $out;
     }
 
-    public function testOverviewCountsOrdersPerAiAgentFromOrderAttribution(): void
+    /** Switches WooCommerce's order storage as OrderStorageTest does (compatibility sync off); returns whether HPOS is on. */
+    private static function useOrderStorage(bool $hpos): bool
+    {
+        $want = $hpos ? 'true' : 'false';
+        return self::$h->wp(<<<PHP
+add_filter('wc_allow_changing_orders_storage_while_sync_is_pending', '__return_true');
+update_option('woocommerce_custom_orders_table_data_sync_enabled', 'no');
+wc_get_container()->get(Automattic\\WooCommerce\\Internal\\Features\\FeaturesController::class)->change_feature_enable('custom_order_tables', $want);
+return Automattic\\WooCommerce\\Utilities\\OrderUtil::custom_orders_table_usage_is_enabled();
+PHP);
+    }
+
+    public static function orderStorages(): array
+    {
+        return ['HPOS' => [true], 'posts storage' => [false]];
+    }
+
+    /** @dataProvider orderStorages */
+    public function testOverviewCountsOrdersPerAiAgentFromOrderAttribution(bool $hpos): void
+    {
+        $this->assertSame($hpos, self::useOrderStorage($hpos), 'WooCommerce switched the order storage');
+        try {
+            $this->agentOrders();
+        } finally {
+            $this->assertTrue(self::useOrderStorage(true), 'HPOS back on');
+        }
+    }
+
+    private function agentOrders(): void
     {
         $agent = 'agent' . bin2hex(random_bytes(3));
         $other = 'other' . bin2hex(random_bytes(3));
