@@ -1,9 +1,14 @@
 // The Knowledge tab in Chromium (issue 17). Phase "upload": two files chosen in the file picker,
-// Upload, one progress line each ("queued for extraction"). Phase "answer" (after the test ran the
-// extraction jobs): the rows show ready with passages, the extracted-text preview opens, the Try a
+// Upload, one progress line each ("queued for extraction"), and the jobs' progress bar: 0 of N, axe-core
+// with the bar shown, then (the test running one job when this prints "job?" and answering on stdin)
+// 1 of N, then (the test running the rest) gone, the page reloaded with the rows. Phase "answer" (after the test ran the
+// extraction jobs): the rows show indexed with passages, the extracted-text preview opens, the Try a
 // question box lists passages with scores, and the storefront widget answers with the source.
 // Phase "provider" (an AI provider answering through search_knowledge): the widget lists the sources.
 // Usage: node knowledge.mjs BASE_URL USER PASSWORD ARTIFACTS_DIR upload|answer FILE...
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
 import { session } from './browser.mjs';
 import { ask, openWidget } from './widget.mjs';
 
@@ -11,6 +16,13 @@ const [ base, user, pass, dir, phase, ...files ] = process.argv.slice( 2 );
 const run = session( base, 'knowledge' );
 const { check } = run;
 const browser = await run.launch();
+const axeSource = readFileSync( createRequire( import.meta.url ).resolve( 'axe-core/axe.min.js' ), 'utf8' );
+const stdin = createInterface( { input: process.stdin } )[ Symbol.asyncIterator ]();
+/** Asks the test to run Action Scheduler jobs and waits until it has. */
+async function runJobs( what ) {
+	console.log( 'job? ' + what );
+	await stdin.next();
+}
 
 try {
 	const page = await browser.newPage( { viewport: { width: 1280, height: 800 } } );
@@ -24,8 +36,29 @@ try {
 		await page.setInputFiles( '#aisle-knowledge-files', files );
 		await page.click( '#aisle-knowledge-upload button[type=submit]' );
 		await page.waitForFunction( ( n ) => [ ...document.querySelectorAll( '#aisle-knowledge-progress li' ) ].filter( ( li ) => li.textContent.includes( 'queued for extraction' ) ).length === n, files.length );
+		const bar = page.getByRole( 'progressbar', { name: /Extracting and indexing/ } );
+		await page.waitForSelector( '#aisle-knowledge-jobs:not([hidden])' );
+		await bar.waitFor();
+		const n = files.length;
+		check( ( await bar.evaluate( ( el ) => el.tagName ) ) === 'PROGRESS', 'the bar is a <progress> element' );
+		check( ( await bar.evaluate( ( el ) => [ el.value, el.max ] ) ).join() === [ 0, n ].join(), 'the bar starts at 0 of ' + n );
+		check( ( await page.textContent( '#aisle-knowledge-bar-label' ) ).includes( `0 of ${ n }` ), 'its label says 0 of ' + n );
+		await page.addScriptTag( { content: axeSource } );
+		const found = await page.evaluate( async () => {
+			const r = await window.axe.run( { include: [ '#aisle-admin' ] }, { resultTypes: [ 'violations' ] } );
+			return r.violations.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' ).map( ( v ) => v.id + ' (' + v.impact + '): ' + v.nodes.slice( 0, 3 ).map( ( node ) => node.target.join( ' ' ) ).join( ', ' ) );
+		} );
+		check( found.length === 0, 'axe on the Knowledge tab with the bar: ' + found.join( '; ' ) );
 		await page.screenshot( { path: dir + '/knowledge-upload.png' } );
-		await page.waitForNavigation();
+		await runJobs( 'one' );
+		await page.waitForFunction( () => document.getElementById( 'aisle-knowledge-bar' ).value === 1, null, { timeout: 15000 } );
+		check( ( await page.textContent( '#aisle-knowledge-bar-label' ) ).includes( `1 of ${ n }` ), 'the bar advances to 1 of ' + n + ' after one job' );
+		check( await bar.isVisible(), 'and stays while a document is pending' );
+		await page.screenshot( { path: dir + '/knowledge-progress.png' } );
+		const reloaded = page.waitForNavigation( { timeout: 15000 } );
+		await runJobs( 'rest' );
+		await reloaded;
+		check( await page.locator( '#aisle-knowledge-jobs' ).isHidden(), 'the bar is gone once every document is done' );
 		check( ( await page.locator( '#aisle-knowledge-sources tbody tr' ).count() ) >= files.length, 'the uploaded files are listed' );
 	} else if ( phase === 'provider' ) {
 		await page.goto( base + '/' );
@@ -38,7 +71,7 @@ try {
 		await page.screenshot( { path: dir + '/knowledge-provider-sources.png' } );
 	} else {
 		const row = page.locator( '#aisle-knowledge-sources tr', { hasText: 'returns' } ).first();
-		check( ( await row.textContent() ).includes( 'ready' ), 'the PDF is ready: ' + ( await row.textContent() ) );
+		check( ( await row.textContent() ).includes( 'indexed' ), 'the PDF is indexed: ' + ( await row.textContent() ) );
 		await row.locator( 'summary' ).click();
 		check( await row.locator( '.aisle-knowledge-preview' ).isVisible(), 'the extracted text opens' );
 		check( ( await row.locator( '.aisle-knowledge-preview' ).textContent() ).includes( '## How to return' ), 'with its headings' );

@@ -73,9 +73,16 @@ final class KnowledgeBase {
 		update_option( self::OPTION, $all, false );
 	}
 
-	/** A source as the REST routes show it (no file path). */
+	/** Statuses of a source still waiting for (or inside) its job. */
+	public const PENDING = array( 'queued', 'extracting' );
+
+	/**
+	 * A source as the REST routes show it (no file path): status queued, extracting, indexed or error,
+	 * and progress, the share of its pipeline done (0 queued, 0.5 extracting, 1 finished).
+	 */
 	public static function view( array $s ): array {
 		unset( $s['file'] );
+		$s['progress'] = array( 'queued' => 0.0, 'extracting' => 0.5 )[ $s['status'] ] ?? 1.0;
 		return $s;
 	}
 
@@ -136,6 +143,9 @@ final class KnowledgeBase {
 		if ( ! $s || 'upload' !== $s['type'] ) {
 			return;
 		}
+		// The admin's progress bar shows a job that has started apart from one still waiting.
+		$s['status'] = 'extracting';
+		$this->put( $s );
 		try {
 			// The stored copy is named .bin: the original name tells Markdown and HTML from plain text.
 			$bytes    = is_file( $s['file'] ) && filesize( $s['file'] ) <= self::max_bytes() ? (string) file_get_contents( $s['file'] ) : '';
@@ -144,7 +154,7 @@ final class KnowledgeBase {
 			if ( $s['enabled'] ) {
 				self::index()->replaceSource( $id, $passages );
 			}
-			$s['status']   = 'ready';
+			$s['status']   = 'indexed';
 			$s['error']    = null;
 			$s['passages'] = count( $passages );
 			$s['pages']    = $doc['pages'];
@@ -335,7 +345,7 @@ final class KnowledgeBase {
 				'title'      => $title,
 				'url'        => $url ?: null,
 				'enabled'    => $enabled,
-				'status'     => 'ready',
+				'status'     => 'indexed',
 				'error'      => null,
 				'passages'   => count( $passages ),
 				'pages'      => 0,

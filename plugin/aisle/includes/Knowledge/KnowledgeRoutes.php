@@ -80,7 +80,7 @@ final class KnowledgeRoutes {
 			return self::error( (string) $source['error']['reason'], (string) $source['error']['message'], 400 );
 		}
 		$body = array( 'id' => $source['id'], 'title' => $source['title'], 'status' => $source['status'], 'passages' => $source['passages'] );
-		return new \WP_REST_Response( $body, 'ready' === $source['status'] ? 201 : 202 );
+		return new \WP_REST_Response( $body, 'indexed' === $source['status'] ? 201 : 202 );
 	}
 
 	public function change( \WP_REST_Request $r ) {

@@ -34,11 +34,12 @@ final class KnowledgeScreen {
 		}
 		wp_enqueue_script( 'aisle-knowledge', plugins_url( 'assets/knowledge.js', AISLE_FILE ), array( 'wp-api-fetch', 'wp-i18n' ), AISLE_VERSION, true );
 		wp_set_script_translations( 'aisle-knowledge', 'aisle', dirname( AISLE_FILE ) . '/languages' );
-		wp_add_inline_script( 'aisle-knowledge', 'window.aisleKnowledge = ' . wp_json_encode( array( 'namespace' => RestController::NAMESPACE, 'maxBytes' => KnowledgeBase::max_bytes() ) ) . ';', 'before' );
+		wp_add_inline_script( 'aisle-knowledge', 'window.aisleKnowledge = ' . wp_json_encode( array( 'namespace' => RestController::NAMESPACE, 'maxBytes' => KnowledgeBase::max_bytes(), 'pollMs' => (int) apply_filters( 'aisle_knowledge_poll_ms', 2000 ) ) ) . ';', 'before' );
 	}
 
 	public function render(): void {
-		$types = array( 'upload' => __( 'Document', 'aisle' ), 'page' => __( 'Page', 'aisle' ), 'faq' => __( 'FAQ', 'aisle' ) );
+		$pending = count( array_filter( $this->base->all(), static fn ( $s ) => $s['enabled'] && in_array( $s['status'], KnowledgeBase::PENDING, true ) ) );
+		$types   = array( 'upload' => __( 'Document', 'aisle' ), 'page' => __( 'Page', 'aisle' ), 'faq' => __( 'FAQ', 'aisle' ) );
 		?>
 		<div class="aisle-knowledge">
 			<h2><?php esc_html_e( 'Knowledge', 'aisle' ); ?></h2>
@@ -50,6 +51,13 @@ final class KnowledgeScreen {
 				<button type="button" class="button" id="aisle-knowledge-sync"><?php esc_html_e( 'Re-index pages', 'aisle' ); ?></button>
 				<ul id="aisle-knowledge-progress" aria-live="polite"></ul>
 			</form>
+			<?php // Documents done of those pending when the page loaded (or uploaded since); knowledge.js moves it as the jobs finish. ?>
+			<div id="aisle-knowledge-jobs" <?php echo $pending ? '' : 'hidden'; ?>>
+				<label for="aisle-knowledge-bar" id="aisle-knowledge-bar-label">
+					<?php /* translators: 1: documents done, 2: documents in all */ echo esc_html( sprintf( __( 'Extracting and indexing: %1$d of %2$d documents done', 'aisle' ), 0, $pending ) ); ?>
+				</label>
+				<progress id="aisle-knowledge-bar" aria-labelledby="aisle-knowledge-bar-label" max="<?php echo esc_attr( (string) max( 1, $pending ) ); ?>" value="0"></progress>
+			</div>
 			<table class="widefat striped" id="aisle-knowledge-sources">
 				<thead><tr>
 					<th><?php esc_html_e( 'Title', 'aisle' ); ?></th><th><?php esc_html_e( 'Type', 'aisle' ); ?></th><th><?php esc_html_e( 'Passages', 'aisle' ); ?></th>
@@ -66,7 +74,7 @@ final class KnowledgeScreen {
 						<td><?php echo esc_html( $types[ $s['type'] ] ?? $s['type'] ); ?><?php echo ! empty( $s['format'] ) ? ' (' . esc_html( strtoupper( $s['format'] ) ) . ')' : ''; ?></td>
 						<td><?php echo esc_html( (string) $s['passages'] ); ?></td>
 						<td><?php echo $s['indexed_at'] ? esc_html( wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) $s['indexed_at'] ) ) : '—'; ?></td>
-						<td><?php echo esc_html( $s['enabled'] ? $s['status'] : __( 'disabled', 'aisle' ) ); ?><?php echo ! empty( $s['error']['message'] ) ? '<br><span class="aisle-error">' . esc_html( $s['error']['message'] ) . '</span>' : ''; ?></td>
+						<td class="aisle-knowledge-status"><?php echo esc_html( $s['enabled'] ? $s['status'] : __( 'disabled', 'aisle' ) ); ?><?php echo ! empty( $s['error']['message'] ) ? '<br><span class="aisle-error">' . esc_html( $s['error']['message'] ) . '</span>' : ''; ?></td>
 						<td>
 							<button type="button" class="button-link" data-action="toggle" data-enabled="<?php echo $s['enabled'] ? '1' : '0'; ?>"><?php $s['enabled'] ? esc_html_e( 'Disable', 'aisle' ) : esc_html_e( 'Enable', 'aisle' ); ?></button>
 							| <button type="button" class="button-link aisle-delete" data-action="delete"><?php esc_html_e( 'Delete', 'aisle' ); ?></button>
