@@ -348,7 +348,7 @@ final class FeedsTest extends WpTestCase
         $this->assertSame(200, $r['status'], substr($r['body'], 0, 300));
         $this->assertStringContainsString('text/plain', $r['headers']);
         $text = $r['body'];
-        $name = self::$h->wp('return get_bloginfo("name");');
+        $name = self::$h->wp('return Aisle\\Plugin\\Feeds\\Generator::store_name();'); // The Aisle store name, else the site title.
         $lines = explode("\n", $text);
         $this->assertSame('# ' . $name, $lines[0], 'llmstxt.org: an H1 with the name first');
         $this->assertSame('', $lines[1]);

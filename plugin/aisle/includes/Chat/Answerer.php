@@ -62,7 +62,9 @@ final class Answerer {
 			return $this->out( $faq, array(), array(), 'faq' );
 		}
 		$known = KnowledgeBase::answer( $text );
-		if ( $known ) {
+		// Product questions still prefer the catalog: a passage that mentions hoodies does not answer
+		// "do you have a zip hoodie?" when the catalog has one.
+		if ( $known && ! $this->names_a_product( $text ) ) {
 			return $this->knowledge( $known );
 		}
 		$prices = Lexicon::price_filters( $text );
@@ -429,6 +431,23 @@ final class Answerer {
 		$words   = preg_split( '/[^\p{L}\p{N}]+/u', mb_strtolower( $text ), -1, PREG_SPLIT_NO_EMPTY );
 		$options = Lexicon::option_words( $text );
 		return array_filter( (array) ( $v['attributes'] ?? array() ), static fn ( $value ) => Lexicon::value_matches( (string) $value, $options, $words ) );
+	}
+
+	/** Whether the catalog's best match carries every word of the product query in its name. */
+	private function names_a_product( string $text ): bool {
+		$query = self::query( $text );
+		$words = array_filter( preg_split( '/[^\p{L}\p{N}]+/u', mb_strtolower( $query ), -1, PREG_SPLIT_NO_EMPTY ), static fn ( $w ) => mb_strlen( $w ) > 2 );
+		$rows  = $words ? $this->products->search( $query, 1, $this->filters( $text ) ) : array();
+		if ( ! $rows ) {
+			return false;
+		}
+		$name = mb_strtolower( (string) $rows[0]['name'] );
+		foreach ( $words as $w ) {
+			if ( ! str_contains( $name, mb_substr( $w, 0, max( 4, mb_strlen( $w ) - 2 ) ) ) ) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private function catalog( string $text ): array {

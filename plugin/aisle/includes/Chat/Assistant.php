@@ -345,8 +345,15 @@ final class Assistant {
 			'tokens_out' => $tout,
 			'fixes'      => $g->fixes,
 			'streamed'   => (bool) $streamer,
-			'sources'    => array_values( $this->sources ),
+			'sources'    => self::cited( $this->sources, $final ),
 		);
+	}
+
+	/** The consulted sources the reply names, as cards are the products it names; all when it names none. */
+	private static function cited( array $sources, string $reply ): array {
+		$reply = mb_strtolower( $reply );
+		$named = array_filter( $sources, static fn ( array $s ): bool => '' !== (string) $s['title'] && str_contains( $reply, mb_strtolower( (string) $s['title'] ) ) );
+		return array_values( $named ? $named : $sources );
 	}
 
 	/** Refuses a reply that quotes the instructions (any run of 6 words from the rules). */
