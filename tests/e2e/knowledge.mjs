@@ -70,7 +70,8 @@ try {
 		check( ! ( await reply.textContent() ).includes( 'free' ), 'the instruction in the document was not followed' );
 		await page.screenshot( { path: dir + '/knowledge-provider-sources.png' } );
 	} else {
-		const row = page.locator( '#aisle-knowledge-sources tr', { hasText: 'returns' } ).first();
+		// The upload titled "returns" (its file name), not the store's "Refund and Returns Policy" page.
+		const row = page.locator( '#aisle-knowledge-sources tbody tr' ).filter( { has: page.locator( 'td:first-child', { hasText: /^\s*returns\b/ } ) } ).first();
 		check( ( await row.textContent() ).includes( 'indexed' ), 'the PDF is indexed: ' + ( await row.textContent() ) );
 		await row.locator( 'summary' ).click();
 		check( await row.locator( '.aisle-knowledge-preview' ).isVisible(), 'the extracted text opens' );
