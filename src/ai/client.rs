@@ -16,8 +16,9 @@ use zeroize::Zeroizing;
 use super::request::build_body;
 use super::response::{error_message, parse_json, Stream};
 use super::sse::{Event, Parser};
-use super::{AiError, ChatResult, Message, Options, Provider, ToolDef, DEFAULT_CONNECT_TIMEOUT_MS};
+use super::{AiError, ChatResult, Message, Options, Provider, ToolDef};
 use crate::net;
+use crate::net::response::{classify, client_with_connect_timeout, error_chain, read_capped, ReadError, SendError};
 
 const MAX_BODY: usize = 8 * 1024 * 1024;
 const MAX_ERROR_BODY: usize = 64 * 1024;
@@ -25,15 +26,7 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// The HTTP client for these options: the shared one, or (for a non-default
 /// connect timeout, which reqwest sets per client) a dedicated one.
 pub fn http_client(opts: &Options) -> Result<Arc<reqwest::Client>, AiError> {
-    if opts.connect_timeout_ms == DEFAULT_CONNECT_TIMEOUT_MS {
-        return net::client().map_err(|e| AiError::Network(e.to_string()));
-    }
-    reqwest::Client::builder()
-        .user_agent(concat!("aisle/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_millis(opts.connect_timeout_ms))
-        .build()
-        .map(Arc::new)
-        .map_err(|e| AiError::Network(format!("cannot build the HTTP client: {e}")))
+    client_with_connect_timeout(opts.connect_timeout_ms).map_err(|e| AiError::Network(e.to_string()))
 }
 
 /// `on_delta` gets each text fragment as it arrives (streaming mode) and
@@ -126,7 +119,7 @@ fn read_stream(
     loop {
         let chunk = run(async { timeout_at(deadline, resp.chunk()).await })?
             .map_err(|_| AiError::Timeout(total))?
-            .map_err(|e| AiError::Network(format!("the stream broke off: {}", chain(&e))))?;
+            .map_err(|e| AiError::Network(format!("the stream broke off: {}", error_chain(&e))))?;
         match &chunk {
             Some(bytes) => parser.feed(bytes, &mut events).map_err(AiError::InvalidResponse)?,
             None => parser.finish(&mut events),
@@ -144,43 +137,21 @@ fn read_stream(
     }
 }
 
-fn read_body(mut resp: reqwest::Response, deadline: Instant, max: usize, total: u64) -> Result<Vec<u8>, AiError> {
-    let mut body = Vec::new();
-    loop {
-        let chunk = run(async { timeout_at(deadline, resp.chunk()).await })?
-            .map_err(|_| AiError::Timeout(total))?
-            .map_err(|e| AiError::Network(format!("reading the response failed: {}", chain(&e))))?;
-        match chunk {
-            Some(bytes) if body.len() + bytes.len() > max => {
-                return Err(AiError::InvalidResponse(format!("the response exceeds {} KiB", max / 1024)))
-            }
-            Some(bytes) => body.extend_from_slice(&bytes),
-            None => return Ok(body),
-        }
-    }
+fn read_body(resp: reqwest::Response, deadline: Instant, max: usize, total: u64) -> Result<Vec<u8>, AiError> {
+    read_capped(resp, deadline, max).map_err(|e| match e {
+        ReadError::Runtime(e) => AiError::Network(e.to_string()),
+        ReadError::Deadline => AiError::Timeout(total),
+        ReadError::Broken(why) => AiError::Network(format!("reading the response failed: {why}")),
+        ReadError::TooLarge(max) => AiError::InvalidResponse(format!("the response exceeds {} KiB", max / 1024)),
+    })
 }
 
 fn map_reqwest(e: &reqwest::Error, opts: &Options) -> AiError {
-    if e.is_timeout() {
-        if e.is_connect() {
-            return AiError::Timeout(opts.connect_timeout_ms);
-        }
-        return AiError::Timeout(opts.timeout_ms);
+    match classify(e) {
+        SendError::ConnectTimeout => AiError::Timeout(opts.connect_timeout_ms),
+        SendError::Timeout => AiError::Timeout(opts.timeout_ms),
+        SendError::Invalid(why) => AiError::BadRequest(why),
+        SendError::Network(why) => AiError::Network(why),
     }
-    if e.is_builder() {
-        return AiError::BadRequest(chain(e));
-    }
-    AiError::Network(chain(e))
 }
 
-/// reqwest's own message is terse ("error sending request"); the causes say why.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        src = s.source();
-    }
-    out
-}

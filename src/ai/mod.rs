@@ -64,7 +64,7 @@ pub struct Options {
     pub anthropic_version: String,
 }
 
-pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
+pub const DEFAULT_CONNECT_TIMEOUT_MS: u64 = crate::net::response::DEFAULT_CONNECT_TIMEOUT_MS;
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 const MAX_TIMEOUT_MS: u64 = 600_000;
 

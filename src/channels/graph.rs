@@ -10,12 +10,12 @@ use zeroize::Zeroizing;
 
 use super::ChannelError;
 use crate::net;
+use crate::net::response::{classify, client_with_connect_timeout, read_capped, ReadError, SendError, DEFAULT_CONNECT_TIMEOUT_MS};
 
 pub const DEFAULT_GRAPH_BASE: &str = "https://graph.facebook.com";
 /// A current Graph API version; the plugin's `graph_api_version` setting overrides it.
 pub const DEFAULT_GRAPH_VERSION: &str = "v24.0";
 const DEFAULT_TIMEOUT_MS: u64 = 10_000;
-const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 5_000;
 const MAX_TIMEOUT_MS: u64 = 120_000;
 const MAX_BODY: usize = 256 * 1024;
 
@@ -315,41 +315,22 @@ fn run<F: std::future::Future>(f: F) -> Result<F::Output, ChannelError> {
     net::block_on(f).map_err(|e| ChannelError::Network(e.to_string()))
 }
 
-fn read_body(mut resp: reqwest::Response, deadline: Instant, total: u64) -> Result<Vec<u8>, ChannelError> {
-    let mut body = Vec::new();
-    loop {
-        let chunk = run(async { timeout_at(deadline, resp.chunk()).await })?
-            .map_err(|_| ChannelError::Timeout(total))?
-            .map_err(|e| ChannelError::Network(format!("reading the response failed: {}", chain(&e))))?;
-        match chunk {
-            Some(bytes) if body.len() + bytes.len() > MAX_BODY => {
-                return Err(ChannelError::InvalidResponse(format!("the response exceeds {} KiB", MAX_BODY / 1024)))
-            }
-            Some(bytes) => body.extend_from_slice(&bytes),
-            None => return Ok(body),
-        }
-    }
+fn read_body(resp: reqwest::Response, deadline: Instant, total: u64) -> Result<Vec<u8>, ChannelError> {
+    read_capped(resp, deadline, MAX_BODY).map_err(|e| match e {
+        ReadError::Runtime(e) => ChannelError::Network(e.to_string()),
+        ReadError::Deadline => ChannelError::Timeout(total),
+        ReadError::Broken(why) => ChannelError::Network(format!("reading the response failed: {why}")),
+        ReadError::TooLarge(max) => ChannelError::InvalidResponse(format!("the response exceeds {} KiB", max / 1024)),
+    })
 }
 
 fn map_reqwest(e: &reqwest::Error, opts: &GraphOptions) -> ChannelError {
-    if e.is_timeout() {
-        return ChannelError::Timeout(if e.is_connect() { opts.connect_timeout_ms } else { opts.timeout_ms });
+    match classify(e) {
+        SendError::ConnectTimeout => ChannelError::Timeout(opts.connect_timeout_ms),
+        SendError::Timeout => ChannelError::Timeout(opts.timeout_ms),
+        SendError::Invalid(why) => bad(&why),
+        SendError::Network(why) => ChannelError::Network(why),
     }
-    if e.is_builder() {
-        return bad(&chain(e));
-    }
-    ChannelError::Network(chain(e))
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        src = s.source();
-    }
-    out
 }
 
 fn bad(msg: &str) -> ChannelError {
@@ -358,13 +339,5 @@ fn bad(msg: &str) -> ChannelError {
 
 /// The HTTP client for these options: the shared one, or one with its own connect timeout.
 pub fn http_client(opts: &GraphOptions) -> Result<std::sync::Arc<reqwest::Client>, ChannelError> {
-    if opts.connect_timeout_ms == DEFAULT_CONNECT_TIMEOUT_MS {
-        return net::client().map_err(|e| ChannelError::Network(e.to_string()));
-    }
-    reqwest::Client::builder()
-        .user_agent(concat!("aisle/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(Duration::from_millis(opts.connect_timeout_ms))
-        .build()
-        .map(std::sync::Arc::new)
-        .map_err(|e| ChannelError::Network(format!("cannot build the HTTP client: {e}")))
+    client_with_connect_timeout(opts.connect_timeout_ms).map_err(|e| ChannelError::Network(e.to_string()))
 }

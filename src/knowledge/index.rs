@@ -23,7 +23,7 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocumen
 
 use super::chunk::Passage;
 use super::KnowledgeError;
-use crate::catalog::index::schema::{self as catalog_schema, WORDS};
+use crate::catalog::index::schema::{self as catalog_schema, unique_terms as terms, WORDS};
 use crate::catalog::IndexSettings;
 
 pub const MAX_QUERY_BYTES: usize = 1000;
@@ -113,18 +113,6 @@ pub struct KnowledgeIndex {
 }
 
 static CACHE: Mutex<Option<HashMap<PathBuf, Arc<KnowledgeIndex>>>> = Mutex::new(None);
-
-fn terms(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
-    let mut analyzer = analyzer.clone();
-    let mut stream = analyzer.token_stream(text);
-    let mut out: Vec<String> = Vec::new();
-    while let Some(token) = stream.next() {
-        if !out.contains(&token.text) {
-            out.push(token.text.clone());
-        }
-    }
-    out
-}
 
 impl KnowledgeIndex {
     /// Opens the index in `dir`, creating it (with `settings`, for the store's

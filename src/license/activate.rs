@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::{license_key, site, token, LicenseError};
 use crate::net;
+use crate::net::response::error_chain;
 
 pub const MAX_TIMEOUT_MS: u64 = 120_000;
 /// A token answer is well under 1 KiB; anything near this is not our server.
@@ -153,14 +154,3 @@ fn endpoint(server_url: &str, path: &str) -> Result<reqwest::Url, LicenseError> 
     Ok(url)
 }
 
-/// reqwest's top-level message ("error sending request") hides the cause.
-fn error_chain(e: &reqwest::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
-}

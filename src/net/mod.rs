@@ -1,4 +1,4 @@
-//! Outbound HTTP for license activation and AI providers.
+//! Outbound HTTP for license activation, AI providers and Meta's Graph API.
 //!
 //! PHP-FPM forks workers after the extension loads, and a tokio runtime or a
 //! connection pool must never cross a fork. Both are therefore created lazily,
@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use thiserror::Error;
+
+pub mod response;
 
 #[derive(Debug, Error)]
 pub enum NetError {

@@ -59,11 +59,16 @@ pub fn exception<T: RegisteredClass>(table: (i32, &[&str]), reason: &str, messag
     PhpException::new(message, code_for(table, reason), T::get_metadata().ce())
 }
 
-fn read_code(obj: &mut ext_php_rs::types::ZendObject) -> i64 {
+/// Reads a property that \Exception declares (`code`, `message`) and hands it to `get`
+/// while the value is alive (it may live in `rv`, a local, or in the object).
+fn read_exception_property<T>(
+    obj: &mut ext_php_rs::types::ZendObject,
+    name: &[u8],
+    get: impl FnOnce(&Zval) -> Option<T>,
+) -> Option<T> {
     let mut rv = Zval::new();
-    let name = b"code";
     // SAFETY: `obj` is a live exception object owned by the engine; the scope is
-    // \Exception, which declares `code`, so the protected read is allowed.
+    // \Exception, which declares the property, so the protected read is allowed.
     let value = unsafe {
         zend_read_property(
             std::ptr::from_ref(ce::exception()).cast_mut(),
@@ -75,25 +80,15 @@ fn read_code(obj: &mut ext_php_rs::types::ZendObject) -> i64 {
         )
     };
     // SAFETY: zend_read_property returns either &rv or a pointer into the object's properties.
-    unsafe { value.as_ref() }.and_then(Zval::long).unwrap_or(0)
+    unsafe { value.as_ref() }.and_then(get)
+}
+
+fn read_code(obj: &mut ext_php_rs::types::ZendObject) -> i64 {
+    read_exception_property(obj, b"code", Zval::long).unwrap_or(0)
 }
 
 fn read_message(obj: &mut ext_php_rs::types::ZendObject) -> String {
-    let mut rv = Zval::new();
-    let name = b"message";
-    // SAFETY: as in read_code; `message` is declared by \Exception.
-    let value = unsafe {
-        zend_read_property(
-            std::ptr::from_ref(ce::exception()).cast_mut(),
-            std::ptr::from_mut(obj),
-            name.as_ptr().cast::<c_char>(),
-            name.len(),
-            true,
-            &raw mut rv,
-        )
-    };
-    // SAFETY: zend_read_property returns either &rv or a pointer into the object's properties.
-    unsafe { value.as_ref() }.and_then(Zval::string).unwrap_or_default()
+    read_exception_property(obj, b"message", Zval::string).unwrap_or_default()
 }
 
 macro_rules! exception_class {

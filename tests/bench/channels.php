@@ -9,6 +9,7 @@
 declare(strict_types=1);
 
 require __DIR__ . '/../wordpress/Harness.php';
+require __DIR__ . '/http_timing.php';
 
 $n = (int) ($argv[1] ?? 200);
 $secret = 'bench-app-secret-0123456789';
@@ -39,29 +40,6 @@ $h->wp(<<<PHP
 (new Aisle\Plugin\Privacy\Secrets())->save('whatsapp_app_secret', '$secret');
 return true;
 PHP);
-
-function timed(string $method, string $url, ?string $body, array $headers = []): float
-{
-    $ch = curl_init($url);
-    curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => $method, CURLOPT_RETURNTRANSFER => true, CURLOPT_HTTPHEADER => array_merge(['Content-Type: application/json'], $headers)]);
-    if ($body !== null) {
-        curl_setopt($ch, CURLOPT_POSTFIELDS, $body);
-    }
-    curl_exec($ch);
-    $code = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
-    $t = curl_getinfo($ch, CURLINFO_STARTTRANSFER_TIME) - curl_getinfo($ch, CURLINFO_CONNECT_TIME);
-    curl_close($ch);
-    if ($code !== 200) {
-        throw new RuntimeException("$method $url: HTTP $code");
-    }
-    return $t * 1000;
-}
-
-function pct(array $v, float $p): float
-{
-    sort($v);
-    return $v[(int) floor(($p / 100) * (count($v) - 1))];
-}
 
 $hook = [];
 $core = [];

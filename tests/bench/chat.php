@@ -7,6 +7,7 @@
 declare(strict_types=1);
 
 require __DIR__ . '/../wordpress/Harness.php';
+require __DIR__ . '/http_timing.php';
 
 $n = (int) ($argv[1] ?? 500);
 $h = new Harness();
@@ -31,36 +32,12 @@ if ($indexed < 2) {
     throw new RuntimeException("sync indexed $indexed products");
 }
 
-function timed(string $method, string $url, ?string $body): float
-{
-    $ch = curl_init($url);
-    curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => $method, CURLOPT_RETURNTRANSFER => true, CURLOPT_HTTPHEADER => ['Content-Type: application/json']]);
-    if ($body !== null) {
-        curl_setopt($ch, CURLOPT_POSTFIELDS, $body);
-    }
-    curl_exec($ch);
-    $code = curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
-    // Server time: from request sent to first byte back, minus connect (loopback, keep-alive off).
-    $t = curl_getinfo($ch, CURLINFO_STARTTRANSFER_TIME) - curl_getinfo($ch, CURLINFO_CONNECT_TIME);
-    curl_close($ch);
-    if ($code !== 200) {
-        throw new RuntimeException("$method $url: HTTP $code");
-    }
-    return $t * 1000;
-}
-
 function uuid4(): string
 {
     $b = random_bytes(16);
     $b[6] = chr(ord($b[6]) & 0x0f | 0x40);
     $b[8] = chr(ord($b[8]) & 0x3f | 0x80);
     return vsprintf('%s%s-%s-%s-%s-%s%s%s', str_split(bin2hex($b), 4));
-}
-
-function pct(array $v, float $p): float
-{
-    sort($v);
-    return $v[(int) floor(($p / 100) * (count($v) - 1))];
 }
 
 $messages = ['Do you have hoodies under 50?', 'Do you ship to Germany?', 'hello', 'blue hoodie in stock'];

@@ -3,7 +3,7 @@
 // within a couple of seconds although nothing runs the queue (the test site's queue is manual),
 // keeps moving from the page's own poll, and Cancel stops it; deleting a lead asks first.
 // Usage: node admin-experience.mjs BASE_URL USER PASSWORD ARTIFACTS_DIR
-import { session } from './browser.mjs';
+import { logIn, session } from './browser.mjs';
 
 const [ base, user, pass, dir ] = process.argv.slice( 2 );
 const run = session( base );
@@ -16,10 +16,7 @@ const done = async ( page ) => {
 try {
 	const page = await browser.newPage( { viewport: { width: 1280, height: 800 } } );
 	await run.watch( page, { allow: ( r ) => r.status() === 400 && r.request().method() === 'POST' && ( r.url().includes( 'aisle%2Fv1%2Fsettings' ) || r.url().includes( '/aisle/v1/settings' ) ) } );
-	await page.goto( base + '/wp-login.php' );
-	await page.fill( '#user_login', user );
-	await page.fill( '#user_pass', pass );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+	await logIn( page, base, user, pass );
 
 	const open = async ( section = 'assistant' ) => {
 		await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=settings&section=' + section );

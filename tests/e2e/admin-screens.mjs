@@ -4,24 +4,17 @@
 // next to the field and its text turns dark; the provider's fields hide with "None"; axe-core
 // finds no serious or critical violation on any screen. Screenshots go to ARTIFACTS_DIR.
 // Usage: node admin-screens.mjs BASE_URL USER PASSWORD ARTIFACTS_DIR [CONVERSATION_ID]
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { session } from './browser.mjs';
+import { logIn, session } from './browser.mjs';
+import { axeViolations } from './a11y.mjs';
 
 const [ base, user, pass, dir, conversation ] = process.argv.slice( 2 );
 const run = session( base );
 const { check } = run;
-const axeSource = readFileSync( createRequire( import.meta.url ).resolve( 'axe-core/axe.min.js' ), 'utf8' );
 const browser = await run.launch();
 
 /** Injects axe-core and returns the serious and critical violations of the page as it is now. */
 async function axe( page, what ) {
-	await page.addScriptTag( { content: axeSource } );
-	const found = await page.evaluate( async () => {
-		// WordPress's own admin chrome (menu, toolbar) is not ours to fix: only the Aisle screen is judged.
-		const r = await window.axe.run( { include: [ '#aisle-admin' ] }, { resultTypes: [ 'violations' ] } );
-		return r.violations.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' ).map( ( v ) => v.id + ' (' + v.impact + '): ' + v.nodes.slice( 0, 3 ).map( ( n ) => n.target.join( ' ' ) ).join( ', ' ) );
-	} );
+	const found = await axeViolations( page, '#aisle-admin' );
 	check( found.length === 0, 'axe on ' + what + ': ' + found.join( '; ' ) );
 	return found.length;
 }
@@ -29,10 +22,7 @@ async function axe( page, what ) {
 try {
 	const page = await browser.newPage( { viewport: { width: 1280, height: 800 } } );
 	await run.watch( page );
-	await page.goto( base + '/wp-login.php' );
-	await page.fill( '#user_login', user );
-	await page.fill( '#user_pass', pass );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+	await logIn( page, base, user, pass );
 
 	// Tabs, opened by keyboard from the tab bar.
 	await page.goto( base + '/wp-admin/admin.php?page=aisle' );

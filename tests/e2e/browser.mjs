@@ -67,3 +67,11 @@ export function session( base, label = '' ) {
 		},
 	};
 }
+
+/** Logs in to wp-admin in this page (its cookies then belong to the page's context). */
+export async function logIn( page, base, user, pass ) {
+	await page.goto( base + '/wp-login.php' );
+	await page.fill( '#user_login', user );
+	await page.fill( '#user_pass', pass );
+	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+}

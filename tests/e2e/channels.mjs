@@ -2,23 +2,18 @@
 // emptied), a verify token generated and shown once with its Copy button, Send test message
 // reaching the fake Graph API, and axe-core finding no serious or critical violation.
 // Usage: node channels.mjs BASE_URL USER PASSWORD ARTIFACTS_DIR
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { session } from './browser.mjs';
+import { logIn, session } from './browser.mjs';
+import { axeViolations } from './a11y.mjs';
 
 const [ base, user, pass, dir ] = process.argv.slice( 2 );
 const run = session( base, 'channels' );
 const { check } = run;
-const axeSource = readFileSync( createRequire( import.meta.url ).resolve( 'axe-core/axe.min.js' ), 'utf8' );
 const browser = await run.launch();
 
 try {
 	const page = await browser.newPage( { viewport: { width: 1280, height: 800 } } );
 	await run.watch( page );
-	await page.goto( base + '/wp-login.php' );
-	await page.fill( '#user_login', user );
-	await page.fill( '#user_pass', pass );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+	await logIn( page, base, user, pass );
 	await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=channels' );
 
 	const card = page.locator( '.aisle-channel[data-channel="messenger"]' );
@@ -44,11 +39,7 @@ try {
 
 	await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=channels' );
 	check( ( await page.locator( '.aisle-channel[data-channel="messenger"] .aisle-ch-once' ).textContent() ) === '', 'after a reload the token is not shown again' );
-	await page.addScriptTag( { content: axeSource } );
-	const found = await page.evaluate( async () => {
-		const r = await window.axe.run( { include: [ '#aisle-channels' ] }, { resultTypes: [ 'violations' ] } );
-		return r.violations.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' ).map( ( v ) => v.id + ': ' + v.nodes.slice( 0, 3 ).map( ( n ) => n.target.join( ' ' ) ).join( ', ' ) );
-	} );
+	const found = await axeViolations( page, '#aisle-channels' );
 	check( found.length === 0, 'axe on the Channels tab: ' + found.join( '; ' ) );
 	await page.screenshot( { path: dir + '/channels.png', fullPage: true } );
 } catch ( e ) {

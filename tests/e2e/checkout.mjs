@@ -5,7 +5,7 @@
 // error, a page error or a failed request to the store. Screenshots go to OUTDIR.
 // Prints "session=<chat session id>" and "order=<order id>" for the PHP side, then "ok".
 // Usage: node checkout.mjs BASE_URL OUTDIR CART_PATH CHECKOUT_PATH ADMIN_USER ADMIN_PASS
-import { session } from './browser.mjs';
+import { logIn, session } from './browser.mjs';
 import { ask as askOn, openWidget as openOn } from './widget.mjs';
 
 const [ base, outdir, cartPath, checkoutPath, adminUser, adminPass ] = process.argv.slice( 2 );
@@ -97,10 +97,7 @@ try {
 	await page.screenshot( { path: outdir + '/checkout-order-received.png', fullPage: true } );
 
 	// The merchant opens the order in wp-admin (same browser): the Aisle box with the chat.
-	await page.goto( base + '/wp-login.php' );
-	await page.fill( '#user_login', adminUser );
-	await page.fill( '#user_pass', adminPass );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+	await logIn( page, base, adminUser, adminPass );
 	await page.goto( base + '/wp-admin/admin.php?page=wc-orders&action=edit&id=' + order );
 	const box = page.locator( '#aisle-order-attribution' );
 	await box.waitFor( { timeout: 20000 } );

@@ -6,7 +6,7 @@
 // load restores the conversation with its product cards. Before the widget is opened the page
 // makes no Aisle request; polling pauses while the tab is hidden and backs off while idle.
 // Usage: node handoff.mjs BASE_URL ARTIFACTS_DIR
-import { session } from './browser.mjs';
+import { logIn, session } from './browser.mjs';
 import { ask, openWidget } from './widget.mjs';
 
 const [ base, dir ] = process.argv.slice( 2 );
@@ -31,10 +31,7 @@ try {
 	const staffCtx = await browser.newContext( { viewport: { width: 1280, height: 800 } } );
 	const staff = await staffCtx.newPage();
 	await run.watch( staff, { where: () => 'staff ' + staff.url() } );
-	await staff.goto( base + '/wp-login.php' );
-	await staff.fill( '#user_login', 'admin' );
-	await staff.fill( '#user_pass', 'admin-password-123' );
-	await Promise.all( [ staff.waitForNavigation(), staff.click( '#wp-submit' ) ] );
+	await logIn( staff, base, 'admin', 'admin-password-123' );
 	await staff.goto( base + '/wp-admin/admin.php?page=aisle&tab=chats&view=live' );
 	await staff.waitForSelector( '#aisle-live-list', { state: 'attached' } );
 	await staff.fill( '#aisle-live-agent-name', 'Ana' );

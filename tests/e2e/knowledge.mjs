@@ -6,17 +6,15 @@
 // question box lists passages with scores, and the storefront widget answers with the source.
 // Phase "provider" (an AI provider answering through search_knowledge): the widget lists the sources.
 // Usage: node knowledge.mjs BASE_URL USER PASSWORD ARTIFACTS_DIR upload|answer FILE...
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
-import { session } from './browser.mjs';
+import { logIn, session } from './browser.mjs';
+import { axeViolations } from './a11y.mjs';
 import { ask, openWidget } from './widget.mjs';
 
 const [ base, user, pass, dir, phase, ...files ] = process.argv.slice( 2 );
 const run = session( base, 'knowledge' );
 const { check } = run;
 const browser = await run.launch();
-const axeSource = readFileSync( createRequire( import.meta.url ).resolve( 'axe-core/axe.min.js' ), 'utf8' );
 const stdin = createInterface( { input: process.stdin } )[ Symbol.asyncIterator ]();
 /** Asks the test to run Action Scheduler jobs and waits until it has. */
 async function runJobs( what ) {
@@ -27,10 +25,7 @@ async function runJobs( what ) {
 try {
 	const page = await browser.newPage( { viewport: { width: 1280, height: 800 } } );
 	await run.watch( page );
-	await page.goto( base + '/wp-login.php' );
-	await page.fill( '#user_login', user );
-	await page.fill( '#user_pass', pass );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+	await logIn( page, base, user, pass );
 	await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=knowledge' );
 	if ( phase === 'upload' ) {
 		await page.setInputFiles( '#aisle-knowledge-files', files );
@@ -43,11 +38,7 @@ try {
 		check( ( await bar.evaluate( ( el ) => el.tagName ) ) === 'PROGRESS', 'the bar is a <progress> element' );
 		check( ( await bar.evaluate( ( el ) => [ el.value, el.max ] ) ).join() === [ 0, n ].join(), 'the bar starts at 0 of ' + n );
 		check( ( await page.textContent( '#aisle-knowledge-bar-label' ) ).includes( `0 of ${ n }` ), 'its label says 0 of ' + n );
-		await page.addScriptTag( { content: axeSource } );
-		const found = await page.evaluate( async () => {
-			const r = await window.axe.run( { include: [ '#aisle-admin' ] }, { resultTypes: [ 'violations' ] } );
-			return r.violations.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' ).map( ( v ) => v.id + ' (' + v.impact + '): ' + v.nodes.slice( 0, 3 ).map( ( node ) => node.target.join( ' ' ) ).join( ', ' ) );
-		} );
+		const found = await axeViolations( page, '#aisle-admin' );
 		check( found.length === 0, 'axe on the Knowledge tab with the bar: ' + found.join( '; ' ) );
 		await page.screenshot( { path: dir + '/knowledge-upload.png' } );
 		await runJobs( 'one' );

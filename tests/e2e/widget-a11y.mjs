@@ -2,26 +2,19 @@
 // lead form (name and message fields turned on by the test): zero serious or critical
 // violations; the optional lead fields are labelled and reach the store.
 // Usage: node widget-a11y.mjs BASE_URL PATH ARTIFACTS_DIR
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { session } from './browser.mjs';
+import { axeViolations } from './a11y.mjs';
 import { ask, openWidget } from './widget.mjs';
 
 const [ base, path, dir ] = process.argv.slice( 2 );
 const run = session( base );
 const { check } = run;
-const axeSource = readFileSync( createRequire( import.meta.url ).resolve( 'axe-core/axe.min.js' ), 'utf8' );
 const browser = await run.launch();
 
 async function axe( page, what ) {
 	// Colours are judged once the panel's opening animation has ended.
 	await page.evaluate( () => Promise.all( document.getAnimations().map( ( a ) => a.finished ) ) );
-	await page.addScriptTag( { content: axeSource } );
-	const found = await page.evaluate( async () => {
-		// The widget only: the test store's theme is not ours to judge.
-		const r = await window.axe.run( { include: [ '#aisle-root' ] }, { resultTypes: [ 'violations' ] } );
-		return r.violations.filter( ( v ) => v.impact === 'serious' || v.impact === 'critical' ).map( ( v ) => v.id + ' (' + v.impact + '): ' + v.nodes.slice( 0, 3 ).map( ( n ) => n.target.join( ' ' ) ).join( ', ' ) );
-	} );
+	const found = await axeViolations( page, '#aisle-root' );
 	check( found.length === 0, 'axe on the widget ' + what + ': ' + found.join( '; ' ) );
 	return found.length;
 }

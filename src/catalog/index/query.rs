@@ -11,7 +11,7 @@ use tantivy::{DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 use super::expand::Expander;
 use crate::lang::normalize_digits;
-use super::schema::{exact_key, Fields};
+use super::schema::{exact_key, unique_terms as terms, Fields};
 use crate::catalog::error::CatalogError;
 
 /// Longer queries are not a shopper typing: answered with no results.
@@ -55,18 +55,6 @@ pub struct Hit {
     pub url: Option<String>,
     pub in_stock: bool,
     pub image: Option<String>,
-}
-
-fn terms(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
-    let mut analyzer = analyzer.clone();
-    let mut stream = analyzer.token_stream(text);
-    let mut out: Vec<String> = Vec::new();
-    while let Some(token) = stream.next() {
-        if !out.contains(&token.text) {
-            out.push(token.text.clone());
-        }
-    }
-    out
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> (Occur, Box<dyn Query>) {

@@ -129,3 +129,17 @@ pub fn register(index: &Index, settings: &IndexSettings) {
 pub fn exact_key(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The distinct terms `analyzer` makes of `text`, in first-seen order: what a query searches for
+/// (the product index and the knowledge index analyse queries alike).
+pub(crate) fn unique_terms(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
+    let mut analyzer = analyzer.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out: Vec<String> = Vec::new();
+    while let Some(token) = stream.next() {
+        if !out.contains(&token.text) {
+            out.push(token.text.clone());
+        }
+    }
+    out
+}
