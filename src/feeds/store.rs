@@ -52,29 +52,38 @@ pub struct Writer<'o> {
     report: FeedReport,
     offset: u64,
     line: Vec<u8>,
-    _cleanup: Cleanup,
+    cleanup: Cleanup,
 }
 
 /// Removes the temporary files unless they were swapped in.
 struct Cleanup {
     dir: Option<PathBuf>,
+    tag: String,
 }
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
         if let Some(dir) = &self.dir {
             for name in [FEED_FILE, ACP_FILE, UCP_FILE, UCP_INDEX] {
-                let _ = std::fs::remove_file(tmp(dir, name));
+                let _ = std::fs::remove_file(tmp(dir, &self.tag, name));
             }
         }
     }
 }
 
+/// Tells this writer's temporary files from those of another one writing the same folder
+/// at the same time (a sync's end and a regeneration): the process and a counter.
+fn unique_tag() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
 impl<'o> Writer<'o> {
     pub fn create(dir: &Path, opts: &'o FeedOptions, currency: &'o str) -> Result<Self, CatalogError> {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let tag = unique_tag();
         let open = |name: &str| {
-            let path = tmp(dir, name);
+            let path = tmp(dir, &tag, name);
             File::create(&path).map_err(|e| io(&path, e))
         };
         let (feed, acp_feed, products) = (open(FEED_FILE)?, open(ACP_FILE)?, open(UCP_FILE)?);
@@ -89,7 +98,7 @@ impl<'o> Writer<'o> {
             report: FeedReport::default(),
             offset: 0,
             line: Vec::with_capacity(4096),
-            _cleanup: Cleanup { dir: Some(dir.to_path_buf()) },
+            cleanup: Cleanup { dir: Some(dir.to_path_buf()), tag },
         })
     }
 
@@ -111,7 +120,7 @@ impl<'o> Writer<'o> {
                             line.clear();
                             serde_json::to_writer(&mut *line, &r).map_err(|e| CatalogError::Io(e.to_string()))?;
                             line.push(b'\n');
-                            self.feed.write_all(line).map_err(|e| io(&tmp(&self.dir, FEED_FILE), e))?;
+                            self.feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, FEED_FILE), e))?;
                             report.rows += 1;
                         }
                         Err(reason) => *report.skipped.entry(reason).or_default() += 1,
@@ -123,13 +132,13 @@ impl<'o> Writer<'o> {
             line.clear();
             serde_json::to_writer(&mut *line, &p).map_err(|e| CatalogError::Io(e.to_string()))?;
             line.push(b'\n');
-            self.products.write_all(line).map_err(|e| io(&tmp(&self.dir, UCP_FILE), e))?;
+            self.products.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, UCP_FILE), e))?;
             let len = u32::try_from(line.len()).map_err(|_| CatalogError::TooLarge(format!("product {}", doc.id)))?;
             self.index.push((doc.id, self.offset, len));
             line.clear();
             serde_json::to_writer(&mut *line, &acp::from_ucp(&p, opts)).map_err(|e| CatalogError::Io(e.to_string()))?;
             line.push(b'\n');
-            self.acp_feed.write_all(line).map_err(|e| io(&tmp(&self.dir, ACP_FILE), e))?;
+            self.acp_feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, ACP_FILE), e))?;
             self.offset += u64::from(len);
             report.products += 1;
         }
@@ -138,8 +147,9 @@ impl<'o> Writer<'o> {
 
     /// Completes the files and swaps them in.
     pub fn finish(self) -> Result<FeedReport, CatalogError> {
-        let Self { dir, feed, acp_feed, mut products, mut index, report, _cleanup: mut cleanup, .. } = self;
-        let (feed_tmp, ucp_tmp, idx_tmp, acp_tmp) = (tmp(&dir, FEED_FILE), tmp(&dir, UCP_FILE), tmp(&dir, UCP_INDEX), tmp(&dir, ACP_FILE));
+        let Self { dir, feed, acp_feed, mut products, mut index, report, mut cleanup, .. } = self;
+        let tag = cleanup.tag.clone();
+        let (feed_tmp, ucp_tmp, idx_tmp, acp_tmp) = (tmp(&dir, &tag, FEED_FILE), tmp(&dir, &tag, UCP_FILE), tmp(&dir, &tag, UCP_INDEX), tmp(&dir, &tag, ACP_FILE));
         feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&feed_tmp, e))?;
         acp_feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&acp_tmp, e))?;
         products.flush().map_err(|e| io(&ucp_tmp, e))?;
@@ -163,8 +173,8 @@ impl<'o> Writer<'o> {
     }
 }
 
-fn tmp(dir: &Path, name: &str) -> PathBuf {
-    dir.join(format!(".{name}.tmp"))
+fn tmp(dir: &Path, tag: &str, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.{tag}.tmp"))
 }
 
 fn record(idx: &File, i: u64) -> Option<(i64, u64, u32)> {

@@ -193,13 +193,14 @@ fn snapshot_errors_leave_the_feed_in_place() {
     assert!(missing.to_string().contains("nope.ndjson"), "{missing}");
     let a_dir = super::write_from_snapshot(dir.path(), &options, &opts(), &out).unwrap_err();
     assert_eq!(a_dir.reason(), "invalid_argument");
-    // A folder where a temporary file goes: the write fails and nothing else changes.
-    std::fs::create_dir(out.join(".ucp-products.idx.tmp")).unwrap();
+    // A folder (not empty) where the first file is swapped in: the write fails and nothing else changes.
+    std::fs::remove_file(out.join("ucp-products.jsonl")).unwrap();
+    std::fs::create_dir_all(out.join("ucp-products.jsonl/x")).unwrap();
     let blocked = super::write_from_snapshot(&file, &options, &opts(), &out).unwrap_err();
     assert_eq!(blocked.reason(), "io");
     assert_eq!(std::fs::read(out.join("openai-feed.jsonl.gz")).unwrap(), before);
     let left: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.ends_with(".tmp")).collect();
-    assert_eq!(left, [".ucp-products.idx.tmp"], "the other temporary files are removed");
+    assert!(left.is_empty(), "the temporary files are removed: {left:?}");
 }
 
 #[test]

@@ -518,4 +518,48 @@ PHP);
         $this->assertMatchesRegularExpression('#aisle-feeds/[a-f0-9]{32}/openai-feed\.jsonl\.gz#', $page['body']);
         $this->assertStringContainsString('left out: hidden from the catalog', $page['body']);
     }
+
+    /** The feed files' checksums, by name (temporary files included, so a leftover shows). */
+    private function feedFiles(): array
+    {
+        return self::$h->wp('$d = Aisle\Plugin\Feeds\Config::dir(); $out = array(); foreach (scandir($d) as $f) { if ("." !== $f && ".." !== $f && "llms.txt" !== $f) { $out[$f] = md5_file("$d/$f"); } } ksort($out); return $out;');
+    }
+
+    /** @depends testFeedEqualsWooCommerce */
+    public function testRegenerateWritesTheSyncsFilesFromTheSnapshot(array $feed): void
+    {
+        $this->sync();
+        $synced = $this->feedFiles();
+        $this->assertSame(['acp-products.jsonl.gz', 'openai-feed.jsonl.gz', 'ucp-products.idx', 'ucp-products.jsonl'], array_keys($synced));
+        $this->assertSame('sync', $this->rest('GET', '/feeds', $this->admin())['json']['source']);
+        $this->assertNotSame(200, $this->rest('POST', '/feeds/regenerate', null)['status']);
+        $r = $this->rest('POST', '/feeds/regenerate', $this->admin());
+        $this->assertSame(200, $r['status'], $r['body']);
+        $this->assertSame('snapshot', $r['json']['source']);
+        $this->assertSame($synced, $this->feedFiles(), 'from the snapshot: byte for byte the files the sync wrote from its catalog');
+        $page = $this->http('GET', '/wp-admin/admin.php?page=' . self::$h->wp('return Aisle\Plugin\Admin\AdminMenu::SLUG;') . '&tab=agents', null, $this->admin());
+        $this->assertStringContainsString('aisle-feed-regenerate', $page['body']);
+    }
+
+    /** @depends testFeedEqualsWooCommerce */
+    public function testAMissingFeedAndASettingChangeAreWrittenAgain(array $feed): void
+    {
+        $this->sync();
+        $synced = $this->feedFiles();
+        $url = $this->rest('GET', '/feeds', $this->admin())['json']['openai_feed_url'];
+        self::$h->wp('foreach (glob(Aisle\Plugin\Feeds\Config::dir() . "/*.{gz,idx,jsonl}", GLOB_BRACE) as $f) { unlink($f); } return true;');
+        $this->assertSame(404, $this->get($url)['status'], 'no file yet');
+        $this->assertTrue(self::$h->wp('return (bool) as_has_scheduled_action(Aisle\Plugin\Feeds\Generator::REGENERATE_HOOK);'), 'the request queued a regeneration');
+        self::$h->wp('return aisle_test_run_actions();');
+        $this->assertSame($synced, $this->feedFiles());
+        $this->assertSame(200, $this->get($url)['status']);
+
+        // The store name is the seller and the default brand of every row: a change rewrites the feed.
+        self::$h->wp('$s = get_option("aisle_settings"); $s["store_name"] = "Renamed Feed Store"; update_option("aisle_settings", $s); return aisle_test_run_actions();');
+        $rows = $this->feedRows($url);
+        $this->assertSame(['Renamed Feed Store'], array_values(array_unique(array_column($rows, 'seller_name'))));
+        self::$h->wp('$s = get_option("aisle_settings"); unset($s["store_name"]); update_option("aisle_settings", $s); return aisle_test_run_actions();');
+        $this->assertSame($synced, $this->feedFiles());
+        self::resetLimits();
+    }
 }
