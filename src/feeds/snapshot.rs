@@ -89,6 +89,8 @@ impl Lines {
 }
 
 /// One line's outcome.
+// One at a time, returned by value: boxing the document would cost an allocation a product.
+#[allow(clippy::large_enum_variant)]
 enum Line<'a> {
     Blank,
     Product(Document<'a>),

@@ -104,10 +104,12 @@ fn variations_become_rows_and_lookup_finds_products() {
     assert!(found[2].as_deref().unwrap().contains("\"list_price\""));
 }
 
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The files `write` makes for a catalog built from `lines` (each decoded and added as
 /// `addMany` would be given it; lines that are not JSON left out) and the files
 /// `write_from_snapshot` makes from the same lines, by name.
-fn both_ways(lines: &str, o: &FeedOptions) -> (Vec<(String, Vec<u8>)>, Vec<(String, Vec<u8>)>, super::SnapshotReport, super::FeedReport) {
+fn both_ways(lines: &str, o: &FeedOptions) -> (Files, Files, super::SnapshotReport, super::FeedReport) {
     use crate::catalog::{decode_json, Catalog, DecodeError, Options};
     let options = Options { currency: "EUR".into(), ..Options::default() };
     let mut catalog: Catalog = Catalog::new(options.clone()).unwrap();
@@ -128,7 +130,7 @@ fn both_ways(lines: &str, o: &FeedOptions) -> (Vec<(String, Vec<u8>)>, Vec<(Stri
     let out = b.path().join("feeds");
     let streamed = super::write_from_snapshot(&file, &options, o, &out).unwrap();
     let files = |dir: &std::path::Path| {
-        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap())).collect();
+        let mut v: Files = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap())).collect();
         v.sort();
         v
     };
