@@ -124,10 +124,21 @@ $opts = $gen->options();
 $r = Aisle\ProductFeed::writeFromSnapshot(Aisle\Plugin\Catalog\CatalogSync::snapshot_file(), $dir, $opts, array('currency' => get_woocommerce_currency()));
 $seconds = microtime(true) - $t;
 $files = array(); foreach (array('openai-feed.jsonl.gz', 'acp-products.jsonl.gz', 'ucp-products.jsonl', 'ucp-products.idx') as $f) { $files[$f] = md5_file("$dir/$f"); }
-return array('seconds' => $seconds, 'rows' => $r['rows'], 'products' => $r['products'], 'lines' => $r['lines'], 'rejected' => $r['rejected'], 'booted' => $booted, 'rss' => $hwm(), 'peak' => memory_get_peak_usage(), 'files' => $files, 'snapshot_bytes' => filesize(Aisle\Plugin\Catalog\CatalogSync::snapshot_file()));
+return array('opts' => $opts, 'currency' => get_woocommerce_currency(), 'snapshot' => Aisle\Plugin\Catalog\CatalogSync::snapshot_file(), 'seconds' => $seconds, 'rows' => $r['rows'], 'products' => $r['products'], 'lines' => $r['lines'], 'rejected' => $r['rejected'], 'booted' => $booted, 'rss' => $hwm(), 'peak' => memory_get_peak_usage(), 'files' => $files, 'snapshot_bytes' => filesize(Aisle\Plugin\Catalog\CatalogSync::snapshot_file()));
 PHP);
 if ($stream['files'] !== $sync['files']) {
     throw new RuntimeException('the streamed feed differs from the sync\'s: ' . json_encode([$stream['files'], $sync['files']]));
+}
+
+// ---- 2b. the same call in a bare PHP process (no WordPress): the extension's own footprint -------
+$optsFile = tempnam(sys_get_temp_dir(), 'aisle-bench-opts');
+file_put_contents($optsFile, json_encode([$stream['snapshot'], sys_get_temp_dir() . '/aisle-bench-bare', $stream['opts'], ['currency' => $stream['currency']]]));
+$bareCode = '$a = json_decode(file_get_contents($argv[1]), true); $t = microtime(true); $r = Aisle\\ProductFeed::writeFromSnapshot(...$a); $s = microtime(true) - $t;'
+    . ' preg_match("/VmHWM:\\s+(\\d+) kB/", file_get_contents("/proc/self/status"), $m); echo json_encode(["seconds" => $s, "rows" => $r["rows"], "rss" => (int) $m[1] * 1024]);';
+$bare = json_decode((string) shell_exec(escapeshellarg(PHP_BINARY) . ' -n -dextension=' . escapeshellarg($h->ext) . ' -r ' . escapeshellarg($bareCode) . ' ' . escapeshellarg($optsFile)), true);
+unlink($optsFile);
+if (!is_array($bare) || $bare['rows'] !== $stream['rows']) {
+    throw new RuntimeException('the bare streamed feed failed: ' . json_encode($bare));
 }
 
 // ---- 3. the feed alone, the catalog loaded from the sync's snapshot in a fresh process ---------
@@ -255,6 +266,7 @@ if ($sample > 0) {
 echo "\n";
 printf("  %-52s %9s %10s %9s %12s %12s\n", 'feed path (each in its own process)', 'rows', 'seconds', 'vs PHP', 'peak RSS', 'PHP peak');
 printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle ProductFeed::writeFromSnapshot (streamed)', $stream['rows'], $stream['seconds'], $phpFull / max($stream['seconds'], 1e-9), $mb($stream['rss']), $mb($stream['peak']));
+printf("  %-52s %9d %10.2f %8.0fx %12s\n", '  the same call in a bare PHP process (no WordPress)', $bare['rows'], $bare['seconds'], $phpFull / max($bare['seconds'], 1e-9), $mb($bare['rss']));
 printf("  %-52s %9s %10s %9s %12s\n", '  WordPress + WooCommerce booted, before the feed', '', '', '', $mb($stream['booted']));
 printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle writeProductFeed at the end of a full sync', $sync['rows'], $sync['feed_seconds'], $phpFull / max($sync['feed_seconds'], 1e-9), $mb($sync['rss']), '');
 printf("  %-52s %9s %10.2f\n", '  the plugin\'s whole hook (feed, then llms.txt)', '', $sync['hook_seconds']);
