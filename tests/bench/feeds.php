@@ -90,12 +90,23 @@ update_option('aisle_settings', array_merge(is_array($s) ? $s : array(), array('
 $adapter  = new Aisle\Plugin\Catalog\WooAdapter();
 $settings = new Aisle\Plugin\Settings();
 $sync = new Aisle\Plugin\Catalog\CatalogSync($adapter, $settings, new Aisle\Plugin\Knowledge\StoreFacts($adapter, $settings));
-$feed = null; $feedRss = null; $feedPeak = null; $syncPeak = null;
+$feed = null; $feedRss = null; $feedPeak = null; $syncPeak = null; $mem = null;
 $rss = static function (): int { return preg_match('/VmRSS:\s+(\d+) kB/', (string) file_get_contents('/proc/self/status'), $m) ? (int) $m[1] * 1024 : 0; };
-add_action('aisle_catalog_indexed', function ($catalog) use (&$feed, &$feedRss, &$syncPeak, $rss, $hwm) {
+$reset = static fn (): bool => @file_put_contents('/proc/self/clear_refs', '5') !== false;
+$gen = new Aisle\Plugin\Feeds\Generator(new Aisle\Plugin\Feeds\Config($settings), new Aisle\Plugin\Feeds\LlmsTxt(new Aisle\Plugin\Feeds\Config($settings)));
+add_action('aisle_catalog_indexed', function ($catalog) use (&$feed, &$feedRss, &$syncPeak, &$mem, $rss, $hwm, $reset, $gen) {
     $syncPeak = $hwm();
+    // First the other way, for comparison: the sync's catalog read back (Catalog::writeProductFeed).
+    $before = $rss();
+    $ok = $reset();
+    $t = microtime(true);
+    $dir = sys_get_temp_dir() . '/aisle-bench-inmemory';
+    $catalog->writeProductFeed($dir, $gen->options());
+    $mem = array('seconds' => microtime(true) - $t, 'adds' => $ok ? max(0, $hwm() - $before) : null);
+    foreach (array('openai-feed.jsonl.gz', 'acp-products.jsonl.gz', 'ucp-products.jsonl', 'ucp-products.idx') as $f) { $mem['files'][$f] = md5_file("$dir/$f"); }
+    $syncPeak = max($syncPeak, $hwm());
     $feedRss = $rss();
-    if (@file_put_contents('/proc/self/clear_refs', '5') === false) { $feedRss = null; }
+    if (!$reset()) { $feedRss = null; }
     $feed = microtime(true);
 }, 1);
 add_action('aisle_catalog_indexed', function ($catalog) use (&$feed, &$feedPeak, $hwm) { $feed = microtime(true) - $feed; $feedPeak = $hwm(); }, 99);
@@ -108,7 +119,7 @@ $state = get_option(Aisle\Plugin\Feeds\Config::STATE_OPTION);
 // The whole sync's peak: the larger of the peak before the feed and the one from the feed on.
 $files = array(); foreach (array('openai-feed.jsonl.gz', 'acp-products.jsonl.gz', 'ucp-products.jsonl', 'ucp-products.idx') as $f) { $files[$f] = md5_file(Aisle\Plugin\Feeds\Config::dir() . "/$f"); }
 return array('sync_seconds' => microtime(true) - $t, 'feed_seconds' => $state['seconds'], 'hook_seconds' => $feed, 'rows' => $state['rows'], 'products' => $state['products'], 'skipped' => $state['skipped'], 'indexed' => $sync->progress()['result']['indexed'] ?? 0,
-    'rss' => max((int) $syncPeak, $hwm()), 'feed_before' => $feedRss, 'feed_peak' => $feedRss === null ? null : $feedPeak, 'files' => $files);
+    'rss' => max((int) $syncPeak, $hwm()), 'feed_before' => $feedRss, 'feed_peak' => $feedRss === null ? null : $feedPeak, 'files' => $files, 'inmemory' => $mem, 'source' => $state['source'] ?? null);
 PHP);
 
 // ---- 2. the feed streamed from the sync's snapshot in a fresh process (nothing else held) --------
@@ -126,8 +137,8 @@ $seconds = microtime(true) - $t;
 $files = array(); foreach (array('openai-feed.jsonl.gz', 'acp-products.jsonl.gz', 'ucp-products.jsonl', 'ucp-products.idx') as $f) { $files[$f] = md5_file("$dir/$f"); }
 return array('opts' => $opts, 'currency' => get_woocommerce_currency(), 'snapshot' => Aisle\Plugin\Catalog\CatalogSync::snapshot_file(), 'seconds' => $seconds, 'rows' => $r['rows'], 'products' => $r['products'], 'lines' => $r['lines'], 'rejected' => $r['rejected'], 'booted' => $booted, 'rss' => $hwm(), 'peak' => memory_get_peak_usage(), 'files' => $files, 'snapshot_bytes' => filesize(Aisle\Plugin\Catalog\CatalogSync::snapshot_file()));
 PHP);
-if ($stream['files'] !== $sync['files']) {
-    throw new RuntimeException('the streamed feed differs from the sync\'s: ' . json_encode([$stream['files'], $sync['files']]));
+if ($stream['files'] !== $sync['files'] || $sync['inmemory']['files'] !== $sync['files']) {
+    throw new RuntimeException('the feeds differ: ' . json_encode([$stream['files'], $sync['files'], $sync['inmemory']['files']]));
 }
 
 // ---- 2b. the same call in a bare PHP process (no WordPress): the extension's own footprint -------
@@ -268,14 +279,15 @@ printf("  %-52s %9s %10s %9s %12s %12s\n", 'feed path (each in its own process)'
 printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle ProductFeed::writeFromSnapshot (streamed)', $stream['rows'], $stream['seconds'], $phpFull / max($stream['seconds'], 1e-9), $mb($stream['rss']), $mb($stream['peak']));
 printf("  %-52s %9d %10.2f %8.0fx %12s\n", '  the same call in a bare PHP process (no WordPress)', $bare['rows'], $bare['seconds'], $phpFull / max($bare['seconds'], 1e-9), $mb($bare['rss']));
 printf("  %-52s %9s %10s %9s %12s\n", '  WordPress + WooCommerce booted, before the feed', '', '', '', $mb($stream['booted']));
-printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle writeProductFeed at the end of a full sync', $sync['rows'], $sync['feed_seconds'], $phpFull / max($sync['feed_seconds'], 1e-9), $mb($sync['rss']), '');
+printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle feed at the end of a full sync (streamed)', $sync['rows'], $sync['feed_seconds'], $phpFull / max($sync['feed_seconds'], 1e-9), $mb($sync['rss']), '');
 printf("  %-52s %9s %10.2f\n", '  the plugin\'s whole hook (feed, then llms.txt)', '', $sync['hook_seconds']);
-printf("  %-52s %9s %10.2f %9s %12s\n", '  the whole sync (its peak holds the 100k catalog)', '', $sync['sync_seconds'], '', $mb($sync['rss']));
 printf("  %-52s %9s %10s %9s %12s\n", '  what the feed adds to the sync\'s resident size', '', '', '', $sync['feed_peak'] === null ? 'n/a' : '+' . $mb(max(0, $sync['feed_peak'] - $sync['feed_before'])));
+printf("  %-52s %9s %10.2f %8.0fx %12s\n", '  instead: the sync\'s Catalog::writeProductFeed', '', $sync['inmemory']['seconds'], $phpFull / max($sync['inmemory']['seconds'], 1e-9), $sync['inmemory']['adds'] === null ? 'n/a' : '+' . $mb($sync['inmemory']['adds']));
+printf("  %-52s %9s %10.2f %9s %12s\n", '  the whole sync (its peak holds the 100k catalog)', '', $sync['sync_seconds'], '', $mb($sync['rss']));
 printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle snapshot into a whole Catalog + writeProductFeed', $alone['rows'], $alone['seconds'], $phpFull / max($alone['seconds'], 1e-9), $mb($alone['rss']), $mb($alone['peak']));
 printf("  %-52s %9d %10.2f %9s %12s %12s\n", sprintf('PHP wc_get_products generator (%d products)', $php['products']), $php['rows'], $php['seconds'], '', $mb($php['rss']), $mb($php['peak']));
 printf("  %-52s %9s %10.1f %9s\n", '  extrapolated to the whole store', '', $phpFull, '1x');
-printf("  streamed: %d snapshot lines (%s), %d rejected; its four files equal the sync's byte for byte\n", $stream['lines'], $mb($stream['snapshot_bytes']), $stream['rejected']);
+printf("  streamed: %d snapshot lines (%s), %d rejected; the four files equal byte for byte on every path\n", $stream['lines'], $mb($stream['snapshot_bytes']), $stream['rejected']);
 printf("  skipped by aisle: %s; gzip feed %s\n", json_encode($sync['skipped']), $mb($alone['bytes']));
 echo "\n";
 printf("  %-46s %10s %10s %8s\n", sprintf('search (%d queries, 10 results)', count($queries)), 'p50 ms', 'p95 ms', 'hits');

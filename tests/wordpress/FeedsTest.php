@@ -536,7 +536,23 @@ PHP);
         $r = $this->rest('POST', '/feeds/regenerate', $this->admin());
         $this->assertSame(200, $r['status'], $r['body']);
         $this->assertSame('snapshot', $r['json']['source']);
-        $this->assertSame($synced, $this->feedFiles(), 'from the snapshot: byte for byte the files the sync wrote from its catalog');
+        $this->assertSame($synced, $this->feedFiles(), 'from the snapshot: byte for byte the files the sync wrote');
+        // And those of Catalog::writeProductFeed over the catalog the sync builds from the same snapshot.
+        $catalog = self::$h->wp(<<<'PHP'
+            $c = new Aisle\Catalog(array('currency' => get_woocommerce_currency()));
+            $rows = array();
+            foreach (file(Aisle\Plugin\Catalog\CatalogSync::snapshot_file()) as $line) { $r = json_decode($line, true); if (is_array($r)) { $rows[] = $r; } }
+            $c->addMany($rows);
+            $dir = sys_get_temp_dir() . '/aisle-feeds-inmemory-' . getmypid();
+            $settings = new Aisle\Plugin\Settings();
+            $c->writeProductFeed($dir, (new Aisle\Plugin\Feeds\Generator(new Aisle\Plugin\Feeds\Config($settings), new Aisle\Plugin\Feeds\LlmsTxt(new Aisle\Plugin\Feeds\Config($settings))))->options());
+            $out = array();
+            foreach (glob("$dir/*") as $f) { $out[basename($f)] = md5_file($f); unlink($f); }
+            rmdir($dir);
+            ksort($out);
+            return $out;
+            PHP);
+        $this->assertSame($synced, $catalog);
         $page = $this->http('GET', '/wp-admin/admin.php?page=' . self::$h->wp('return Aisle\Plugin\Admin\AdminMenu::SLUG;') . '&tab=agents', null, $this->admin());
         $this->assertStringContainsString('aisle-feed-regenerate', $page['body']);
     }
