@@ -598,9 +598,8 @@ final class CatalogSync {
 		}
 		rename( $new, $dir ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 		Storage::remove_tree( $old );
-		// The agent feeds (Feeds\Generator) are written from the same rows, full sync or delta: the
-		// file this catalog was built from (streamed, which measured faster than reading the catalog back).
-		do_action( 'aisle_catalog_indexed', $catalog, $file );
+		// The agent feeds (Feeds\Generator) are written from this same catalog, full sync or delta.
+		do_action( 'aisle_catalog_indexed', $catalog );
 
 		// Hashes: the table becomes the catalog's by writing only what the diff says moved (a
 		// re-sync of an unchanged store writes nothing), 1,000 rows a statement. Ids are ints and

@@ -1,15 +1,18 @@
 <?php
 /**
- * Writes the agent feeds at the end of every full or delta sync, from the rows the sync just
- * indexed: Aisle\ProductFeed::writeFromSnapshot streams the OpenAI flat feed, the ACP and the UCP
- * products from the sync's file a product at a time (memory stays flat at any catalog size), so no
- * WC_Product is loaded. Streaming the file measured faster than reading the sync's Aisle\Catalog
- * back (make bench-feeds) and writes the same bytes; Catalog::writeProductFeed is the fallback when
- * no file is given. This class only gathers the store facts the catalog does not hold (countries,
- * refund page, hidden products, GTINs, brands) with a few queries, and then rewrites llms.txt.
+ * Writes the agent feeds at the end of every full or delta sync, from the Aisle\Catalog the sync
+ * just indexed: the extension streams the OpenAI flat feed and the UCP products from the
+ * catalog's normalized documents, so no WC_Product is loaded. This class only gathers the store
+ * facts the catalog does not hold (countries, refund page, hidden products, GTINs, brands) with a
+ * few queries, and then rewrites llms.txt.
  *
- * The same happens from the last sync's snapshot when a feed setting changes, a feed file is
- * missing (both queue one job, REGENERATE_HOOK) or the Regenerate button is pressed (at once).
+ * Without a catalog at hand (a feed setting changed, the Regenerate button, a feed file missing)
+ * the feeds are written from the sync's snapshot file instead (Aisle\ProductFeed::writeFromSnapshot,
+ * a product at a time, so memory stays flat at any catalog size): the same files the sync would
+ * write. Settings changes and missing files queue one job (REGENERATE_HOOK); the button writes at
+ * once. The end of a sync keeps using its catalog: measured in the sync's own process (make
+ * bench-feeds), reading back the catalog it already holds is cheaper than decoding and normalizing
+ * the file again, and adds as little memory to the sync's peak.
  *
  * @package Aisle
  */
@@ -31,7 +34,7 @@ final class Generator {
 	public function __construct( private Config $config, private LlmsTxt $llms ) {}
 
 	public function register(): void {
-		add_action( 'aisle_catalog_indexed', array( $this, 'write' ), 10, 2 );
+		add_action( 'aisle_catalog_indexed', array( $this, 'write' ) );
 		add_action( self::REGENERATE_HOOK, array( $this, 'regenerate' ) );
 		add_action( 'update_option_' . \Aisle\Plugin\Settings::OPTION, array( $this, 'settings_changed' ), 10, 2 );
 		// A surface found its file missing (deleted, or never written while the feeds were off).
@@ -117,18 +120,14 @@ final class Generator {
 		return $this->config->on( 'openai' ) || $this->config->on( 'ucp' ) || $this->config->on( 'abilities' ) || $this->config->on( 'llms_txt' );
 	}
 
-	/** @param string $file The rows $catalog was built from (adapter rows, one product a line). */
-	public function write( $catalog, $file = '' ): void {
-		$stream = is_string( $file ) && '' !== $file && is_file( $file ) && method_exists( \Aisle\ProductFeed::class, 'writeFromSnapshot' );
-		if ( ! $catalog instanceof \Aisle\Catalog || ! ( $stream || method_exists( $catalog, 'writeProductFeed' ) ) || ! $this->wanted() ) {
+	public function write( $catalog ): void {
+		if ( ! $catalog instanceof \Aisle\Catalog || ! method_exists( $catalog, 'writeProductFeed' ) || ! $this->wanted() ) {
 			return;
 		}
 		Storage::ensure_dir();
 		$started = microtime( true );
 		try {
-			$report = $stream
-				? \Aisle\ProductFeed::writeFromSnapshot( $file, Config::dir(), $this->options(), array( 'currency' => get_woocommerce_currency() ) )
-				: $catalog->writeProductFeed( Config::dir(), $this->options() );
+			$report = $catalog->writeProductFeed( Config::dir(), $this->options() );
 			$state  = self::state_of( $report, $started, 'sync' );
 		} catch ( \Aisle\Exception $e ) {
 			$state          = Config::state();
