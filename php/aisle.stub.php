@@ -322,6 +322,21 @@ final class ProductFeed
      * @throws CatalogException invalid_argument|io
      */
     public static function lookup(string $dir, array $ids): array {}
+
+    /**
+     * Writes the same files as Catalog::writeProductFeed() into $dir straight from a snapshot file (NDJSON of
+     * adapter rows, one product a line, as a sync stages them), a product at a time: nothing of the catalog is
+     * held, so memory stays flat at any catalog size. The files are byte for byte those writeProductFeed()
+     * writes for a Catalog built with $catalogOptions from the same lines (each decoded as json_decode($line,
+     * true) does; a repeated id keeps its first place and its last accepted version). Lines that are not JSON,
+     * or that the catalog refuses, are left out and counted in rejected (the first 20 listed in errors);
+     * blank lines are ignored. On an error nothing in $dir changes.
+     * @param array{seller_name: string, store_country: string, target_countries: list<string>, seller_url?: string, return_policy?: string, brand?: string, brand_attribute?: string, exclude_ids?: list<int>, extra?: array<int, array{gtin?: string, mpn?: string, brand?: string}>, utm_source?: string} $options as for Catalog::writeProductFeed()
+     * @param ?array{max_description_chars?: int, currency?: string, price_decimals?: int, threads?: int} $catalogOptions as for new Catalog()
+     * @return array{rows: int, products: int, skipped: array<string, int>, lines: int, rejected: int, errors: list<array{line: int, id: int|string|null, error: string}>}
+     * @throws CatalogException invalid_argument|io|too_large
+     */
+    public static function writeFromSnapshot(string $snapshot, string $dir, array $options, ?array $catalogOptions = null): array {}
 }
 
 /** Full-text product search over an index written by Catalog::writeIndex(). */

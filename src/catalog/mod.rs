@@ -6,6 +6,7 @@ mod error;
 mod hash;
 pub mod index;
 mod intake;
+mod json;
 mod ledger;
 mod ndjson;
 mod number;
@@ -18,7 +19,8 @@ mod value;
 
 pub use error::{CatalogError, ProductError, ProductId};
 pub use index::{Filters, Hit, IndexSettings, SearchIndex};
-pub use product::{input_error, Document, Variation};
+pub use json::{decode as decode_json, DecodeError};
+pub use product::{input_error, normalize, Document, Variation};
 pub use store::{Catalog, Diff, FrozenLines, Options, Stats};
 pub use value::{InputError, Key, Value, MAX_DEPTH, MAX_STRING_BYTES, MAX_VARIATIONS};
 

@@ -12,7 +12,7 @@ pub const MAX_STRING_BYTES: usize = 1 << 20;
 pub const MAX_VARIATIONS: usize = 1000;
 
 /// An array key as PHP has it: numeric string keys arrive as integers.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key<'a> {
     Int(i64),
     Str(&'a [u8]),

@@ -1,14 +1,17 @@
 //! Feeds for AI shopping agents, written from the synced catalog's documents
 //! (never from WooCommerce objects): OpenAI's flat product feed (JSON Lines,
 //! gzip, one row per purchasable variant) and the UCP product objects the
-//! catalog REST routes answer with, and the same products as ACP product objects, in one pass.
+//! catalog REST routes answer with, and the same products as ACP product objects, in one pass:
+//! from a catalog in memory, or streamed from a sync's snapshot file.
 mod acp;
 mod openai;
+mod snapshot;
 mod store;
 mod ucp;
 
 pub use openai::{FeedOptions, Extra};
-pub use store::{lookup, write};
+pub use snapshot::{write_from_snapshot, SnapshotReport, MAX_LINE};
+pub use store::{lookup, write, Writer};
 
 use std::collections::BTreeMap;
 

@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
@@ -26,38 +26,101 @@ fn io(path: &Path, err: std::io::Error) -> CatalogError {
     CatalogError::Io(format!("{}: {err}", path.display()))
 }
 
-/// Writes the three files from the catalog's documents in one pass.
+/// Writes the files from the catalog's documents in one pass.
 pub fn write<I>(documents: I, opts: &FeedOptions, currency: &str, dir: &Path) -> Result<FeedReport, CatalogError>
 where
     I: Iterator<Item = Result<Document<'static>, CatalogError>>,
 {
-    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-    let tmp = |name: &str| dir.join(format!(".{name}.tmp"));
-    let open = |path: &Path| File::create(path).map_err(|e| io(path, e));
-    let (feed_tmp, ucp_tmp, idx_tmp, acp_tmp) = (tmp(FEED_FILE), tmp(UCP_FILE), tmp(UCP_INDEX), tmp(ACP_FILE));
-    let mut feed = GzEncoder::new(BufWriter::with_capacity(1 << 16, open(&feed_tmp)?), Compression::new(6));
-    let mut acp_feed = GzEncoder::new(BufWriter::with_capacity(1 << 16, open(&acp_tmp)?), Compression::new(6));
-    let mut products = BufWriter::with_capacity(1 << 16, open(&ucp_tmp)?);
-    let mut index: Vec<(i64, u64, u32)> = Vec::new();
-    let mut report = FeedReport::default();
-    let mut offset = 0u64;
-    let mut line = Vec::with_capacity(4096);
+    let mut writer = Writer::create(dir, opts, currency)?;
     for doc in documents {
-        let doc = doc?;
+        writer.add(&doc?)?;
+    }
+    writer.finish()
+}
+
+/// The feed files being written, a product at a time, under temporary names: `finish` swaps
+/// them in; dropped before that (an error on the way), they are removed and the files
+/// already in place stay as they were.
+pub struct Writer<'o> {
+    opts: &'o FeedOptions,
+    currency: &'o str,
+    dir: PathBuf,
+    feed: GzEncoder<BufWriter<File>>,
+    acp_feed: GzEncoder<BufWriter<File>>,
+    products: BufWriter<File>,
+    index: Vec<(i64, u64, u32)>,
+    report: FeedReport,
+    offset: u64,
+    line: Vec<u8>,
+    cleanup: Cleanup,
+}
+
+/// Removes the temporary files unless they were swapped in.
+struct Cleanup {
+    dir: Option<PathBuf>,
+    tag: String,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            for name in [FEED_FILE, ACP_FILE, UCP_FILE, UCP_INDEX] {
+                let _ = std::fs::remove_file(tmp(dir, &self.tag, name));
+            }
+        }
+    }
+}
+
+/// Tells this writer's temporary files from those of another one writing the same folder
+/// at the same time (a sync's end and a regeneration): the process and a counter.
+fn unique_tag() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    format!("{}-{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
+impl<'o> Writer<'o> {
+    pub fn create(dir: &Path, opts: &'o FeedOptions, currency: &'o str) -> Result<Self, CatalogError> {
+        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+        let tag = unique_tag();
+        let open = |name: &str| {
+            let path = tmp(dir, &tag, name);
+            File::create(&path).map_err(|e| io(&path, e))
+        };
+        let (feed, acp_feed, products) = (open(FEED_FILE)?, open(ACP_FILE)?, open(UCP_FILE)?);
+        Ok(Self {
+            opts,
+            currency,
+            dir: dir.to_path_buf(),
+            feed: GzEncoder::new(BufWriter::with_capacity(1 << 16, feed), Compression::new(6)),
+            acp_feed: GzEncoder::new(BufWriter::with_capacity(1 << 16, acp_feed), Compression::new(6)),
+            products: BufWriter::with_capacity(1 << 16, products),
+            index: Vec::new(),
+            report: FeedReport::default(),
+            offset: 0,
+            line: Vec::with_capacity(4096),
+            cleanup: Cleanup { dir: Some(dir.to_path_buf()), tag },
+        })
+    }
+
+    /// The product's rows, UCP product and ACP product (or the reasons it has none).
+    pub fn add(&mut self, doc: &Document<'_>) -> Result<(), CatalogError> {
+        let (opts, currency) = (self.opts, self.currency);
+        let line = &mut self.line;
+        let report = &mut self.report;
         if opts.exclude.contains(&doc.id) {
             *report.skipped.entry("hidden").or_default() += 1;
-            continue;
+            return Ok(());
         }
-        match units(&doc) {
+        match units(doc) {
             Err(reason) => *report.skipped.entry(reason).or_default() += 1,
             Ok(list) => {
                 for u in &list {
-                    match row(&doc, u, opts, currency) {
+                    match row(doc, u, opts, currency) {
                         Ok(r) => {
                             line.clear();
-                            serde_json::to_writer(&mut line, &r).map_err(|e| CatalogError::Io(e.to_string()))?;
+                            serde_json::to_writer(&mut *line, &r).map_err(|e| CatalogError::Io(e.to_string()))?;
                             line.push(b'\n');
-                            feed.write_all(&line).map_err(|e| io(&feed_tmp, e))?;
+                            self.feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, FEED_FILE), e))?;
                             report.rows += 1;
                         }
                         Err(reason) => *report.skipped.entry(reason).or_default() += 1,
@@ -65,40 +128,53 @@ where
                 }
             }
         }
-        if let Ok(p) = ucp::product(&doc, currency) {
+        if let Ok(p) = ucp::product(doc, currency) {
             line.clear();
-            serde_json::to_writer(&mut line, &p).map_err(|e| CatalogError::Io(e.to_string()))?;
+            serde_json::to_writer(&mut *line, &p).map_err(|e| CatalogError::Io(e.to_string()))?;
             line.push(b'\n');
-            products.write_all(&line).map_err(|e| io(&ucp_tmp, e))?;
+            self.products.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, UCP_FILE), e))?;
             let len = u32::try_from(line.len()).map_err(|_| CatalogError::TooLarge(format!("product {}", doc.id)))?;
-            index.push((doc.id, offset, len));
+            self.index.push((doc.id, self.offset, len));
             line.clear();
-            serde_json::to_writer(&mut line, &acp::from_ucp(&p, opts)).map_err(|e| CatalogError::Io(e.to_string()))?;
+            serde_json::to_writer(&mut *line, &acp::from_ucp(&p, opts)).map_err(|e| CatalogError::Io(e.to_string()))?;
             line.push(b'\n');
-            acp_feed.write_all(&line).map_err(|e| io(&acp_tmp, e))?;
-            offset += u64::from(len);
+            self.acp_feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, ACP_FILE), e))?;
+            self.offset += u64::from(len);
             report.products += 1;
         }
+        Ok(())
     }
-    feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&feed_tmp, e))?;
-    acp_feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&acp_tmp, e))?;
-    products.flush().map_err(|e| io(&ucp_tmp, e))?;
-    drop(products);
-    index.sort_unstable_by_key(|r| r.0);
-    index.dedup_by_key(|r| r.0);
-    let mut idx = BufWriter::new(open(&idx_tmp)?);
-    for (id, at, len) in &index {
-        idx.write_all(&id.to_le_bytes()).and_then(|()| idx.write_all(&at.to_le_bytes())).and_then(|()| idx.write_all(&len.to_le_bytes())).map_err(|e| io(&idx_tmp, e))?;
+
+    /// Completes the files and swaps them in.
+    pub fn finish(self) -> Result<FeedReport, CatalogError> {
+        let Self { dir, feed, acp_feed, mut products, mut index, report, mut cleanup, .. } = self;
+        let tag = cleanup.tag.clone();
+        let (feed_tmp, ucp_tmp, idx_tmp, acp_tmp) = (tmp(&dir, &tag, FEED_FILE), tmp(&dir, &tag, UCP_FILE), tmp(&dir, &tag, UCP_INDEX), tmp(&dir, &tag, ACP_FILE));
+        feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&feed_tmp, e))?;
+        acp_feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&acp_tmp, e))?;
+        products.flush().map_err(|e| io(&ucp_tmp, e))?;
+        drop(products);
+        index.sort_unstable_by_key(|r| r.0);
+        index.dedup_by_key(|r| r.0);
+        let mut idx = BufWriter::new(File::create(&idx_tmp).map_err(|e| io(&idx_tmp, e))?);
+        for (id, at, len) in &index {
+            idx.write_all(&id.to_le_bytes()).and_then(|()| idx.write_all(&at.to_le_bytes())).and_then(|()| idx.write_all(&len.to_le_bytes())).map_err(|e| io(&idx_tmp, e))?;
+        }
+        idx.flush().map_err(|e| io(&idx_tmp, e))?;
+        drop(idx);
+        // The products file before its index: a reader holding the old index may see new
+        // lines at old offsets, so a record is checked against the id it must hold.
+        for (from, name) in [(ucp_tmp, UCP_FILE), (idx_tmp, UCP_INDEX), (feed_tmp, FEED_FILE), (acp_tmp, ACP_FILE)] {
+            let to = dir.join(name);
+            std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
+        }
+        cleanup.dir = None;
+        Ok(report)
     }
-    idx.flush().map_err(|e| io(&idx_tmp, e))?;
-    drop(idx);
-    // The products file before its index: a reader holding the old index may see new
-    // lines at old offsets, so a record is checked against the id it must hold.
-    for (from, name) in [(ucp_tmp, UCP_FILE), (idx_tmp, UCP_INDEX), (feed_tmp, FEED_FILE), (acp_tmp, ACP_FILE)] {
-        let to = dir.join(name);
-        std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
-    }
-    Ok(report)
+}
+
+fn tmp(dir: &Path, tag: &str, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.{tag}.tmp"))
 }
 
 fn record(idx: &File, i: u64) -> Option<(i64, u64, u32)> {

@@ -103,3 +103,117 @@ fn variations_become_rows_and_lookup_finds_products() {
     assert!(found[1].is_none());
     assert!(found[2].as_deref().unwrap().contains("\"list_price\""));
 }
+
+type Files = Vec<(String, Vec<u8>)>;
+
+/// The files `write` makes for a catalog built from `lines` (each decoded and added as
+/// `addMany` would be given it; lines that are not JSON left out) and the files
+/// `write_from_snapshot` makes from the same lines, by name.
+fn both_ways(lines: &str, o: &FeedOptions) -> (Files, Files, super::SnapshotReport, super::FeedReport) {
+    use crate::catalog::{decode_json, Catalog, DecodeError, Options};
+    let options = Options { currency: "EUR".into(), ..Options::default() };
+    let mut catalog: Catalog = Catalog::new(options.clone()).unwrap();
+    for line in lines.split('\n') {
+        let arena = bumpalo::Bump::new();
+        match decode_json(line.as_bytes(), &arena) {
+            Ok(v) => {
+                catalog.add(Ok(v));
+            }
+            Err(DecodeError::Input(e)) => catalog.reject(crate::catalog::input_error(None, &e)),
+            Err(DecodeError::Syntax(..)) => {}
+        }
+    }
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let from_catalog = write(catalog.documents(), o, "EUR", a.path()).unwrap();
+    let file = b.path().join("catalog.ndjson");
+    std::fs::write(&file, lines).unwrap();
+    let out = b.path().join("feeds");
+    let streamed = super::write_from_snapshot(&file, &options, o, &out).unwrap();
+    let files = |dir: &std::path::Path| {
+        let mut v: Files = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap())).collect();
+        v.sort();
+        v
+    };
+    (files(a.path()), files(&out), streamed, from_catalog)
+}
+
+const SNAPSHOT: &str = r#"{"id":1,"name":"Shirt","status":"publish","permalink":"https://s.test/shirt","image":"https://s.test/1.jpg","regular_price":"25","sale_price":"19.5","price":"19.5","description":"<p>Soft <b>cotton</b> &amp; more</p>","categories":["Tops"],"attributes":{"Brand":["Acme"]}}
+{"id":2,"name":"Boot","type":"variable","status":"publish","permalink":"https://s.test/boot?x=1","image":"https://s.test/2.jpg","attributes":{"Size":["40","41"]},"variations":[{"id":21,"price":"90","regular_price":"90","stock_status":"instock","attributes":{"Size":"40"}},{"id":22,"price":"95","regular_price":"95","stock_status":"outofstock","stock_quantity":0,"attributes":{"Size":"41"}}]}
+not json at all
+{"id":3,"name":"Scheduled sale","status":"publish","permalink":"https://s.test/3","image":"https://s.test/3.jpg","regular_price":"50","sale_price":"40","price":"50","date_on_sale_from":"2999-01-01T00:00:00"}
+
+{"id":4,"name":"Hidden","status":"publish","permalink":"https://s.test/4","image":"https://s.test/4.jpg","price":"7"}
+{"id":"x","name":"Bad id"}
+{"id":5,"name":"Caf\u00e9 \"quoted\"","status":"publish","permalink":"https://s.test/5","image":"https://s.test/5.jpg","price":"5","0":"zero key","12":"int key"}
+{"id":6,"name":"Draft","status":"draft","permalink":"https://s.test/6","image":"https://s.test/6.jpg","price":"7"}"#;
+
+#[test]
+fn streamed_from_a_snapshot_equals_the_catalogs_feed() {
+    let mut o = opts();
+    o.exclude.insert(4);
+    o.return_policy = Some("https://s.test/refunds".into());
+    let (from_catalog, streamed, report, feed) = both_ways(SNAPSHOT, &o);
+    assert_eq!(from_catalog.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(), ["acp-products.jsonl.gz", "openai-feed.jsonl.gz", "ucp-products.idx", "ucp-products.jsonl"]);
+    assert_eq!(from_catalog, streamed, "byte for byte");
+    assert_eq!(report.feed, feed);
+    assert_eq!((report.lines, report.rejected), (9, 2));
+    assert_eq!(report.errors.iter().map(|(n, _)| *n).collect::<Vec<_>>(), [3, 7]);
+    assert!(report.errors[0].1.error.starts_with("not valid JSON"), "{:?}", report.errors);
+    assert_eq!(feed.rows, 5, "{feed:?}");
+    assert_eq!(feed.skipped.get("hidden"), Some(&1));
+    assert_eq!(feed.skipped.get("not_published"), Some(&1));
+}
+
+#[test]
+fn a_repeated_id_keeps_its_first_place_and_last_accepted_version() {
+    let o = opts();
+    let lines = format!(
+        "{SNAPSHOT}\n{}\n{}\n{}",
+        r#"{"id":1,"name":"Shirt v2","status":"publish","permalink":"https://s.test/shirt","image":"https://s.test/1.jpg","price":"30"}"#,
+        r#"{"id":1,"name":"","status":"publish"}"#,
+        r#"{"id":2,"name":"Boot v2","status":"publish","permalink":"https://s.test/boot","image":"https://s.test/2.jpg","price":"99"}"#
+    );
+    let (from_catalog, streamed, report, _) = both_ways(&lines, &o);
+    assert_eq!(from_catalog, streamed, "byte for byte");
+    let ucp = String::from_utf8(from_catalog.iter().find(|f| f.0 == "ucp-products.jsonl").unwrap().1.clone()).unwrap();
+    let titles: Vec<&str> = ucp.lines().map(|l| l.split("\"title\":\"").nth(1).unwrap().split('"').next().unwrap()).collect();
+    assert_eq!(&titles[..2], ["Shirt v2", "Boot v2"], "first place, last accepted version (the nameless one is refused)");
+    assert_eq!(report.rejected, 3);
+}
+
+#[test]
+fn snapshot_errors_leave_the_feed_in_place() {
+    use crate::catalog::Options;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("feeds");
+    let file = dir.path().join("catalog.ndjson");
+    std::fs::write(&file, SNAPSHOT).unwrap();
+    let options = Options { currency: "EUR".into(), ..Options::default() };
+    super::write_from_snapshot(&file, &options, &opts(), &out).unwrap();
+    let before = std::fs::read(out.join("openai-feed.jsonl.gz")).unwrap();
+    let missing = super::write_from_snapshot(&dir.path().join("nope.ndjson"), &options, &opts(), &out).unwrap_err();
+    assert!(missing.to_string().contains("nope.ndjson"), "{missing}");
+    let a_dir = super::write_from_snapshot(dir.path(), &options, &opts(), &out).unwrap_err();
+    assert_eq!(a_dir.reason(), "invalid_argument");
+    // A folder (not empty) where the first file is swapped in: the write fails and nothing else changes.
+    std::fs::remove_file(out.join("ucp-products.jsonl")).unwrap();
+    std::fs::create_dir_all(out.join("ucp-products.jsonl/x")).unwrap();
+    let blocked = super::write_from_snapshot(&file, &options, &opts(), &out).unwrap_err();
+    assert_eq!(blocked.reason(), "io");
+    assert_eq!(std::fs::read(out.join("openai-feed.jsonl.gz")).unwrap(), before);
+    let left: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).filter(|n| n.ends_with(".tmp")).collect();
+    assert!(left.is_empty(), "the temporary files are removed: {left:?}");
+}
+
+#[test]
+fn an_overlong_line_is_skipped_and_reported() {
+    use crate::catalog::Options;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("catalog.ndjson");
+    let long = format!("{{\"id\":9,\"name\":\"{}\"}}", "a".repeat(super::MAX_LINE));
+    std::fs::write(&file, format!("{long}\n{}", SNAPSHOT.lines().next().unwrap())).unwrap();
+    let options = Options { currency: "EUR".into(), ..Options::default() };
+    let r = super::write_from_snapshot(&file, &options, &opts(), &dir.path().join("feeds")).unwrap();
+    assert_eq!((r.lines, r.rejected, r.feed.rows), (2, 1, 1));
+    assert!(r.errors[0].1.error.contains("line longer than"), "{:?}", r.errors);
+}

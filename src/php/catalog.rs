@@ -174,7 +174,7 @@ fn find_str_key<'a>(ht: &'a ZendHashTable, key: &[u8]) -> Option<&'a Zval> {
     }
 }
 
-fn options(ht: Option<&ZendHashTable>) -> PhpResult<Options> {
+pub(super) fn options(ht: Option<&ZendHashTable>) -> PhpResult<Options> {
     let mut opts = Options::default();
     let Some(ht) = ht else { return Ok(opts) };
     let mut iter = Iter::new(ht);
@@ -196,7 +196,7 @@ fn options(ht: Option<&ZendHashTable>) -> PhpResult<Options> {
     Ok(opts)
 }
 
-fn id_zval(id: &ProductId) -> Zval {
+pub(super) fn id_zval(id: &ProductId) -> Zval {
     let mut z = Zval::new();
     match id {
         ProductId::Int(i) => z.set_long(*i),

@@ -8,7 +8,7 @@ use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use crate::catalog::{Catalog, CatalogError, FrozenLines};
-use crate::feeds::{self, Extra, FeedOptions};
+use crate::feeds::{self, Extra, FeedOptions, FeedReport};
 
 fn invalid(msg: impl Into<String>) -> PhpException {
     CatalogError::InvalidArgument(msg.into()).into()
@@ -109,6 +109,11 @@ pub fn write_product_feed<F: FrozenLines>(catalog: &Catalog<F>, dir: &str, optio
     let opts = feed_options(options)?;
     let currency = catalog.options().currency.clone();
     let report = feeds::write(catalog.documents(), &opts, &currency, Path::new(dir))?;
+    report_array(&report)
+}
+
+/// `['rows', 'products', 'skipped' => [reason => n]]`.
+fn report_array(report: &FeedReport) -> PhpResult<ZBox<ZendHashTable>> {
     let mut skipped = ZendHashTable::new();
     for (reason, n) in &report.skipped {
         skipped.insert(*reason, i64::try_from(*n).unwrap_or(i64::MAX))?;
@@ -140,6 +145,30 @@ impl PhpProductFeed {
                 out.insert_at_index(*pid, json)?;
             }
         }
+        Ok(out)
+    }
+
+    /// The feeds written from a snapshot file (NDJSON of adapter rows), a product at a time.
+    #[php(optional = catalogOptions)]
+    pub fn write_from_snapshot(snapshot: &str, dir: &str, options: &ZendHashTable, catalogOptions: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+        if snapshot.is_empty() || dir.is_empty() {
+            return Err(invalid("snapshot and dir must not be empty"));
+        }
+        let opts = feed_options(options)?;
+        let catalog = super::catalog::options(catalogOptions)?.validate()?;
+        let report = feeds::write_from_snapshot(Path::new(snapshot), &catalog, &opts, Path::new(dir))?;
+        let mut out = report_array(&report.feed)?;
+        out.insert("lines", i64::try_from(report.lines).unwrap_or(i64::MAX))?;
+        out.insert("rejected", i64::try_from(report.rejected).unwrap_or(i64::MAX))?;
+        let mut errors = ZendHashTable::new();
+        for (line, e) in &report.errors {
+            let mut row = ZendHashTable::new();
+            row.insert("line", i64::try_from(*line).unwrap_or(i64::MAX))?;
+            row.insert("id", super::catalog::id_zval(&e.id))?;
+            row.insert("error", e.error.as_str())?;
+            errors.push(row)?;
+        }
+        out.insert("errors", errors)?;
         Ok(out)
     }
 }

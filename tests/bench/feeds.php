@@ -4,16 +4,21 @@
  * harness, its own MariaDB), side by side in one run, each path in its own PHP process:
  *
  *   aisle feed             Aisle\Catalog::writeProductFeed over the catalog a full sync just built
- *                          (what every sync runs at its end), and the same with the catalog first
- *                          loaded from the sync's snapshot (the whole cost outside a sync)
+ *                          (what every sync runs at its end: the sync's whole peak and what the feed
+ *                          adds to it); Aisle\ProductFeed::writeFromSnapshot, streamed from the sync's
+ *                          snapshot a product at a time (what the plugin runs without a catalog at
+ *                          hand), checked byte for byte against the sync's files; and, for comparison,
+ *                          the snapshot loaded into a whole Aisle\Catalog and then writeProductFeed
  *   PHP feed               the generator a PHP developer writes: paged wc_get_products(limit 100),
  *                          each variation loaded with wc_get_product(), the same row fields,
  *                          json_encode, written to a gzip stream, object cache flushed per page
  *   UCP search             POST /wp-json/aisle/ucp/v1/catalog/search over HTTP
  *   Store API search       GET /wp-json/wc/store/v1/products?search= (WooCommerce's own), same queries
  *
- * Memory: the process's peak resident size (VmHWM: PHP and the extension's Rust allocations
- * alike, WordPress's own ~50 MB included) and PHP's memory_get_peak_usage().
+ * Memory: the process's peak resident size (VmHWM of /proc/self/status: PHP and the extension's
+ * Rust allocations alike, WordPress's own ~50 MB included), each path in a PHP process of its own so
+ * the peaks do not mix, and PHP's memory_get_peak_usage(). What the feed adds inside the sync: VmHWM
+ * reset to the resident size as the feed starts (clear_refs 5), read as it ends.
  *
  * The store is tests/bench/sync.php's (bench-fixtures.php, cached mysqldump of the 10,000-product
  * CRUD-generated store, cloned in SQL to PRODUCTS, default 100,000). From 20,000 products on the PHP
@@ -39,6 +44,8 @@ $h = new Harness();
 register_shutdown_function(static fn () => $h->stop());
 $h->start();
 $versions = $h->versions();
+$load = static fn (): string => implode(' ', array_slice(explode(' ', (string) file_get_contents('/proc/loadavg')), 0, 3));
+$loadStart = $load();
 
 // ---- the store (as tests/bench/sync.php builds and caches it) ----------------------------------
 $tables    = ['wp_posts', 'wp_postmeta', 'wp_terms', 'wp_term_taxonomy', 'wp_term_relationships', 'wp_termmeta',
@@ -83,19 +90,69 @@ update_option('aisle_settings', array_merge(is_array($s) ? $s : array(), array('
 $adapter  = new Aisle\Plugin\Catalog\WooAdapter();
 $settings = new Aisle\Plugin\Settings();
 $sync = new Aisle\Plugin\Catalog\CatalogSync($adapter, $settings, new Aisle\Plugin\Knowledge\StoreFacts($adapter, $settings));
-$feed = null;
-add_action('aisle_catalog_indexed', function ($catalog) use (&$feed) { $feed = microtime(true); }, 1);
-add_action('aisle_catalog_indexed', function ($catalog) use (&$feed) { $feed = microtime(true) - $feed; }, 99);
+$feed = null; $feedRss = null; $feedPeak = null; $syncPeak = null; $mem = null;
+$rss = static function (): int { return preg_match('/VmRSS:\s+(\d+) kB/', (string) file_get_contents('/proc/self/status'), $m) ? (int) $m[1] * 1024 : 0; };
+$reset = static fn (): bool => @file_put_contents('/proc/self/clear_refs', '5') !== false;
+$gen = new Aisle\Plugin\Feeds\Generator(new Aisle\Plugin\Feeds\Config($settings), new Aisle\Plugin\Feeds\LlmsTxt(new Aisle\Plugin\Feeds\Config($settings)));
+add_action('aisle_catalog_indexed', function ($catalog) use (&$feed, &$feedRss, &$syncPeak, &$mem, $rss, $hwm, $reset, $gen) {
+    $syncPeak = $hwm();
+    // First the other way, for comparison: the same feed streamed from the file the sync staged.
+    $before = $rss();
+    $ok = $reset();
+    $t = microtime(true);
+    $dir = sys_get_temp_dir() . '/aisle-bench-insync-stream';
+    Aisle\ProductFeed::writeFromSnapshot(Aisle\Plugin\Storage::dir() . '/catalog.ndjson.partial', $dir, $gen->options(), array('currency' => get_woocommerce_currency()));
+    $mem = array('seconds' => microtime(true) - $t, 'adds' => $ok ? max(0, $hwm() - $before) : null);
+    foreach (array('openai-feed.jsonl.gz', 'acp-products.jsonl.gz', 'ucp-products.jsonl', 'ucp-products.idx') as $f) { $mem['files'][$f] = md5_file("$dir/$f"); }
+    $syncPeak = max($syncPeak, $hwm());
+    $feedRss = $rss();
+    if (!$reset()) { $feedRss = null; }
+    $feed = microtime(true);
+}, 1);
+add_action('aisle_catalog_indexed', function ($catalog) use (&$feed, &$feedPeak, $hwm) { $feed = microtime(true) - $feed; $feedPeak = $hwm(); }, 99);
 $t = microtime(true);
 $sync->start();
 while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) {
     aisle_test_run_actions(1);
 }
 $state = get_option(Aisle\Plugin\Feeds\Config::STATE_OPTION);
-return array('sync_seconds' => microtime(true) - $t, 'feed_seconds' => $feed, 'rows' => $state['rows'], 'products' => $state['products'], 'skipped' => $state['skipped'], 'indexed' => $sync->progress()['result']['indexed'] ?? 0, 'rss' => $hwm());
+// The whole sync's peak: the larger of the peak before the feed and the one from the feed on.
+$files = array(); foreach (array('openai-feed.jsonl.gz', 'acp-products.jsonl.gz', 'ucp-products.jsonl', 'ucp-products.idx') as $f) { $files[$f] = md5_file(Aisle\Plugin\Feeds\Config::dir() . "/$f"); }
+return array('sync_seconds' => microtime(true) - $t, 'feed_seconds' => $state['seconds'], 'hook_seconds' => $feed, 'rows' => $state['rows'], 'products' => $state['products'], 'skipped' => $state['skipped'], 'indexed' => $sync->progress()['result']['indexed'] ?? 0,
+    'rss' => max((int) $syncPeak, $hwm()), 'feed_before' => $feedRss, 'feed_peak' => $feedRss === null ? null : $feedPeak, 'files' => $files, 'inmemory' => $mem, 'source' => $state['source'] ?? null);
 PHP);
 
-// ---- 2. the feed alone, the catalog loaded from the sync's snapshot in a fresh process ---------
+// ---- 2. the feed streamed from the sync's snapshot in a fresh process (nothing else held) --------
+$stream = $h->wp($hwm . <<<'PHP'
+$rss = static function (): int { return preg_match('/VmRSS:\s+(\d+) kB/', (string) file_get_contents('/proc/self/status'), $m) ? (int) $m[1] * 1024 : 0; };
+$gen  = new Aisle\Plugin\Feeds\Generator(new Aisle\Plugin\Feeds\Config(new Aisle\Plugin\Settings()), new Aisle\Plugin\Feeds\LlmsTxt(new Aisle\Plugin\Feeds\Config(new Aisle\Plugin\Settings())));
+$booted = $rss();
+memory_reset_peak_usage();
+$dir = sys_get_temp_dir() . '/aisle-bench-stream';
+// Timed as the sync's feed is (Generator::write): the store facts it gathers, then the write.
+$t = microtime(true);
+$opts = $gen->options();
+$r = Aisle\ProductFeed::writeFromSnapshot(Aisle\Plugin\Catalog\CatalogSync::snapshot_file(), $dir, $opts, array('currency' => get_woocommerce_currency()));
+$seconds = microtime(true) - $t;
+$files = array(); foreach (array('openai-feed.jsonl.gz', 'acp-products.jsonl.gz', 'ucp-products.jsonl', 'ucp-products.idx') as $f) { $files[$f] = md5_file("$dir/$f"); }
+return array('opts' => $opts, 'currency' => get_woocommerce_currency(), 'snapshot' => Aisle\Plugin\Catalog\CatalogSync::snapshot_file(), 'seconds' => $seconds, 'rows' => $r['rows'], 'products' => $r['products'], 'lines' => $r['lines'], 'rejected' => $r['rejected'], 'booted' => $booted, 'rss' => $hwm(), 'peak' => memory_get_peak_usage(), 'files' => $files, 'snapshot_bytes' => filesize(Aisle\Plugin\Catalog\CatalogSync::snapshot_file()));
+PHP);
+if ($stream['files'] !== $sync['files'] || $sync['inmemory']['files'] !== $sync['files']) {
+    throw new RuntimeException('the feeds differ: ' . json_encode([$stream['files'], $sync['files'], $sync['inmemory']['files']]));
+}
+
+// ---- 2b. the same call in a bare PHP process (no WordPress): the extension's own footprint -------
+$optsFile = tempnam(sys_get_temp_dir(), 'aisle-bench-opts');
+file_put_contents($optsFile, json_encode([$stream['snapshot'], sys_get_temp_dir() . '/aisle-bench-bare', $stream['opts'], ['currency' => $stream['currency']]]));
+$bareCode = '$a = json_decode(file_get_contents($argv[1]), true); $t = microtime(true); $r = Aisle\\ProductFeed::writeFromSnapshot(...$a); $s = microtime(true) - $t;'
+    . ' preg_match("/VmHWM:\\s+(\\d+) kB/", file_get_contents("/proc/self/status"), $m); echo json_encode(["seconds" => $s, "rows" => $r["rows"], "rss" => (int) $m[1] * 1024]);';
+$bare = json_decode((string) shell_exec(escapeshellarg(PHP_BINARY) . ' -n -dextension=' . escapeshellarg($h->ext) . ' -r ' . escapeshellarg($bareCode) . ' ' . escapeshellarg($optsFile)), true);
+unlink($optsFile);
+if (!is_array($bare) || $bare['rows'] !== $stream['rows']) {
+    throw new RuntimeException('the bare streamed feed failed: ' . json_encode($bare));
+}
+
+// ---- 3. the feed alone, the catalog loaded from the sync's snapshot in a fresh process ---------
 $alone = $h->wp($hwm . <<<'PHP'
 memory_reset_peak_usage();
 $t  = microtime(true);
@@ -121,7 +178,7 @@ $during = $hwm();
 return array('before' => $before, 'during' => $reset ? $during : null, 'rows' => $r['rows'], 'products' => $catalog->count(), 'load_seconds' => $loaded, 'write_seconds' => $write, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage(), 'rss' => $hwm(), 'bytes' => filesize(sys_get_temp_dir() . '/aisle-bench-feed/openai-feed.jsonl.gz'));
 PHP);
 
-// ---- 3. the PHP generator ------------------------------------------------------------------------
+// ---- 4. the PHP generator ------------------------------------------------------------------------
 $php = $h->wp($hwm . str_replace('__LIMIT__', (string) $sample, <<<'PHP'
 $limit = __LIMIT__;
 memory_reset_peak_usage();
@@ -168,7 +225,7 @@ gzclose($gz);
 return array('products' => $count, 'rows' => $rows, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage(), 'rss' => $hwm());
 PHP));
 
-// ---- 4. search p95: UCP catalog search vs the Store API -----------------------------------------
+// ---- 5. search p95: UCP catalog search vs the Store API -----------------------------------------
 $words = $h->wp('global $wpdb; $w = array(); foreach ($wpdb->get_col("SELECT post_title FROM {$wpdb->posts} WHERE post_type = \'product\' AND post_status = \'publish\' ORDER BY ID LIMIT 400") as $t) { foreach (preg_split("/\\\\W+/u", strtolower($t)) as $x) { if (strlen($x) > 3 && !is_numeric($x)) $w[$x] = true; } } $w = array_keys($w); sort($w); return $w;');
 mt_srand(7);
 $queries = [];
@@ -218,13 +275,19 @@ if ($sample > 0) {
     printf("the PHP generator is SAMPLED: its first %d products; its full-store time is extrapolated from their rate\n", $php['products']);
 }
 echo "\n";
-printf("  %-46s %9s %10s %12s %12s %12s\n", 'feed path', 'rows', 'seconds', 'vs PHP', 'peak RSS', 'PHP peak');
-printf("  %-46s %9d %10.2f %11.0fx %12s %12s\n", 'aisle writeProductFeed (end of the sync)', $sync['rows'], $sync['feed_seconds'], $phpFull / max($sync['feed_seconds'], 1e-9), '', '');
-printf("  %-46s %9d %10.2f %11.0fx %12s %12s\n", 'aisle snapshot load + writeProductFeed', $alone['rows'], $alone['seconds'], $phpFull / max($alone['seconds'], 1e-9), $mb($alone['rss']), $mb($alone['peak']));
-printf("  %-46s %9s %10.2f %12s %12s %12s\n", '  of which writeProductFeed', '', $alone['write_seconds'], '', $alone['during'] === null ? '' : $mb($alone['during']), '');
-printf("  resident before writeProductFeed (WordPress + the loaded catalog): %s; peak during it: %s (+%s)\n", $mb($alone['before']), $alone['during'] === null ? 'n/a' : $mb($alone['during']), $alone['during'] === null ? 'n/a' : $mb(max(0, $alone['during'] - $alone['before'])));
-printf("  %-46s %9d %10.2f %12s %12s %12s\n", sprintf('PHP wc_get_products generator (%d products)', $php['products']), $php['rows'], $php['seconds'], '', $mb($php['rss']), $mb($php['peak']));
-printf("  %-46s %9s %10.1f %12s\n", '  extrapolated to the whole store', '', $phpFull, '1x');
+printf("  %-52s %9s %10s %9s %12s %12s\n", 'feed path (each in its own process)', 'rows', 'seconds', 'vs PHP', 'peak RSS', 'PHP peak');
+printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle ProductFeed::writeFromSnapshot (streamed)', $stream['rows'], $stream['seconds'], $phpFull / max($stream['seconds'], 1e-9), $mb($stream['rss']), $mb($stream['peak']));
+printf("  %-52s %9d %10.2f %8.0fx %12s\n", '  the same call in a bare PHP process (no WordPress)', $bare['rows'], $bare['seconds'], $phpFull / max($bare['seconds'], 1e-9), $mb($bare['rss']));
+printf("  %-52s %9s %10s %9s %12s\n", '  WordPress + WooCommerce booted, before the feed', '', '', '', $mb($stream['booted']));
+printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle writeProductFeed at the end of a full sync', $sync['rows'], $sync['feed_seconds'], $phpFull / max($sync['feed_seconds'], 1e-9), $mb($sync['rss']), '');
+printf("  %-52s %9s %10.2f\n", '  the plugin\'s whole hook (feed, then llms.txt)', '', $sync['hook_seconds']);
+printf("  %-52s %9s %10s %9s %12s\n", '  what the feed adds to the sync\'s resident size', '', '', '', $sync['feed_peak'] === null ? 'n/a' : '+' . $mb(max(0, $sync['feed_peak'] - $sync['feed_before'])));
+printf("  %-52s %9s %10.2f %8.0fx %12s\n", '  instead: streamed from the file the sync staged', '', $sync['inmemory']['seconds'], $phpFull / max($sync['inmemory']['seconds'], 1e-9), $sync['inmemory']['adds'] === null ? 'n/a' : '+' . $mb($sync['inmemory']['adds']));
+printf("  %-52s %9s %10.2f %9s %12s\n", '  the whole sync (its peak holds the 100k catalog)', '', $sync['sync_seconds'], '', $mb($sync['rss']));
+printf("  %-52s %9d %10.2f %8.0fx %12s %12s\n", 'aisle snapshot into a whole Catalog + writeProductFeed', $alone['rows'], $alone['seconds'], $phpFull / max($alone['seconds'], 1e-9), $mb($alone['rss']), $mb($alone['peak']));
+printf("  %-52s %9d %10.2f %9s %12s %12s\n", sprintf('PHP wc_get_products generator (%d products)', $php['products']), $php['rows'], $php['seconds'], '', $mb($php['rss']), $mb($php['peak']));
+printf("  %-52s %9s %10.1f %9s\n", '  extrapolated to the whole store', '', $phpFull, '1x');
+printf("  streamed: %d snapshot lines (%s), %d rejected; the four files equal byte for byte on every path\n", $stream['lines'], $mb($stream['snapshot_bytes']), $stream['rejected']);
 printf("  skipped by aisle: %s; gzip feed %s\n", json_encode($sync['skipped']), $mb($alone['bytes']));
 echo "\n";
 printf("  %-46s %10s %10s %8s\n", sprintf('search (%d queries, 10 results)', count($queries)), 'p50 ms', 'p95 ms', 'hits');
@@ -232,7 +295,8 @@ printf("  %-46s %10.1f %10.1f %8d\n", 'UCP POST /aisle/ucp/v1/catalog/search', $
 printf("  %-46s %10.1f %10.1f %8d\n", 'Store API GET /wc/store/v1/products?search=', $storeApi['p50'], $storeApi['p95'], $storeApi['hits']);
 echo "\n";
 $goal = static fn (bool $ok): string => $ok ? 'met' : 'NOT MET';
-$ratio = $phpFull / max($alone['seconds'], 1e-9);
-printf("goals: feed >= 20x the PHP generator: %.0fx %s (from the snapshot; %.0fx at the end of a sync); process peak RSS < 128 MB: %s %s (the feed's own addition: %s); UCP search p95 <= 1/5 of the Store API's: 1/%.1f %s\n",
-    $ratio, $goal($ratio >= 20), $phpFull / max($sync['feed_seconds'], 1e-9), $mb($alone['rss']), $goal($alone['rss'] < 128 * 1048576), $alone['during'] === null ? 'n/a' : $mb(max(0, $alone['during'] - $alone['before'])),
+$ratio = $phpFull / max($stream['seconds'], 1e-9);
+printf("goals: feed >= 20x the PHP generator at < 128 MB (streamed from the snapshot): %.0fx in %s peak RSS, %s; at the end of a sync %.0fx, the sync's own peak %s (%s 128 MB: it holds the whole catalog; the feed adds %s); UCP search p95 <= 1/5 of the Store API's: 1/%.1f %s\n",
+    $ratio, $mb($stream['rss']), $goal($ratio >= 20 && $stream['rss'] < 128 * 1048576), $phpFull / max($sync['feed_seconds'], 1e-9), $mb($sync['rss']), $sync['rss'] < 128 * 1048576 ? 'under' : 'OVER', $sync['feed_peak'] === null ? 'n/a' : $mb(max(0, $sync['feed_peak'] - $sync['feed_before'])),
     $storeApi['p95'] / max($ucp['p95'], 1e-9), $goal($storeApi['p95'] >= 5 * $ucp['p95']));
+printf("load average (1, 5, 15 min): %s at the start, %s at the end (2 cores shared with other jobs)\n", $loadStart, $load());

@@ -518,4 +518,64 @@ PHP);
         $this->assertMatchesRegularExpression('#aisle-feeds/[a-f0-9]{32}/openai-feed\.jsonl\.gz#', $page['body']);
         $this->assertStringContainsString('left out: hidden from the catalog', $page['body']);
     }
+
+    /** The feed files' checksums, by name (temporary files included, so a leftover shows). */
+    private function feedFiles(): array
+    {
+        return self::$h->wp('$d = Aisle\Plugin\Feeds\Config::dir(); $out = array(); foreach (scandir($d) as $f) { if ("." !== $f && ".." !== $f && "llms.txt" !== $f) { $out[$f] = md5_file("$d/$f"); } } ksort($out); return $out;');
+    }
+
+    /** @depends testFeedEqualsWooCommerce */
+    public function testRegenerateWritesTheSyncsFilesFromTheSnapshot(array $feed): void
+    {
+        $this->sync();
+        $synced = $this->feedFiles();
+        $this->assertSame(['acp-products.jsonl.gz', 'openai-feed.jsonl.gz', 'ucp-products.idx', 'ucp-products.jsonl'], array_keys($synced));
+        $this->assertSame('sync', $this->rest('GET', '/feeds', $this->admin())['json']['source']);
+        $this->assertNotSame(200, $this->rest('POST', '/feeds/regenerate', null)['status']);
+        $r = $this->rest('POST', '/feeds/regenerate', $this->admin());
+        $this->assertSame(200, $r['status'], $r['body']);
+        $this->assertSame('snapshot', $r['json']['source']);
+        $this->assertSame($synced, $this->feedFiles(), 'from the snapshot: byte for byte the files the sync wrote');
+        // And those of Catalog::writeProductFeed over the catalog the sync builds from the same snapshot.
+        $catalog = self::$h->wp(<<<'PHP'
+            $c = new Aisle\Catalog(array('currency' => get_woocommerce_currency()));
+            $rows = array();
+            foreach (file(Aisle\Plugin\Catalog\CatalogSync::snapshot_file()) as $line) { $r = json_decode($line, true); if (is_array($r)) { $rows[] = $r; } }
+            $c->addMany($rows);
+            $dir = sys_get_temp_dir() . '/aisle-feeds-inmemory-' . getmypid();
+            $settings = new Aisle\Plugin\Settings();
+            $c->writeProductFeed($dir, (new Aisle\Plugin\Feeds\Generator(new Aisle\Plugin\Feeds\Config($settings), new Aisle\Plugin\Feeds\LlmsTxt(new Aisle\Plugin\Feeds\Config($settings))))->options());
+            $out = array();
+            foreach (glob("$dir/*") as $f) { $out[basename($f)] = md5_file($f); unlink($f); }
+            rmdir($dir);
+            ksort($out);
+            return $out;
+            PHP);
+        $this->assertSame($synced, $catalog);
+        $page = $this->http('GET', '/wp-admin/admin.php?page=' . self::$h->wp('return Aisle\Plugin\Admin\AdminMenu::SLUG;') . '&tab=agents', null, $this->admin());
+        $this->assertStringContainsString('aisle-feed-regenerate', $page['body']);
+    }
+
+    /** @depends testFeedEqualsWooCommerce */
+    public function testAMissingFeedAndASettingChangeAreWrittenAgain(array $feed): void
+    {
+        $this->sync();
+        $synced = $this->feedFiles();
+        $url = $this->rest('GET', '/feeds', $this->admin())['json']['openai_feed_url'];
+        self::$h->wp('foreach (glob(Aisle\Plugin\Feeds\Config::dir() . "/*.{gz,idx,jsonl}", GLOB_BRACE) as $f) { unlink($f); } return true;');
+        $this->assertSame(404, $this->get($url)['status'], 'no file yet');
+        $this->assertTrue(self::$h->wp('return (bool) as_has_scheduled_action(Aisle\Plugin\Feeds\Generator::REGENERATE_HOOK);'), 'the request queued a regeneration');
+        self::$h->wp('return aisle_test_run_actions();');
+        $this->assertSame($synced, $this->feedFiles());
+        $this->assertSame(200, $this->get($url)['status']);
+
+        // The store name is the seller and the default brand of every row: a change rewrites the feed.
+        self::$h->wp('$s = get_option("aisle_settings"); $s["store_name"] = "Renamed Feed Store"; update_option("aisle_settings", $s); return aisle_test_run_actions();');
+        $rows = $this->feedRows($url);
+        $this->assertSame(['Renamed Feed Store'], array_values(array_unique(array_column($rows, 'seller_name'))));
+        self::$h->wp('$s = get_option("aisle_settings"); unset($s["store_name"]); update_option("aisle_settings", $s); return aisle_test_run_actions();');
+        $this->assertSame($synced, $this->feedFiles());
+        self::resetLimits();
+    }
 }

@@ -69,6 +69,7 @@ final class Plugin {
 		$agents        = new Feeds\Config( $settings );
 		$llms          = new Feeds\LlmsTxt( $agents );
 		$ucp           = new Feeds\Ucp( $agents );
+		$generator     = new Feeds\Generator( $agents, $llms );
 
 		foreach ( array(
 			new Widget( $settings ),
@@ -80,11 +81,11 @@ final class Plugin {
 			new Channels\Webhook( $channels, $inbox ),
 			new Channels\Replier( $channels, $inbox, $conversations, $assistant, $handoff ),
 			new Channels\ChannelsScreen( $channels ),
-			new Feeds\Generator( $agents, $llms ),
+			$generator,
 			new Feeds\PublicFiles( $agents, $llms, $ucp ),
 			$ucp,
 			new Feeds\Abilities( $agents ),
-			new Feeds\FeedsScreen( $agents, $llms ),
+			new Feeds\FeedsScreen( $agents, $llms, $generator ),
 			new Privacy( $conversations, $leads ),
 			new Attribution(),
 			$events,

@@ -218,7 +218,8 @@ final class CatalogSync {
 		return Storage::dir() . '/catalog.ndjson.partial';
 	}
 
-	private static function snapshot_file(): string {
+	/** The snapshot of the last sync: adapter rows, one product a line (Feeds\Generator reads it too). */
+	public static function snapshot_file(): string {
 		return Storage::dir() . '/catalog.ndjson';
 	}
 

@@ -3,7 +3,8 @@
  * WooCommerce → Aisle → Agents: the addresses to give AI agents, what the last sync put in the
  * feed (rows, rows left out and why, when), the switches and the token's Rotate button.
  * GET /aisle/v1/feeds returns the same; POST /aisle/v1/feeds/rotate makes a new feed address
- * (the old one is a 404 at once). Switches save through POST /aisle/v1/settings.
+ * (the old one is a 404 at once); POST /aisle/v1/feeds/regenerate rewrites the feeds from the
+ * last sync's snapshot (the Regenerate button). Switches save through POST /aisle/v1/settings.
  *
  * @package Aisle
  */
@@ -17,7 +18,7 @@ defined( 'ABSPATH' ) || exit;
 
 final class FeedsScreen {
 
-	public function __construct( private Config $config, private LlmsTxt $llms ) {}
+	public function __construct( private Config $config, private LlmsTxt $llms, private ?Generator $generator = null ) {}
 
 	public function register(): void {
 		add_filter( 'aisle_admin_tabs', array( $this, 'tab' ), 8 );
@@ -49,6 +50,28 @@ final class FeedsScreen {
 				'methods'             => 'POST',
 				'callback'            => function () {
 					Config::rotate();
+					// The files do not change with the address; one that is missing is written again.
+					if ( $this->generator && ! Generator::written() ) {
+						$this->generator->queue();
+					}
+					return rest_ensure_response( $this->state() );
+				},
+				'permission_callback' => $admin,
+			)
+		);
+		register_rest_route(
+			RestController::NAMESPACE,
+			'/feeds/regenerate',
+			array(
+				'methods'             => 'POST',
+				'callback'            => function () {
+					if ( ! $this->generator || ! is_file( Generator::snapshot() ) ) {
+						return new \WP_Error( 'aisle_no_snapshot', __( 'No catalog has been synced yet: run a catalog sync first.', 'aisle' ), array( 'status' => 409 ) );
+					}
+					if ( ! $this->generator->wanted() ) {
+						return new \WP_Error( 'aisle_feeds_off', __( 'Every agent surface is switched off.', 'aisle' ), array( 'status' => 409 ) );
+					}
+					$this->generator->regenerate();
 					return rest_ensure_response( $this->state() );
 				},
 				'permission_callback' => $admin,
@@ -74,6 +97,7 @@ final class FeedsScreen {
 			'products'        => (int) ( $s['products'] ?? 0 ),
 			'skipped'         => (object) $s['skipped'],
 			'generated_at'    => $s['generated_at'] ? gmdate( 'c', (int) $s['generated_at'] ) : null,
+			'source'          => $s['source'] ?? null,
 			'error'           => $s['error'] ?? null,
 		);
 	}
@@ -121,9 +145,10 @@ final class FeedsScreen {
 			echo '<li class="notice notice-error inline">' . esc_html( $s['error'] ) . '</li>';
 		}
 		echo '</ul>';
-		echo '<p><button type="button" class="button" id="aisle-feed-rotate">' . esc_html__( 'Rotate feed address', 'aisle' ) . '</button></p>';
+		echo '<p><button type="button" class="button" id="aisle-feed-rotate">' . esc_html__( 'Rotate feed address', 'aisle' ) . '</button> <button type="button" class="button" id="aisle-feed-regenerate">' . esc_html__( 'Regenerate feeds', 'aisle' ) . '</button></p>';
 		echo '<p class="description">' . esc_html__( 'Switch each surface on or off and choose the brand attribute under Settings → Agents.', 'aisle' ) . '</p>';
-		$script = 'document.getElementById("aisle-feed-rotate").addEventListener("click",function(){if(!confirm(' . wp_json_encode( __( 'The current feed address stops working at once. Continue?', 'aisle' ) ) . '))return;wp.apiFetch({path:"/' . RestController::NAMESPACE . '/feeds/rotate",method:"POST"}).then(function(s){document.querySelector(\'.aisle-feed-url[data-surface="openai"]\').textContent=s.openai_feed_url;document.querySelector(\'.aisle-feed-url[data-surface="acp"]\').textContent=s.acp_feed_url;});});';
+		$script = 'document.getElementById("aisle-feed-rotate").addEventListener("click",function(){if(!confirm(' . wp_json_encode( __( 'The current feed address stops working at once. Continue?', 'aisle' ) ) . '))return;wp.apiFetch({path:"/' . RestController::NAMESPACE . '/feeds/rotate",method:"POST"}).then(function(s){document.querySelector(\'.aisle-feed-url[data-surface="openai"]\').textContent=s.openai_feed_url;document.querySelector(\'.aisle-feed-url[data-surface="acp"]\').textContent=s.acp_feed_url;});});'
+			. 'document.getElementById("aisle-feed-regenerate").addEventListener("click",function(e){e.target.disabled=true;wp.apiFetch({path:"/' . RestController::NAMESPACE . '/feeds/regenerate",method:"POST"}).then(function(){location.reload();},function(r){e.target.disabled=false;alert(r.message);});});';
 		wp_enqueue_script( 'wp-api-fetch' );
 		wp_add_inline_script( 'wp-api-fetch', $script );
 	}

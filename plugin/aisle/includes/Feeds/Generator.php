@@ -6,6 +6,14 @@
  * facts the catalog does not hold (countries, refund page, hidden products, GTINs, brands) with a
  * few queries, and then rewrites llms.txt.
  *
+ * Without a catalog at hand (a feed setting changed, the Regenerate button, a feed file missing)
+ * the feeds are written from the sync's snapshot file instead (Aisle\ProductFeed::writeFromSnapshot,
+ * a product at a time, so memory stays flat at any catalog size): the same files the sync would
+ * write. Settings changes and missing files queue one job (REGENERATE_HOOK); the button writes at
+ * once. The end of a sync keeps using its catalog: measured in the sync's own process (make
+ * bench-feeds), reading back the catalog it already holds is cheaper than decoding and normalizing
+ * the file again, and adds as little memory to the sync's peak.
+ *
  * @package Aisle
  */
 
@@ -17,10 +25,94 @@ defined( 'ABSPATH' ) || exit;
 
 final class Generator {
 
+	/** The Action Scheduler job that rewrites the feeds from the snapshot. */
+	public const REGENERATE_HOOK = 'aisle_feeds_regenerate';
+
+	/** Settings the feeds' content depends on: a change rewrites them. */
+	private const FEED_SETTINGS = array( 'feeds_openai', 'feeds_ucp', 'feeds_abilities', 'feeds_llms_txt', 'feeds_brand', 'store_name' );
+
 	public function __construct( private Config $config, private LlmsTxt $llms ) {}
 
 	public function register(): void {
 		add_action( 'aisle_catalog_indexed', array( $this, 'write' ) );
+		add_action( self::REGENERATE_HOOK, array( $this, 'regenerate' ) );
+		add_action( 'update_option_' . \Aisle\Plugin\Settings::OPTION, array( $this, 'settings_changed' ), 10, 2 );
+		// A surface found its file missing (deleted, or never written while the feeds were off).
+		add_action( 'aisle_feed_missing', array( $this, 'queue' ) );
+		add_action(
+			'admin_init',
+			function () {
+				if ( ! self::written() ) {
+					$this->queue();
+				}
+			}
+		);
+	}
+
+	public static function snapshot(): string {
+		return \Aisle\Plugin\Catalog\CatalogSync::snapshot_file();
+	}
+
+	public static function written(): bool {
+		return is_file( Config::dir() . '/openai-feed.jsonl.gz' ) && is_file( Config::dir() . '/ucp-products.idx' );
+	}
+
+	public function settings_changed( $old, $new ): void {
+		$old = is_array( $old ) ? $old : array();
+		$new = is_array( $new ) ? $new : array();
+		foreach ( self::FEED_SETTINGS as $key ) {
+			if ( ( $old[ $key ] ?? null ) !== ( $new[ $key ] ?? null ) ) {
+				$this->queue();
+				return;
+			}
+		}
+	}
+
+	/** Queues one regeneration (none while one waits, or with no snapshot to read yet). */
+	public function queue(): void {
+		if ( ! function_exists( 'as_enqueue_async_action' ) || ! is_file( self::snapshot() ) || ! $this->wanted() ) {
+			return;
+		}
+		if ( ! as_has_scheduled_action( self::REGENERATE_HOOK, array(), \Aisle\Plugin\Installer::ACTION_GROUP ) ) {
+			as_enqueue_async_action( self::REGENERATE_HOOK, array(), \Aisle\Plugin\Installer::ACTION_GROUP );
+		}
+	}
+
+	/**
+	 * Rewrites the feeds from the snapshot; returns the feed state. Skipped while a sync runs: its
+	 * end writes them from a newer catalog than the snapshot on disk.
+	 */
+	public function regenerate(): array {
+		$sync = get_option( \Aisle\Plugin\Catalog\CatalogSync::STATE_OPTION );
+		$busy = is_array( $sync ) && in_array( $sync['state'] ?? '', array( 'queued', 'running', 'indexing' ), true );
+		if ( $busy || ! $this->wanted() || ! is_file( self::snapshot() ) || ! method_exists( \Aisle\ProductFeed::class, 'writeFromSnapshot' ) ) {
+			return Config::state();
+		}
+		Storage::ensure_dir();
+		$started = microtime( true );
+		try {
+			$report = \Aisle\ProductFeed::writeFromSnapshot( self::snapshot(), Config::dir(), $this->options(), array( 'currency' => get_woocommerce_currency() ) );
+			$state  = self::state_of( $report, $started, 'snapshot' );
+			$state['rejected'] = (int) $report['rejected'];
+		} catch ( \Aisle\Exception $e ) {
+			$state          = Config::state();
+			$state['error'] = $e->reason() . ': ' . $e->getMessage();
+		}
+		update_option( Config::STATE_OPTION, $state, false );
+		$this->llms->refresh();
+		return $state;
+	}
+
+	private static function state_of( array $report, float $started, string $source ): array {
+		return array(
+			'rows'         => (int) $report['rows'],
+			'products'     => (int) $report['products'],
+			'skipped'      => (array) $report['skipped'],
+			'generated_at' => time(),
+			'seconds'      => round( microtime( true ) - $started, 3 ),
+			'source'       => $source,
+			'error'        => null,
+		);
 	}
 
 	/** True when some surface reads the files this writes. */
@@ -36,14 +128,7 @@ final class Generator {
 		$started = microtime( true );
 		try {
 			$report = $catalog->writeProductFeed( Config::dir(), $this->options() );
-			$state  = array(
-				'rows'         => (int) $report['rows'],
-				'products'     => (int) $report['products'],
-				'skipped'      => (array) $report['skipped'],
-				'generated_at' => time(),
-				'seconds'      => round( microtime( true ) - $started, 3 ),
-				'error'        => null,
-			);
+			$state  = self::state_of( $report, $started, 'sync' );
 		} catch ( \Aisle\Exception $e ) {
 			$state          = Config::state();
 			$state['error'] = $e->reason() . ': ' . $e->getMessage();

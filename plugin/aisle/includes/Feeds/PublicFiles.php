@@ -78,6 +78,9 @@ final class PublicFiles {
 			}
 			exit;
 		} else {
+			if ( in_array( $agent, array( 'openai', 'acp' ), true ) && $this->config->on( 'openai' ) && hash_equals( Config::token(), $token ) ) {
+				do_action( 'aisle_feed_missing' ); // The right address, but no file: written again from the snapshot.
+			}
 			// Off, unknown or a rotated token: the theme's 404, as for any missing page.
 			// No canonical redirect either: WordPress would guess a similar page for a feed address.
 			$wp->query_vars = array( 'error' => '404' );

@@ -93,6 +93,7 @@ final class Ucp {
 			return $r;
 		}
 		if ( ! class_exists( \Aisle\ProductFeed::class ) || ! is_file( Config::dir() . '/ucp-products.idx' ) ) {
+			do_action( 'aisle_feed_missing' );
 			return $this->error( $capability, 'unavailable', __( 'The catalog is not ready yet.', 'aisle' ), 503 );
 		}
 		return null;
