@@ -213,9 +213,8 @@ pub fn row<'a>(doc: &'a Document<'_>, u: &'a Unit<'_>, opts: &'a FeedOptions, cu
         return Err("item_id_too_long");
     }
     let extra = opts.extra.get(&u.id).or_else(|| opts.extra.get(&doc.id));
-    // On sale only while the price it sells at is the sale price: a sale scheduled to start later
-    // already has its sale price stored (and the catalog's on_sale set) but sells at the regular one.
-    let sale = if u.on_sale && u.price == u.sale { u.sale.filter(|s| !s.is_empty() && *s != price) } else { None };
+    // The catalog's on_sale is WooCommerce's rule (a sale scheduled for later is not on sale yet).
+    let sale = if u.on_sale { u.sale.filter(|s| !s.is_empty() && *s != price) } else { None };
     Ok(Row {
         is_eligible_search: true,
         is_eligible_checkout: false,

@@ -70,8 +70,11 @@ fn simple_product_row_has_regular_and_sale_price() {
     assert_eq!(r.price, "45.00 USD");
     assert_eq!(r.sale_price.as_deref(), Some("40.00 USD"));
     assert!(!r.is_eligible_checkout);
+    // A sale scheduled for later, as the catalog hands it over: the sale price stored, the regular
+    // one selling, on_sale false (WooCommerce's rule, held in catalog::tests).
     let mut scheduled = doc(9);
     scheduled.price = Some(Cow::Borrowed("45.00"));
+    scheduled.on_sale = false;
     let u = units(&scheduled).unwrap();
     assert_eq!(row(&scheduled, &u[0], &o, "USD").unwrap().sale_price, None, "a sale that has not started");
     let mut no_image = doc(8);
