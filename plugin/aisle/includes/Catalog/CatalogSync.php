@@ -348,13 +348,14 @@ final class CatalogSync {
 	 */
 	private function advance_if_stalled(): void {
 		$s = $this->state();
-		if ( ! self::available() || ! in_array( $s['state'], array( 'queued', 'running' ), true ) ) {
+		if ( ! self::available() || ! in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
 			return;
 		}
 		if ( time() - (int) ( $s['updated_at'] ?? 0 ) < (int) apply_filters( 'aisle_sync_stall_after', self::STALL_AFTER ) ) {
 			return;
 		}
-		if ( 'finish' === ( $s['next'] ?? 'batch' ) ) {
+		// "indexing" with the lock free: the worker building the index died (a live one holds the lock).
+		if ( 'indexing' === $s['state'] || 'finish' === ( $s['next'] ?? 'batch' ) ) {
 			$this->finish( $s['run_id'], true );
 		} else {
 			$this->batch( $s['run_id'], true );
@@ -482,6 +483,7 @@ final class CatalogSync {
 			unset( $s['pending_before'], $s['marks'], $s['next'] );
 			$this->save_state( $s );
 		} catch ( \Aisle\Exception | \RuntimeException $e ) {
+			wp_delete_file( self::staging_file() ); // The next run reads the store again; on a full disk this frees its space.
 			$this->fail( $s, self::reason( $e ) );
 		} finally {
 			$this->unlock();

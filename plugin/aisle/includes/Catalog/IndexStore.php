@@ -230,7 +230,8 @@ final class IndexStore {
 			$entry = (string) $entry;
 			$keep  = in_array( $entry, array( self::PREFIX . $current, self::PREFIX . $previous ), true );
 			$stale = ( str_starts_with( $entry, self::PREFIX ) && is_dir( "$base/$entry" ) && ! $keep )
-				|| str_starts_with( $entry, '.build-' ) || str_starts_with( $entry, '.trash-' );
+				|| str_starts_with( $entry, '.build-' ) || str_starts_with( $entry, '.trash-' )
+				|| str_starts_with( $entry, '.' . self::POINTER . '-' ); // A pointer written by a process killed before its rename.
 			if ( $stale ) {
 				Storage::remove_tree( "$base/$entry" );
 			}
