@@ -29,7 +29,12 @@ final class IndexFaultsTest extends ProductionTestCase
         self::$h->wp('if (!get_posts(array("post_type" => "product", "title" => "' . self::ONLY_IN_INDEX . '", "fields" => "ids"))) {'
             . ' aisle_test_save_product(array("name" => "' . self::ONLY_IN_INDEX . '", "regular_price" => "39.00", "sku" => "AH-LAMP-1", "categories" => array("Lighting"),'
             . ' "description" => "A brass lamp shaped like a zeppelin, for a reading corner.")); } return aisle_test_run_actions();');
-        self::fullSync();
+        // A full sync unless the index already has the lamp (no test synced yet, or the delta was
+        // put off behind another test's sync).
+        $indexed = self::$h->wp('try { return array_column(Aisle\CatalogIndex::open(Aisle\Plugin\Catalog\CatalogSync::index_dir())->search("zeppelin", 5), "name"); } catch (Aisle\Exception $e) { return array(); }');
+        if (!in_array(self::ONLY_IN_INDEX, (array) $indexed, true) || self::current() !== self::recorded()) {
+            self::fullSync();
+        }
     }
 
     public static function tearDownAfterClass(): void
@@ -143,6 +148,9 @@ final class IndexFaultsTest extends ProductionTestCase
                 usleep(50000);
             }
         } finally {
+            if (proc_get_status($bg)['running']) {
+                posix_kill((int) proc_get_status($bg)['pid'], SIGKILL); // Never left sleeping at the swap.
+            }
             proc_close($bg);
             @unlink($flag);
         }
@@ -337,6 +345,29 @@ final class IndexFaultsTest extends ProductionTestCase
             Harness::removeTree($copy);
         }
         $this->assertTrue($this->answeredFromIndex(), 'the uploads folder underneath is as it was');
-        $this->assertSame('done', self::fullSync()['state'], 'the next sync, with space, completes');
+    }
+
+    /** An install from before generations has one uploads/aisle/index/ and no pointer: it keeps answering until a build replaces it. */
+    public function testAnIndexFromBeforeGenerationsAnswersUntilTheNextBuildReplacesIt(): void
+    {
+        $aisle = self::$h->site . '/wp-content/uploads/aisle';
+        $live = (string) self::$h->wp('return Aisle\Plugin\Catalog\IndexStore::live_dir();');
+        rename($live, "$aisle/index");
+        foreach (glob("$aisle/index-*") ?: [] as $old) {
+            Harness::removeTree($old);
+        }
+        unlink("$aisle/index.current");
+        self::$h->wp('delete_option("aisle_index_generation"); return true;');
+        $this->assertTrue($this->answeredFromIndex(), 'the single index folder of earlier versions answers');
+        $this->assertDirectoryExists("$aisle/index", 'and nothing replaced it on its own');
+
+        // A product edit: its delta builds the first generation.
+        self::$h->wp('$id = get_posts(array("post_type" => "product", "title" => "' . self::ONLY_IN_INDEX . '", "fields" => "ids"))[0]; aisle_test_save_product(array("id" => $id, "name" => "' . self::ONLY_IN_INDEX . '", "regular_price" => "41.00", "sku" => "AH-LAMP-1", "categories" => array("Lighting"), "description" => "A brass lamp shaped like a zeppelin, for a reading corner.")); return true;');
+        self::$h->wp('return aisle_test_run_actions();');
+        $this->assertNotNull(self::current());
+        $this->assertSame(self::current(), self::recorded());
+        clearstatcache();
+        $this->assertDirectoryDoesNotExist("$aisle/index", 'replaced by the generation');
+        $this->assertTrue($this->answeredFromIndex());
     }
 }

@@ -77,10 +77,12 @@ final class IndexStore {
 
 	/** The live index folder: the pointer's, else the single `index/` of installs before generations. */
 	public static function live_dir(): ?string {
-		$base    = self::base();
-		$current = self::current();
+		return self::dir_of( self::current() );
+	}
+
+	private static function dir_of( ?string $current ): ?string {
 		if ( null !== $current ) {
-			$dir = $base . '/' . self::PREFIX . $current;
+			$dir = self::base() . '/' . self::PREFIX . $current;
 			return is_dir( $dir ) ? $dir : null;
 		}
 		$legacy = Storage::dir() . '/index';
@@ -129,10 +131,11 @@ final class IndexStore {
 			return null;
 		}
 		$recorded = self::recorded();
-		if ( null !== $recorded && self::current() !== $recorded['generation'] ) {
+		$current  = self::current();
+		if ( null !== $recorded && $current !== $recorded['generation'] ) {
 			self::queue_catch_up();
 		}
-		$dir = self::live_dir();
+		$dir = self::dir_of( $current );
 		if ( null === $dir ) {
 			if ( null !== $recorded ) {
 				self::queue_catch_up();
@@ -279,6 +282,11 @@ final class IndexStore {
 				if ( function_exists( 'fastcgi_finish_request' ) ) {
 					fastcgi_finish_request();
 				}
+				// The visitor has the answer; a large catalog may take longer than a request's limit.
+				ignore_user_abort( true );
+				if ( function_exists( 'set_time_limit' ) ) {
+					set_time_limit( 300 );
+				}
 				self::catch_up();
 			}
 		);
@@ -313,6 +321,9 @@ final class IndexStore {
 				self::flip( $generation );
 				return true;
 			}
+			// Marked first: a worker that dies mid-build (fatal, OOM, kill) is not followed by one
+			// rebuild per request; flip() clears the mark.
+			self::put( $failed, 'building since ' . gmdate( 'c' ) );
 			self::write( CatalogSync::read_catalog( $snapshot ), $generation );
 			self::flip( $generation );
 			return true;
