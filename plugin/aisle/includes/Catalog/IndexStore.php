@@ -252,7 +252,8 @@ final class IndexStore {
 	 * @return resource|null The lock's handle, null when $wait is false and another process holds it.
 	 */
 	public static function lock( bool $wait = true ) {
-		$fh = fopen( self::ensure_base() . '/' . self::LOCK_FILE, 'c' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		$base = self::ensure_base();
+		$fh   = is_dir( $base ) && is_writable( $base ) ? fopen( $base . '/' . self::LOCK_FILE, 'c' ) : false; // phpcs:ignore WordPress.WP.AlternativeFunctions
 		if ( false === $fh ) {
 			return null;
 		}
