@@ -16,7 +16,6 @@
 
 namespace Aisle\Plugin\Catalog;
 
-use Aisle\Plugin\Chat\Assistant;
 use Aisle\Plugin\Installer;
 use Aisle\Plugin\Knowledge\StoreFacts;
 use Aisle\Plugin\Privacy\Secrets;
