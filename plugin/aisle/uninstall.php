@@ -11,6 +11,7 @@ defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
 require_once __DIR__ . '/includes/Installer.php';
 require_once __DIR__ . '/includes/Storage.php';
+require_once __DIR__ . '/includes/Catalog/IndexStore.php';
 
 global $wpdb;
 
@@ -54,5 +55,6 @@ foreach ( wp_roles()->role_objects as $aisle_role ) {
 	$aisle_role->remove_cap( 'aisle_answer_chats' );
 }
 
-// Files: the index, snapshot and deny rules under uploads/aisle.
+// Files: the index, snapshot and deny rules under uploads/aisle, and the index folder AISLE_INDEX_DIR names.
+\Aisle\Plugin\Storage::remove_tree( \Aisle\Plugin\Catalog\IndexStore::base() );
 \Aisle\Plugin\Storage::remove_tree( \Aisle\Plugin\Storage::dir() );

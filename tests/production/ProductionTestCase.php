@@ -90,14 +90,15 @@ abstract class ProductionTestCase extends WpTestCase
     /**
      * Sends all requests at once (curl_multi) and waits for every answer.
      * @param list<array{0: string, 1: string, 2?: ?array}> $requests [method, path, json]
+     * @param ?string $base another web node's URL (Stack::startNode()), else the stack's
      * @return list<array{status: int, body: string, json: mixed, headers: string, ms: float}>
      */
-    protected function parallel(array $requests, int $timeout = 120): array
+    protected function parallel(array $requests, int $timeout = 120, ?string $base = null): array
     {
         $mh = curl_multi_init();
         $handles = [];
         foreach ($requests as $i => $req) {
-            $ch = curl_init(self::$s->url . $req[1]);
+            $ch = curl_init(($base ?? self::$s->url) . $req[1]);
             curl_setopt_array($ch, [CURLOPT_CUSTOMREQUEST => $req[0], CURLOPT_RETURNTRANSFER => true, CURLOPT_HEADER => true, CURLOPT_TIMEOUT => $timeout]);
             if (isset($req[2])) {
                 curl_setopt($ch, CURLOPT_POSTFIELDS, json_encode($req[2]));

@@ -7,6 +7,11 @@
  * object cache drop-in (object-cache.php, php-redis) and a db-error.php drop-in (503 +
  * Retry-After while the database is away). All on loopback, in one temp folder, every process
  * stopped by its PID in stop().
+ *
+ * startNode() adds another web node, as a second machine behind a load balancer has: its own
+ * nginx on its own port and its own PHP-FPM master (pool, socket, PID file, the extension by its
+ * ini), on the same MariaDB, Redis, WordPress tree and uploads folder (shared storage), with its
+ * own local catalog index folder (AISLE_INDEX_DIR, from the pool's env[AISLE_NODE_INDEX_DIR]).
  */
 
 declare(strict_types=1);
@@ -22,6 +27,8 @@ final class Stack
     public int $redisPort;
     /** @var array<string, resource> */
     private array $procs = [];
+    /** @var array<string, array{url: string, port: int, root: string, index_dir: string}> the extra web nodes, by name */
+    public array $nodes = [];
 
     /**
      * @param int $workers pm.max_children of the FPM pool
@@ -46,7 +53,9 @@ final class Stack
             throw new RuntimeException('php-redis is missing: scripts/install-deps.sh production');
         }
         // wp-config.php gets the Redis address; the drop-ins read it.
-        putenv("AISLE_WP_CONFIG_EXTRA=define('AISLE_REDIS_HOST', '127.0.0.1');\ndefine('AISLE_REDIS_PORT', {$this->redisPort});\ndefine('WP_CACHE_KEY_SALT', 'aisle-prod');");
+        putenv("AISLE_WP_CONFIG_EXTRA=define('AISLE_REDIS_HOST', '127.0.0.1');\ndefine('AISLE_REDIS_PORT', {$this->redisPort});\ndefine('WP_CACHE_KEY_SALT', 'aisle-prod');\n"
+            // A web node's local index folder comes from its FPM pool's environment (startNode()).
+            . "if (getenv('AISLE_NODE_INDEX_DIR')) { define('AISLE_INDEX_DIR', getenv('AISLE_NODE_INDEX_DIR')); }");
         $this->h = new Harness($this->root . '/wp', $this->port);
         $this->h->start($plugins);
         putenv('AISLE_WP_CONFIG_EXTRA');
@@ -74,25 +83,67 @@ final class Stack
         $this->end('redis');
     }
 
-    private function startFpm(): void
+    /**
+     * Another web node on this stack's database, Redis and site files: its own PHP-FPM master
+     * and nginx (port, page cache), and its own local index folder. Returns its URL.
+     */
+    public function startNode(string $name, ?string $indexDir = null): string
     {
-        $conf = $this->root . '/fpm';
+        if (!preg_match('/^[a-z0-9]+$/', $name) || isset($this->nodes[$name])) {
+            throw new InvalidArgumentException("node name '$name' is taken or not [a-z0-9]+");
+        }
+        $base = "{$this->root}/node-$name";
+        $indexDir ??= "$base/index";
+        @mkdir($indexDir, 0700, true);
+        $port = Harness::freePort();
+        $this->nodes[$name] = ['url' => "http://127.0.0.1:$port", 'port' => $port, 'root' => $base, 'index_dir' => $indexDir];
+        @mkdir("$base/nginx/cache", 0700, true);
+        $this->startFpm($name);
+        $this->startNginx($name);
+        return $this->nodes[$name]['url'];
+    }
+
+    /** Stops a node's nginx and PHP-FPM (by the PIDs it started); its files stay until stop(). */
+    public function stopNode(string $name): void
+    {
+        $this->end("nginx-$name");
+        $this->end("fpm-$name");
+        unset($this->nodes[$name]);
+    }
+
+    /** The folder a node's FPM master, sockets and logs live in ('' = the stack's first node). */
+    private function base(string $node): string
+    {
+        return $node === '' ? $this->root : $this->nodes[$node]['root'];
+    }
+
+    private static function proc(string $what, string $node): string
+    {
+        return $node === '' ? $what : "$what-$node";
+    }
+
+    private function startFpm(string $node = ''): void
+    {
+        $base = $this->base($node);
+        $conf = $base . '/fpm';
         @mkdir("$conf/conf.d", 0700, true);
         // The extension's own ini, as the Debian package installs it for FPM.
         file_put_contents("$conf/conf.d/50-aisle.ini", "extension={$this->h->ext}\n");
         $user = posix_getpwuid(posix_geteuid())['name'];
         $group = posix_getgrgid(posix_getegid())['name'];
+        $pool = self::proc('aisle', $node);
+        $env = $node === '' ? '' : "env[AISLE_NODE_INDEX_DIR] = {$this->nodes[$node]['index_dir']}";
         file_put_contents("$conf/php-fpm.conf", <<<INI
 [global]
-pid = {$this->root}/fpm.pid
-error_log = {$this->root}/fpm.log
+pid = $base/fpm.pid
+error_log = $base/fpm.log
 daemonize = no
 log_level = notice
 
-[aisle]
+[$pool]
 user = $user
 group = $group
-listen = {$this->root}/fpm.sock
+listen = $base/fpm.sock
 listen.mode = 0600
 listen.backlog = 1024
 pm = dynamic
@@ -105,18 +156,19 @@ pm.status_path = /fpm-status
 request_terminate_timeout = 120s
 catch_workers_output = yes
 php_admin_value[memory_limit] = 256M
-php_admin_value[error_log] = {$this->root}/fpm-php.log
+php_admin_value[error_log] = $base/fpm-php.log
+$env
 INI);
         $cmd = ['php-fpm8.2', '--nodaemonize', '--fpm-config', "$conf/php-fpm.conf"];
         if (posix_geteuid() === 0) {
             $cmd[] = '--allow-to-run-as-root';
         }
-        $this->spawn('fpm', $cmd, ['PHP_INI_SCAN_DIR' => "/etc/php/8.2/fpm/conf.d:$conf/conf.d"]);
-        for ($i = 0; $i < 100 && !file_exists("{$this->root}/fpm.sock"); $i++) {
+        $this->spawn(self::proc('fpm', $node), $cmd, ['PHP_INI_SCAN_DIR' => "/etc/php/8.2/fpm/conf.d:$conf/conf.d"]);
+        for ($i = 0; $i < 100 && !file_exists("$base/fpm.sock"); $i++) {
             usleep(50000);
         }
-        if (!file_exists("{$this->root}/fpm.sock")) {
-            throw new RuntimeException('php-fpm did not start: ' . @file_get_contents("{$this->root}/fpm.log"));
+        if (!file_exists("$base/fpm.sock")) {
+            throw new RuntimeException('php-fpm did not start: ' . @file_get_contents("$base/fpm.log"));
         }
     }
 
@@ -126,14 +178,18 @@ INI);
         return max(2, intdiv($this->workers, 2));
     }
 
-    private function startNginx(): void
+    private function startNginx(string $node = ''): void
     {
-        $n = $this->root . '/nginx';
+        $base = $this->base($node);
+        $n = $base . '/nginx';
+        $port = $node === '' ? $this->port : $this->nodes[$node]['port'];
         $user = posix_geteuid() === 0 ? 'user root root;' : '';
         // Debian's fastcgi_params, but HTTP_HOST keeps the port (WordPress's home URL has one;
         // without it every page redirects to itself). Built from $host, never the raw header.
+        // Another node answers for the same site, as behind a load balancer: the site's host.
         $params = preg_replace('/^fastcgi_param\s+HTTP_HOST\s.*$/m', '', (string) file_get_contents('/etc/nginx/fastcgi_params'));
-        file_put_contents("$n/fastcgi_params", $params . "fastcgi_param  HTTP_HOST        \$host:\$server_port;\n");
+        $host = $node === '' ? '$host:$server_port' : $this->h->host;
+        file_put_contents("$n/fastcgi_params", $params . "fastcgi_param  HTTP_HOST        $host;\n");
         file_put_contents("$n/nginx.conf", <<<CONF
 $user
 worker_processes 2;
@@ -152,9 +208,9 @@ http {
     # The page cache: storefront HTML for visitors without a session, served stale while it is
     # refreshed and while PHP or the database is down.
     fastcgi_cache_path $n/cache levels=1:2 keys_zone=aisle_pages:10m inactive=60m max_size=200m;
-    upstream fpm { server unix:{$this->root}/fpm.sock; }
+    upstream fpm { server unix:$base/fpm.sock; }
     server {
-        listen 127.0.0.1:{$this->port} backlog=4096;
+        listen 127.0.0.1:$port backlog=4096;
         server_name 127.0.0.1;
         root {$this->h->site};
         index index.php;
@@ -196,8 +252,8 @@ http {
     }
 }
 CONF);
-        $this->spawn('nginx', ['nginx', '-p', "$n/", '-e', "$n/error.log", '-c', "$n/nginx.conf", '-g', 'daemon off;']);
-        $this->waitPort($this->port, 'nginx');
+        $this->spawn(self::proc('nginx', $node), ['nginx', '-p', "$n/", '-e', "$n/error.log", '-c', "$n/nginx.conf", '-g', 'daemon off;']);
+        $this->waitPort($port, 'nginx', "$n/error.log");
     }
 
     /** Stops nginx, PHP-FPM, Redis, then the Harness (MariaDB): each by the PID it was started with. */
@@ -214,22 +270,22 @@ CONF);
         }
     }
 
-    /** PID of the FPM master this stack started. */
-    public function fpmMaster(): int
+    /** PID of the FPM master this stack started (of node $node, '' = the first). */
+    public function fpmMaster(string $node = ''): int
     {
-        return proc_get_status($this->procs['fpm'])['pid'];
+        return proc_get_status($this->procs[self::proc('fpm', $node)])['pid'];
     }
 
     /** PIDs of the FPM pool's workers (children of our master). */
-    public function fpmWorkers(): array
+    public function fpmWorkers(string $node = ''): array
     {
-        return self::children($this->fpmMaster());
+        return self::children($this->fpmMaster($node));
     }
 
     /** The pool's status page (JSON): active/idle processes, listen queue, max children reached, per process with `full`. */
-    public function fpmStatus(bool $full = false): array
+    public function fpmStatus(bool $full = false, string $node = ''): array
     {
-        $raw = @file_get_contents($this->url . '/fpm-status?json' . ($full ? '&full' : ''));
+        $raw = @file_get_contents(($node === '' ? $this->url : $this->nodes[$node]['url']) . '/fpm-status?json' . ($full ? '&full' : ''));
         return is_string($raw) ? (json_decode($raw, true) ?? []) : [];
     }
 
@@ -246,9 +302,9 @@ CONF);
     }
 
     /** PHP errors the FPM workers logged (outside WordPress's debug.log). */
-    public function fpmPhpLog(): string
+    public function fpmPhpLog(string $node = ''): string
     {
-        return (string) @file_get_contents($this->root . '/fpm-php.log');
+        return (string) @file_get_contents($this->base($node) . '/fpm-php.log');
     }
 
     private function spawn(string $name, array $cmd, array $env = []): void
@@ -296,7 +352,7 @@ CONF);
         }
     }
 
-    private function waitPort(int $port, string $what): void
+    private function waitPort(int $port, string $what, ?string $log = null): void
     {
         for ($i = 0; $i < 200; $i++) {
             $s = @fsockopen('127.0.0.1', $port, $errno, $errstr, 0.2);
@@ -306,7 +362,7 @@ CONF);
             }
             usleep(50000);
         }
-        throw new RuntimeException("$what did not listen on 127.0.0.1:$port: " . @file_get_contents("{$this->root}/" . ($what === 'nginx' ? 'nginx/error.log' : 'redis.out')));
+        throw new RuntimeException("$what did not listen on 127.0.0.1:$port: " . @file_get_contents($log ?? "{$this->root}/" . ($what === 'nginx' ? 'nginx/error.log' : 'redis.out')));
     }
 
     private static function children(int $pid): array

@@ -98,7 +98,10 @@ PHP);
         $dir = self::$h->site . '/wp-content/uploads/aisle';
         $this->assertFileExists("$dir/.htaccess");
         $this->assertFileExists("$dir/index.php");
-        $this->assertDirectoryExists("$dir/index");
+        // The live generation: index.current names its folder, and the database records it.
+        $generation = trim((string) file_get_contents("$dir/index.current"));
+        $this->assertDirectoryExists("$dir/index-$generation");
+        $this->assertSame(['generation' => $generation, 'products' => 2000], array_intersect_key((array) self::$h->wp('return get_option("aisle_index_generation");'), ['generation' => 1, 'products' => 1]));
 
         // Delta after an edit through WooCommerce's save path.
         $id = (int) self::$h->query("SELECT ID FROM wp_posts WHERE post_type = 'product' ORDER BY ID LIMIT 1 OFFSET 41")[0]['ID'];

@@ -311,7 +311,7 @@
 			}
 		}
 		if ( s.error_count ) {
-			t += ' ' + sprintf( __( '%d errors, e.g. %s', 'aisle' ), s.error_count, s.errors.map( ( e ) => '#' + e.id + ': ' + e.error ).join( '; ' ) );
+			t += ' ' + sprintf( __( '%d errors, e.g. %s', 'aisle' ), s.error_count, s.errors.map( ( e ) => ( e.id === null || e.id === undefined ? '' : '#' + e.id + ': ' ) + e.error ).join( '; ' ) );
 		}
 		if ( s.remote && s.remote.configured ) {
 			/* translators: 1: state, 2: batches sent, 3: products sent, 4: deletions sent, 5: batches waiting */

@@ -8,6 +8,7 @@
 namespace Aisle\Plugin;
 
 use Aisle\Plugin\Catalog\CatalogSync;
+use Aisle\Plugin\Catalog\IndexStore;
 use Aisle\Plugin\Chat\Conversations;
 use Aisle\Plugin\Chat\Handoff;
 use Aisle\Plugin\Privacy\Retention;
@@ -71,6 +72,20 @@ final class Installer {
 	public static function register_network(): void {
 		add_action( 'wp_initialize_site', array( self::class, 'initialize_site' ), 200 );
 		add_filter( 'wpmu_drop_tables', array( self::class, 'site_tables' ), 10, 2 );
+		add_action( 'wp_uninitialize_site', array( self::class, 'remove_site_index' ) );
+	}
+
+	/** A deleted site's index folder under AISLE_INDEX_DIR (under uploads it goes with the site's folder). */
+	public static function remove_site_index( \WP_Site $site ): void {
+		if ( ! defined( 'AISLE_INDEX_DIR' ) ) {
+			return;
+		}
+		switch_to_blog( (int) $site->blog_id );
+		try {
+			Storage::remove_tree( IndexStore::base() );
+		} finally {
+			restore_current_blog();
+		}
 	}
 
 	public static function initialize_site( \WP_Site $site ): void {

@@ -41,7 +41,12 @@ impl SearchIndex {
                 Ok(opened) => {
                     let opened = Arc::new(opened);
                     if let Ok(mut cache) = CACHE.lock() {
-                        cache.get_or_insert_with(HashMap::new).insert(key, Arc::clone(&opened));
+                        let cache = cache.get_or_insert_with(HashMap::new);
+                        // Folders removed since (older generations a writer replaced): dropping
+                        // their entries unmaps their files, so a long-lived worker neither grows
+                        // nor keeps deleted files' disk space.
+                        cache.retain(|dir, _| dir.exists());
+                        cache.insert(key, Arc::clone(&opened));
                     }
                     return Ok(opened);
                 }
@@ -49,6 +54,12 @@ impl SearchIndex {
             }
         }
         Err(last_err.unwrap_or_else(|| CatalogError::Index("could not open the index".into())))
+    }
+
+    /// The directories the cache holds (tests).
+    #[cfg(test)]
+    pub(super) fn cached_dirs() -> Vec<PathBuf> {
+        CACHE.lock().map(|c| c.as_ref().map(|m| m.keys().cloned().collect()).unwrap_or_default()).unwrap_or_default()
     }
 
     fn cached(key: &Path, generation: &str) -> Option<Arc<Self>> {

@@ -304,3 +304,13 @@ fn random_queries_never_fail() {
         assert!(ar.search(&q, 5, &Filters { category_boost: vec![q.clone()], ..Filters::default() }).is_ok(), "{q:?}");
     }
 }
+
+#[test]
+fn removed_index_folders_leave_the_cache() {
+    let (a, _) = index(&shop(), &IndexSettings::default());
+    let removed = a.path().canonicalize().unwrap();
+    assert!(SearchIndex::cached_dirs().contains(&removed));
+    drop(a); // The folder is deleted, as a replaced generation is.
+    let (_b, _) = index(&shop(), &IndexSettings::default());
+    assert!(!SearchIndex::cached_dirs().contains(&removed), "the next open drops it");
+}

@@ -5,8 +5,9 @@
  * Full sync: "aisle_sync_batch" jobs read BATCH_SIZE products at a time through the adapter and
  * append them to a staging file (the cursor and the file length are saved after each batch, so
  * a job that dies is resumed from the last finished batch). "aisle_sync_finish" feeds the staged
- * rows to Aisle\Catalog in chunks, diffs against the stored hashes, writes the index to a new
- * folder and swaps it in. The staged file becomes the snapshot a delta rebuilds from.
+ * rows to Aisle\Catalog in chunks, diffs against the stored hashes, writes a new index generation
+ * (IndexStore) and makes it live. The staged file becomes the snapshot a delta, or another web
+ * node catching up, rebuilds from.
  * Deltas: product hooks collect ids; "aisle_sync_delta" re-reads just those ids.
  * One lock (a row in wp_options inserted atomically) keeps jobs from overlapping.
  *
@@ -15,7 +16,6 @@
 
 namespace Aisle\Plugin\Catalog;
 
-use Aisle\Plugin\Chat\Assistant;
 use Aisle\Plugin\Installer;
 use Aisle\Plugin\Knowledge\StoreFacts;
 use Aisle\Plugin\Privacy\Secrets;
@@ -218,13 +218,14 @@ final class CatalogSync {
 		return Storage::dir() . '/catalog.ndjson.partial';
 	}
 
-	/** The snapshot of the last sync: adapter rows, one product a line (Feeds\Generator reads it too). */
+	/** The snapshot of the last sync: adapter rows, one product a line (Feeds\Generator and IndexStore::catch_up read it too). */
 	public static function snapshot_file(): string {
 		return Storage::dir() . '/catalog.ndjson';
 	}
 
+	/** The live index folder (IndexStore: the generation index.current names). */
 	public static function index_dir(): string {
-		return Storage::dir() . '/index';
+		return IndexStore::live_dir() ?? IndexStore::base() . '/index';
 	}
 
 	// ---- full sync ----------------------------------------------------------------------------
@@ -347,13 +348,14 @@ final class CatalogSync {
 	 */
 	private function advance_if_stalled(): void {
 		$s = $this->state();
-		if ( ! self::available() || ! in_array( $s['state'], array( 'queued', 'running' ), true ) ) {
+		if ( ! self::available() || ! in_array( $s['state'], array( 'queued', 'running', 'indexing' ), true ) ) {
 			return;
 		}
 		if ( time() - (int) ( $s['updated_at'] ?? 0 ) < (int) apply_filters( 'aisle_sync_stall_after', self::STALL_AFTER ) ) {
 			return;
 		}
-		if ( 'finish' === ( $s['next'] ?? 'batch' ) ) {
+		// "indexing" with the lock free: the worker building the index died (a live one holds the lock).
+		if ( 'indexing' === $s['state'] || 'finish' === ( $s['next'] ?? 'batch' ) ) {
 			$this->finish( $s['run_id'], true );
 		} else {
 			$this->batch( $s['run_id'], true );
@@ -391,7 +393,7 @@ final class CatalogSync {
 			$ids = $this->adapter->product_ids_after( (int) $s['cursor'], self::batch_size(), $this->options() );
 			if ( $ids ) {
 				foreach ( $this->adapter->products( $ids ) as $row ) {
-					fwrite( $fh, self::line( $row ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+					self::write( $fh, self::line( $row ), self::staging_file() );
 				}
 				fflush( $fh );
 				$s['staged'] = ftell( $fh );
@@ -410,8 +412,41 @@ final class CatalogSync {
 			$this->save_state( $s );
 			$this->enqueue_once( 'aisle_sync_' . $next, $run_id );
 			return true;
+		} catch ( \RuntimeException $e ) {
+			if ( isset( $fh ) && is_resource( $fh ) ) {
+				fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			}
+			wp_delete_file( self::staging_file() ); // Frees the space; the run is over.
+			$this->fail( $s, $e->getMessage() );
+			return true;
 		} finally {
 			$this->unlock();
+		}
+	}
+
+	/** Ends the run as failed with $message shown on the settings screen, the last sync's index and hashes kept. */
+	private function fail( array $s, string $message ): void {
+		$s['state']       = 'failed';
+		$s['errors']      = array( array( 'id' => null, 'error' => $message ) );
+		$s['error_count'] = 1;
+		$s['finished_at'] = time();
+		$back             = (array) ( $s['pending_before'] ?? array() );
+		unset( $s['pending_before'], $s['marks'], $s['next'] );
+		$this->save_state( $s );
+		// The edits this run had taken over wait for the next delta or sync.
+		if ( $back ) {
+			$pending = array_map( 'intval', (array) get_option( self::PENDING_OPTION, array() ) );
+			update_option( self::PENDING_OPTION, array_values( array_unique( array_merge( $pending, $back ) ) ), false );
+		}
+	}
+
+	/** fwrite that fails loudly: a full disk must end the run, not drop products silently. */
+	private static function write( $fh, string $data, string $file ): void {
+		error_clear_last();
+		$n = @fwrite( $fh, $data ); // phpcs:ignore WordPress.PHP.NoSilencedErrors, WordPress.WP.AlternativeFunctions
+		if ( strlen( $data ) !== $n ) {
+			/* translators: 1: file, 2: the system's reason, e.g. "No space left on device" */
+			throw new \RuntimeException( sprintf( __( 'Cannot write %1$s: %2$s.', 'aisle' ), $file, IndexStore::last_error() ) );
 		}
 	}
 
@@ -437,8 +472,8 @@ final class CatalogSync {
 			}
 			$s['state'] = 'indexing';
 			$this->save_state( $s );
-			$result = $this->build_index( self::staging_file() );
-			rename( self::staging_file(), self::snapshot_file() ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			// A finish killed after the staged rows became the snapshot resumes from the snapshot.
+			$result = $this->build_index( is_file( self::staging_file() ) ? self::staging_file() : self::snapshot_file() );
 			$this->facts->refresh();
 			$s['state']       = 'done';
 			$s['result']      = $result['counts'];
@@ -447,34 +482,13 @@ final class CatalogSync {
 			$s['finished_at'] = time();
 			unset( $s['pending_before'], $s['marks'], $s['next'] );
 			$this->save_state( $s );
-		} catch ( \Aisle\Exception $e ) {
-			$s['state']       = 'failed';
-			$s['errors']      = array( array( 'id' => null, 'error' => $e->reason() . ': ' . $e->getMessage() ) );
-			$s['error_count'] = 1;
-			$s['finished_at'] = time();
-			$this->save_state( $s );
+		} catch ( \Aisle\Exception | \RuntimeException $e ) {
+			wp_delete_file( self::staging_file() ); // The next run reads the store again; on a full disk this frees its space.
+			$this->fail( $s, self::reason( $e ) );
 		} finally {
 			$this->unlock();
 		}
 		return true;
-	}
-
-	/**
-	 * The index, analysed in the catalog's language (stemming, the shop vocabulary of that
-	 * language) with the merchant's synonyms. A language the extension does not know falls back
-	 * to its default rather than failing the sync.
-	 */
-	private function write_index( \Aisle\Catalog $catalog, string $dir ): void {
-		$options = array( 'language' => Assistant::catalog_language() ?: 'en', 'synonyms' => self::synonym_groups( (string) $this->settings->get( 'synonyms' ) ) );
-		try {
-			$catalog->writeIndex( $dir, $options );
-		} catch ( \Aisle\CatalogException $e ) {
-			if ( 'invalid_argument' !== $e->reason() ) {
-				throw $e;
-			}
-			Storage::remove_tree( $dir );
-			$catalog->writeIndex( $dir, array( 'synonyms' => $options['synonyms'] ) );
-		}
 	}
 
 	/** @return list<list<string>> The setting's lines as groups, within the extension's limits (1,000 groups of 20). */
@@ -524,15 +538,14 @@ final class CatalogSync {
 				if ( preg_match( '/^\{"id":(\d+)/', $line, $m ) && isset( $drop[ (int) $m[1] ] ) ) {
 					continue;
 				}
-				fwrite( $out, $line ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+				self::write( $out, $line, $tmp );
 			}
 			foreach ( $this->adapter->products( $keep ) as $row ) {
-				fwrite( $out, self::line( $row ) ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+				self::write( $out, self::line( $row ), $tmp );
 			}
 			fclose( $in ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 			fclose( $out ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 			$result = $this->build_index( $tmp );
-			rename( $tmp, self::snapshot_file() ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 			$s                = $this->state();
 			$s['last_delta']  = array(
 				'at'       => time(),
@@ -541,9 +554,17 @@ final class CatalogSync {
 				'errors'   => $result['errors'],
 			);
 			$this->save_state( $s );
-		} catch ( \Aisle\Exception $e ) {
+		} catch ( \Aisle\Exception | \RuntimeException $e ) {
+			if ( isset( $tmp ) ) {
+				wp_delete_file( $tmp );
+			}
+			// The ids go back: the edits are not lost, the next delta or sync covers them.
+			if ( ! empty( $ids ) ) {
+				$pending = array_map( 'intval', (array) get_option( self::PENDING_OPTION, array() ) );
+				update_option( self::PENDING_OPTION, array_values( array_unique( array_merge( $pending, $ids ) ) ), false );
+			}
 			$s               = $this->state();
-			$s['last_delta'] = array( 'at' => time(), 'ids' => array(), 'counts' => null, 'errors' => array( array( 'id' => null, 'error' => $e->reason() . ': ' . $e->getMessage() ) ) );
+			$s['last_delta'] = array( 'at' => time(), 'ids' => array(), 'counts' => null, 'errors' => array( array( 'id' => null, 'error' => self::reason( $e ) ) ) );
 			$this->save_state( $s );
 		} finally {
 			$this->unlock();
@@ -552,15 +573,23 @@ final class CatalogSync {
 
 	// ---- index --------------------------------------------------------------------------------
 
+	/** What the settings screen shows for a failed step: the extension's reason code, then the message. */
+	private static function reason( \Throwable $e ): string {
+		return ( $e instanceof \Aisle\Exception ? $e->reason() . ': ' : '' ) . $e->getMessage();
+	}
+
 	/**
-	 * Feeds a snapshot file to one Aisle\Catalog (chunks keep PHP memory flat; the catalog itself
-	 * lives in the extension), diffs against stored hashes, swaps in a fresh index and the hashes.
+	 * One Aisle\Catalog from a snapshot file, fed in chunks (PHP memory stays flat; the catalog
+	 * itself lives in the extension). Used by the sync and by IndexStore's catch-up.
 	 */
-	private function build_index( string $file ): array {
-		global $wpdb;
+	public static function read_catalog( string $file ): \Aisle\Catalog {
 		$catalog = new \Aisle\Catalog( array( 'currency' => get_woocommerce_currency() ) );
-		$fh      = fopen( $file, 'r' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
-		$chunk   = array();
+		$fh      = is_file( $file ) ? fopen( $file, 'r' ) : false; // phpcs:ignore WordPress.WP.AlternativeFunctions
+		if ( false === $fh ) {
+			/* translators: %s: file */
+			throw new \RuntimeException( sprintf( __( 'The catalog snapshot %s cannot be read.', 'aisle' ), $file ) );
+		}
+		$chunk = array();
 		while ( false !== ( $line = fgets( $fh ) ) ) { // phpcs:ignore
 			$row = json_decode( $line, true );
 			if ( is_array( $row ) ) {
@@ -575,8 +604,18 @@ final class CatalogSync {
 		if ( $chunk ) {
 			$catalog->addMany( $chunk );
 		}
-		unset( $chunk );
+		return $catalog;
+	}
 
+	/**
+	 * Builds the catalog of a staged file, diffs it against the stored hashes, writes a new index
+	 * generation, puts the file in place as the snapshot, records the generation, makes it live,
+	 * and only then writes the hashes: a build that fails or is killed changes nothing the next
+	 * run relies on (hashes, snapshot, the live index).
+	 */
+	private function build_index( string $file ): array {
+		global $wpdb;
+		$catalog  = self::read_catalog( $file );
 		$table    = Installer::table();
 		$previous = array();
 		foreach ( $wpdb->get_results( "SELECT product_id, hash FROM {$table}", ARRAY_N ) as $r ) { // phpcs:ignore WordPress.DB
@@ -587,17 +626,20 @@ final class CatalogSync {
 		// The optional hosted backend gets the same changes (queued as files, pushed by its own jobs).
 		$this->remote->enqueue( $file, $diff['changed'] ?? array(), $diff['deleted'] ?? array(), get_woocommerce_currency() );
 
-		$dir = self::index_dir();
-		$new = $dir . '.new';
-		$old = $dir . '.old';
-		Storage::remove_tree( $new );
-		$this->write_index( $catalog, $new );
-		Storage::remove_tree( $old );
-		if ( is_dir( $dir ) ) {
-			rename( $dir, $old ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		// One builder per node: a catch-up in another worker waits for this build or skips.
+		$generation = IndexStore::new_generation();
+		$lock       = IndexStore::lock();
+		try {
+			IndexStore::write( $catalog, $generation );
+			if ( self::snapshot_file() !== $file && ! rename( $file, self::snapshot_file() ) ) { // phpcs:ignore WordPress.WP.AlternativeFunctions
+				/* translators: %s: file */
+				throw new \RuntimeException( sprintf( __( 'Cannot put the catalog snapshot %s in place.', 'aisle' ), self::snapshot_file() ) );
+			}
+			IndexStore::record( $generation, $catalog->count() );
+			IndexStore::flip( $generation );
+		} finally {
+			IndexStore::unlock( $lock );
 		}
-		rename( $new, $dir ); // phpcs:ignore WordPress.WP.AlternativeFunctions
-		Storage::remove_tree( $old );
 		// The agent feeds (Feeds\Generator) are written from this same catalog, full sync or delta.
 		do_action( 'aisle_catalog_indexed', $catalog );
 

@@ -32,12 +32,12 @@ final class ProductSearch {
 		// Room to reorder: the cheapest or the in-stock ones may sit just below the first $limit.
 		$fetch = '' !== $sort ? max( 30, $limit * 5 ) : ( $keep ? $limit : $limit + 6 );
 		$ids   = null;
-		$dir   = CatalogSync::index_dir();
-		if ( class_exists( \Aisle\CatalogIndex::class ) && is_dir( $dir ) ) {
+		$index = IndexStore::open(); // Null (none yet, deleted, damaged): the fallback answers, the node rebuilds after.
+		if ( null !== $index ) {
 			try {
-				$ids = array_map( static fn ( $h ) => (int) $h['id'], \Aisle\CatalogIndex::open( $dir )->search( $query, $fetch, $filters ) );
+				$ids = array_map( static fn ( $h ) => (int) $h['id'], $index->search( $query, $fetch, $filters ) );
 			} catch ( \Aisle\Exception $e ) {
-				$ids = null; // A damaged or half-written index: fall back rather than fail the chat.
+				$ids = null; // A damaged index: fall back rather than fail the chat.
 			}
 		}
 		if ( null === $ids ) {

@@ -11,7 +11,7 @@
 
 namespace Aisle\Plugin\Feeds;
 
-use Aisle\Plugin\Catalog\CatalogSync;
+use Aisle\Plugin\Catalog\IndexStore;
 use Aisle\Plugin\Chat\RateLimiter;
 
 defined( 'ABSPATH' ) || exit;
@@ -138,7 +138,11 @@ final class Ucp {
 			$f['category'] = (string) reset( $filters['categories'] );
 		}
 		// A few more hits than asked: hidden products are in the index when "Include hidden" is on.
-		$hits = \Aisle\CatalogIndex::open( CatalogSync::index_dir() )->search( $query, min( 200, $limit * 2 ), $f );
+		$index = IndexStore::open();
+		if ( null === $index ) {
+			return array(); // No index on this node right now (it is being rebuilt): nothing found, not an error.
+		}
+		$hits = $index->search( $query, min( 200, $limit * 2 ), $f );
 		return array_slice( array_values( self::products( array_column( $hits, 'id' ), $agent ) ), 0, $limit );
 	}
 
