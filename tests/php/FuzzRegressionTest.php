@@ -1,7 +1,6 @@
 <?php
 declare(strict_types=1);
 
-use PHPUnit\Framework\Attributes\DataProvider;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -27,7 +26,7 @@ final class FuzzRegressionTest extends TestCase
         $this->assertGreaterThanOrEqual(11, count(self::cases()), 'the fuzzer\'s reproducers are kept, even after the fix');
     }
 
-    #[DataProvider('cases')]
+    /** @dataProvider cases */
     public function testReproducerRunsClean(string $file): void
     {
         $case = json_decode((string) file_get_contents($file), true, 512, JSON_THROW_ON_ERROR);
