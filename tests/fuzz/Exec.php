@@ -154,7 +154,8 @@ final class Exec
     {
         return match ($class) {
             'Aisle\\Vault' => $this->fixture('vault'),
-            'Aisle\\Catalog' => $this->fixture('catalog'),
+            // A fresh one per case: a catalog keeps what it was given (and its rejections) by design.
+            'Aisle\\Catalog' => $this->makeFixture('catalog'),
             'Aisle\\CatalogIndex' => \Aisle\CatalogIndex::open($this->fixture('path:catindex')),
             'Aisle\\KnowledgeIndex' => \Aisle\KnowledgeIndex::open($this->fixture('path:kindex')),
             'Aisle\\License' => \Aisle\License::verify($this->fixture('token'), 'https://example.com/shop', $this->fixture('pubkey'), 1750000000),

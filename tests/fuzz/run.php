@@ -56,7 +56,9 @@ printf("fuzz: seed %d, %d cases per class, %s memory calls per class, %d classes
 /** @return array{0: resource, 1: array, 2: int} */
 function spawn(string $ext, array $args): array
 {
-    $cmd = array_merge(['php', '-dextension=' . $ext, '-dmemory_limit=1G', __DIR__ . '/child.php'], $args);
+    // Address space capped: a call that allocates without bound fails in the child (an abort, reported as a
+    // crash) instead of waking the kernel's OOM killer on a machine other jobs share.
+    $cmd = array_merge(['prlimit', '--as=' . (6 << 30), 'php', '-dextension=' . $ext, '-dmemory_limit=1G', __DIR__ . '/child.php'], $args);
     $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
     stream_set_blocking($pipes[1], false);
     stream_set_blocking($pipes[2], false);
