@@ -232,6 +232,8 @@ final class Exec
             'resource' => $this->resource ??= fopen('php://memory', 'r+'),
             'datetime' => new \DateTimeImmutable('@0'),
             'arrayobject' => new \ArrayObject([1, 2]),
+            // Only the runner's self-test (AISLE_FUZZ_INJECT=warning): a real warning through the case's error handler.
+            'warning' => trigger_error('injected warning', E_USER_WARNING) ? 'warned' : 'warned',
             default => throw new \LogicException("unknown object $kind"),
         };
     }
@@ -262,8 +264,9 @@ final class Exec
             case 'token': return self::signLicense(['site' => 'example.com']);
             case 'token:wildcard': return self::signLicense(['site' => '*.example.com', 'features' => array_fill(0, 50, 'f')]);
             case 'url:closed': return 'http://127.0.0.1:' . $this->closedPort();
-            case 'url:fake-ai': return $this->server('provider.php');
-            case 'url:fake-graph': return $this->server('graph.php');
+            // The runner starts the fakes once for all its children (a crashed child cannot stop its own).
+            case 'url:fake-ai': return getenv('AISLE_FUZZ_AI_URL') ?: $this->server('provider.php');
+            case 'url:fake-graph': return getenv('AISLE_FUZZ_GRAPH_URL') ?: $this->server('graph.php');
             case 'path:missing': return "$t/missing/nothing";
             case 'path:file':
                 file_put_contents("$t/file.txt", "# Returns\n\nYou may return items within 30 days.\n");
@@ -400,7 +403,7 @@ final class Exec
     }
 
     /** One of tests/fakes/ served by php -S for this process's lifetime (stopped by PID at exit). */
-    private function server(string $script): string
+    public function server(string $script): string
     {
         $port = $this->closedPort();
         $proc = proc_open(['php', '-S', "127.0.0.1:$port", dirname(__DIR__) . "/fakes/$script"],

@@ -44,7 +44,7 @@ if ($mode === 'campaign') {
     for ($i = (int) $from, $end = (int) $from + (int) $count; $i < $end; $i++) {
         out("c $i");
         $case = Targets::generate($class, (int) $seed, $i);
-        if ($inject !== '' && $i === (int) $from + 7) {
+        if ($inject !== '' && $i === 7) { // once: a campaign restarted after the crash goes on clean
             $case['steps'][] = ['inject', [$inject]];
         }
         $problem = run_case($exec, $case);
@@ -111,7 +111,7 @@ function run_case(Exec $exec, array $case): ?string
             }
             switch ($step[1][0]) {
                 case 'crash': posix_kill(getmypid(), SIGSEGV); sleep(5); break;
-                case 'warning': return $exec->run(['class' => 'Vault', 'steps' => [['::generateKey', []]]]) ?? 'PHP error 2: injected warning';
+                case 'warning': return $exec->run(['class' => 'Vault', 'steps' => [['->encrypt', [['$o' => 'warning'], 'ctx']]]]);
                 case 'hang': sleep(3600); break;
             }
             continue;

@@ -50,6 +50,11 @@ $root = sys_get_temp_dir() . '/aisle-fuzz-' . getmypid();
 @mkdir($root, 0700, true);
 register_shutdown_function(static fn () => Exec::rmTree($root));
 
+// The fake AI provider and Graph API, shared by every child and stopped by PID at the end.
+$fakes = new Exec("$root/fakes");
+putenv('AISLE_FUZZ_AI_URL=' . $fakes->server('provider.php'));
+putenv('AISLE_FUZZ_GRAPH_URL=' . $fakes->server('graph.php'));
+
 printf("fuzz: seed %d, %d cases per class, %s memory calls per class, %d classes, %d jobs (reproduce: make fuzz SEED=%d CASES=%d)\n",
     $seed, $cases, number_format($memCalls), count($classes), $jobs, $seed, $cases);
 
