@@ -242,7 +242,16 @@ final class Targets
         if (G::chance(0.5)) {
             $steps[] = ['new', [self::t(fn () => self::catalogOptions(), 0.05)]];
         }
-        $steps[] = ['->addMany', [self::t(fn () => G::products(), 0.08)]];
+        if (G::chance(0.03)) { // 128 products or more: addMany splits them over threads
+            $rows = [];
+            for ($i = 0; $i < G::int(128, 300); $i++) {
+                $rows[] = [$i, G::chance(0.95) ? G::product(G::int(1, 400)) : G::any(1)];
+            }
+            $steps = [['new', [G::arr(['threads' => G::pick([0, 2, 4, 64])])]]];
+            $steps[] = ['->addMany', [['$a' => $rows]]];
+        } else {
+            $steps[] = ['->addMany', [self::t(fn () => G::products(), 0.08)]];
+        }
         switch (G::int(0, 19)) {
             case 0: case 1: case 2: $steps[] = ['->errors', []]; $steps[] = ['->stats', []]; break;
             case 3: case 4: $steps[] = ['->hashes', []]; $steps[] = ['->count', []]; break;
