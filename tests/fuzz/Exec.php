@@ -20,7 +20,8 @@ enum Suit: string
     case Hearts = 'h';
 }
 
-final class Finding extends \RuntimeException
+/** Thrown by the fuzzer's own callbacks: the extension must hand it back to PHP unchanged. */
+final class CallbackThrow extends \RuntimeException
 {
 }
 
@@ -96,7 +97,7 @@ final class Exec
             }
             $r = $obj->{substr($call, 2)}(...$args);
             return $this->checkReturn($class, $call, $r);
-        } catch (\TypeError | \ValueError | \ArgumentCountError) {
+        } catch (\TypeError | \ValueError | \ArgumentCountError | CallbackThrow) {
             return null;
         } catch (\Aisle\Exception $e) {
             if ($e->getMessage() === '' || $e->reason() === '' || $e->reason() === 'unknown' || $e->getCode() <= 0) {
@@ -228,6 +229,10 @@ final class Exec
         return match ($kind) {
             'stdClass' => (object) ['id' => 1, 'name' => 'x'],
             'closure' => static fn (...$a) => 'closure',
+            'closure-throw' => static fn (...$a) => throw new CallbackThrow('from the callback'),
+            // Calls back into the extension from inside a call of it.
+            'closure-reenter' => static fn (...$a) => \Aisle\Language::detect(\Aisle\Redactor::redact('call me at +1 555 010 9999')['text']),
+            'closure-typed' => static fn (int $x) => $x,
             'enum' => Suit::Hearts,
             'resource' => $this->resource ??= fopen('php://memory', 'r+'),
             'datetime' => new \DateTimeImmutable('@0'),

@@ -162,7 +162,7 @@ final class Gen
      * A valid option array with, most of the time, one field made wrong (bad value, wrong type, or an unknown key).
      * @param array<string, callable(): mixed> $fields name => generator of a valid value
      */
-    public static function options(array $required, array $optional, float $nullChance = 0.05): mixed
+    public static function options(array $required, array $optional, float $nullChance = 0.05, float $wrong = 0.75): mixed
     {
         if (self::chance($nullChance)) {
             return null;
@@ -179,7 +179,7 @@ final class Gen
                 $o[$k] = $gen();
             }
         }
-        if (self::chance(0.75)) {
+        if (self::chance($wrong)) {
             $keys = array_merge(array_keys($required), array_keys($optional));
             $k = self::pick($keys);
             switch (mt_rand(0, 4)) {

@@ -114,7 +114,7 @@ final class Targets
         return [['::redact', $args]];
     }
 
-    private static function aiOptions(): mixed
+    private static function aiOptions(float $wrong = 0.75): mixed
     {
         $url = fn () => G::pick([['$x' => 'url:closed'], ['$x' => 'url:closed'], ['$x' => 'url:closed'], ['$x' => 'url:fake-ai'],
             'https://127.0.0.1:1', 'ftp://x', 'http://', '', 'not a url', 'http://[::1', G::hostileString()]);
@@ -123,27 +123,28 @@ final class Targets
             ['base_url' => $url, 'connect_timeout_ms' => fn () => G::pick([1, 50, 0, -1, PHP_INT_MAX]), 'timeout_ms' => fn () => G::pick([1, 200, 0, -5, PHP_INT_MAX]),
                 'max_tokens' => fn () => G::pick([1, 64, 0, -1, PHP_INT_MAX]), 'temperature' => fn () => G::pick([0.2, 0, 2, G::float(), '0.5']),
                 'anthropic_version' => fn () => G::pick(['2023-06-01', '', G::hostileString()])],
-            0.0
+            0.0,
+            $wrong
         );
     }
 
     private static function messages(): mixed
     {
         $msgs = [];
-        $n = G::int(0, 4);
+        $n = G::chance(0.05) ? 0 : G::int(1, 4);
         for ($i = 0; $i < $n; $i++) {
-            $m = ['role' => G::pick(['system', 'user', 'assistant', 'tool', 'user', 'admin', '']), 'content' => G::chance(0.8) ? G::pick(['hi', 'product 7', 'do you have a hoodie?']) : G::hostileString()];
-            if (G::chance(0.2)) {
+            $m = ['role' => G::chance(0.9) ? G::pick(['system', 'user', 'assistant', 'user']) : G::pick(['tool', 'admin', '']), 'content' => G::chance(0.8) ? G::pick(['hi', 'product 7', 'do you have a hoodie?']) : G::hostileString()];
+            if (G::chance(0.1)) {
                 $m['tool_calls'] = G::arr([G::arr(['id' => 'c1', 'name' => 'get_product', 'arguments' => G::chance(0.7) ? G::arr(['id' => 7]) : G::any(1)])]);
             }
-            if (G::chance(0.2)) {
+            if (G::chance(0.1)) {
                 $m['tool_call_id'] = G::pick(['c1', '', G::hostileString()]);
             }
-            if (G::chance(0.2)) {
+            if (G::chance(0.08)) {
                 $k = G::pick(array_keys($m));
                 $m[$k] = G::any(1);
             }
-            $msgs[] = G::chance(0.9) ? G::arr($m) : G::any(1);
+            $msgs[] = G::chance(0.97) ? G::arr($m) : G::any(1);
         }
         return G::arr($msgs);
     }
@@ -153,18 +154,22 @@ final class Targets
         if (G::chance(0.3)) {
             return [['new', [self::t(fn () => self::aiOptions(), 0.05)]], ['->provider', []], ['->model', []]];
         }
-        $steps = G::chance(0.5) ? [['new', [self::aiOptions()]]] : [];
-        $tools = G::chance(0.5) ? null : G::arr([G::arr(['name' => G::pick(['get_product', '', 'a b', G::hostileString()]),
+        // Mostly a call that reaches the provider (the fake, or a closed port): one thing wrong at most.
+        $steps = G::chance(0.7) ? [['new', [G::chance(0.8) ? G::arr(['provider' => G::pick(['openai', 'anthropic']),
+            'model' => G::pick(['fake-echo', 'fake-tools', 'fake-garbage', 'fake-500', 'fake-429', 'fake-xss', 'fake-knowledge', 'fake-401']),
+            'base_url' => G::pick([['$x' => 'url:fake-ai'], ['$x' => 'url:fake-ai'], ['$x' => 'url:closed']]), 'connect_timeout_ms' => 100, 'timeout_ms' => 1000])
+            : self::aiOptions(0.15)]]] : [];
+        $tools = G::chance(0.5) ? null : G::arr([G::arr(['name' => G::chance(0.8) ? G::pick(['get_product', 'search_products', 'search_knowledge']) : G::pick(['', 'a b', G::hostileString()]),
             'description' => 'Look up', 'parameters' => G::chance(0.7) ? G::arr(['type' => 'object']) : G::any(1)])]);
         $args = [
-            self::t(fn () => G::pick([['$x' => 'vault'], ['$x' => 'vault'], ['$x' => 'vault2']])),
-            self::t(fn () => self::envelope()),
-            self::t(fn () => G::pick(['ctx', 'ctx', 'wrong'])),
-            self::t(fn () => self::messages()),
-            self::t(fn () => $tools),
+            self::t(fn () => G::pick([['$x' => 'vault'], ['$x' => 'vault'], ['$x' => 'vault2']]), 0.03),
+            self::t(fn () => G::chance(0.7) ? ['$x' => 'envelope'] : self::envelope(), 0.03),
+            self::t(fn () => G::pick(['ctx', 'ctx', 'ctx', 'wrong']), 0.03),
+            self::t(fn () => self::messages(), 0.03),
+            self::t(fn () => $tools, 0.03),
         ];
         if (G::chance(0.3)) {
-            $args[] = self::t(fn () => G::pick([['$o' => 'closure'], null, 'strlen', 'no_such_function']));
+            $args[] = self::t(fn () => G::pick([['$o' => 'closure'], ['$o' => 'closure-throw'], ['$o' => 'closure-reenter'], ['$o' => 'closure-typed'], null, 'strlen', 'no_such_function']));
         }
         $steps[] = ['->chat', $args];
         return $steps;
