@@ -24,6 +24,17 @@ if (!extension_loaded('aisle')) {
 }
 
 $mode = $argv[1] ?? '';
+
+/**
+ * Relative paths (any string may be passed where a directory is written) land deep inside the run's temp
+ * dir: ten levels, more than the "../" any generated string climbs.
+ */
+function enter_sandbox(string $tmp): void
+{
+    $dir = $tmp . '/cwd' . str_repeat('/d', 10);
+    @mkdir($dir, 0700, true);
+    chdir($dir) || exit(2);
+}
 $inject = (string) getenv('AISLE_FUZZ_INJECT');
 
 function rss_kb(): int
@@ -40,6 +51,7 @@ function out(string $line): void
 
 if ($mode === 'campaign') {
     [, , $class, $seed, $from, $count, $tmp] = $argv;
+    enter_sandbox($tmp);
     $exec = new Exec($tmp);
     for ($i = (int) $from, $end = (int) $from + (int) $count; $i < $end; $i++) {
         out("c $i");
@@ -58,6 +70,7 @@ if ($mode === 'campaign') {
 
 if ($mode === 'replay') {
     [, , $file, $tmp] = $argv;
+    enter_sandbox($tmp);
     $case = json_decode((string) file_get_contents($file), true, 512, JSON_THROW_ON_ERROR);
     $problem = run_case(new Exec($tmp), $case);
     out($problem === null ? 'ok' : 'f ' . json_encode($problem, JSON_INVALID_UTF8_SUBSTITUTE));
@@ -66,6 +79,7 @@ if ($mode === 'replay') {
 
 if ($mode === 'memory') {
     [, , $class, $seed, $calls, $tmp] = $argv;
+    enter_sandbox($tmp);
     $exec = new Exec($tmp);
     $mix = memory_mix($class, (int) $seed);
     $leak = [];

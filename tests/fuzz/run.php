@@ -50,6 +50,20 @@ $root = sys_get_temp_dir() . '/aisle-fuzz-' . getmypid();
 @mkdir($root, 0700, true);
 register_shutdown_function(static fn () => Exec::rmTree($root));
 
+// Interrupted (Ctrl-C, a CI timeout): stop the children by PID, then the shutdown functions stop the fakes
+// and remove the temp dir.
+$running = [];
+pcntl_async_signals(true);
+foreach ([SIGINT, SIGTERM] as $sig) {
+    pcntl_signal($sig, static function () use (&$running): void {
+        foreach (array_keys($running) as $pid) {
+            posix_kill($pid, SIGKILL);
+        }
+        fwrite(STDERR, "fuzz: interrupted\n");
+        exit(130);
+    });
+}
+
 // The fake AI provider and Graph API, shared by every child and stopped by PID at the end.
 $fakes = new Exec("$root/fakes");
 putenv('AISLE_FUZZ_AI_URL=' . $fakes->server('provider.php'));
@@ -98,7 +112,6 @@ if ($memCalls > 0) {
         $queue[] = ['kind' => 'memory', 'class' => $c];
     }
 }
-$running = [];
 $findings = [];
 $memory = [];
 $times = [];
