@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-feeds bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
+.PHONY: help deps build ext bin test test-rust test-php test-fuzz fuzz test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-feeds bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
 
 help:
 	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
@@ -30,12 +30,12 @@ ext:
 	@mkdir -p build && cp target/release/libaisle.so $(EXT).new && mv -f $(EXT).new $(EXT)
 	@$(PHP) --ri aisle
 
-test: build lint test-rust test-php test-wordpress test-production test-compat test-dist test-relevance
+test: build lint test-rust test-php test-fuzz test-wordpress test-production test-compat test-dist test-relevance
 	@echo "make test: every layer passed"
 
 lint:
 	$(CARGO) clippy --release --locked --all-targets --features php -- -D warnings
-	@for f in php/aisle.stub.php php/examples/*.php tests/bench/*.php; do php -l $$f >/dev/null || exit 1; done
+	@for f in php/aisle.stub.php php/examples/*.php tests/bench/*.php tests/fuzz/*.php; do php -l $$f >/dev/null || exit 1; done
 	@echo "lint: clippy and php -l clean"
 
 test-rust:
@@ -43,6 +43,17 @@ test-rust:
 
 test-php:
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/php/phpunit.xml
+
+# Every extension class fuzzed from PHP (tests/fuzz/run.php): 10,000 seeded cases per class, each class's
+# campaign in a child process (a crash or hang is a finding, not the end of the run), then 100,000 calls per
+# class with RSS and PHP's heap checked for growth. A finding fails the target and is shrunk into
+# tests/fuzz/regressions/, which tests/php/FuzzRegressionTest.php replays. About a minute.
+test-fuzz:
+	AISLE_EXT=$(EXT) $(PHP) tests/fuzz/run.php --seed=20261201 --cases=10000
+
+# Longer runs, not part of make test: make fuzz SEED=123 CASES=100000 (a new seed each run by default).
+fuzz:
+	AISLE_EXT=$(EXT) $(PHP) tests/fuzz/run.php --seed=$(or $(SEED),$(shell date +%s)) --cases=$(or $(CASES),100000)
 
 # Search relevance (tests/relevance/): shopper queries over WooCommerce's sample catalog, a generated
 # catalog and small French and Arabic ones; fails when a language's hit@3 drops below baseline.json.

@@ -418,7 +418,7 @@ final class Knowledge
      */
     public static function extract(string $bytes, ?string $filename = null, ?array $options = null): array {}
 
-    /** As extract(), from a file (its size is checked before it is read). @throws KnowledgeException also io */
+    /** As extract(), from a regular file (its size is checked before it is read, the read bounded by max_bytes). @throws KnowledgeException also io (also for a device or pipe) */
     public static function extractFile(string $path, ?array $options = null): array {}
 
     /** 'pdf', 'docx', 'markdown', 'html' or 'text'. @throws KnowledgeException unsupported|encrypted */

@@ -55,7 +55,12 @@ pub fn reason_for(code: i64) -> &'static str {
 }
 
 /// Builds a PHP exception of class `T` with the code of `reason` in `table`.
+///
+/// A NUL byte in the message (messages quote the caller's input) is written as `\0`: the engine takes
+/// the message as a C string, and ext-php-rs throws a bare `\Error` instead of `T` when it cannot
+/// make one (found by the fuzzer, tests/fuzz/regressions/).
 pub fn exception<T: RegisteredClass>(table: (i32, &[&str]), reason: &str, message: String) -> PhpException {
+    let message = if message.contains('\0') { message.replace('\0', "\\0") } else { message };
     PhpException::new(message, code_for(table, reason), T::get_metadata().ce())
 }
 

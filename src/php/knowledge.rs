@@ -218,11 +218,24 @@ impl PhpKnowledge {
     /// As extract(), reading the file at `path` (its size is checked before it is read).
     pub fn extract_file(path: String, options: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
         let limits = limits(options)?;
-        let meta = std::fs::metadata(&path).map_err(|e| KnowledgeError::Io(format!("cannot read {path}: {e}")))?;
-        if meta.len() > limits.max_bytes as u64 {
-            return Err(KnowledgeError::TooLarge(format!("{} bytes, over the limit of {} bytes", meta.len(), limits.max_bytes)).into());
+        let io = |e: std::io::Error| KnowledgeError::Io(format!("cannot read {path}: {e}"));
+        let too_large = |n: u64| KnowledgeError::TooLarge(format!("{n} bytes, over the limit of {} bytes", limits.max_bytes));
+        let meta = std::fs::metadata(&path).map_err(io)?;
+        // A device or a pipe has no size to check and may never end (/dev/zero read for ever: found by
+        // the fuzzer); only regular files are documents.
+        if !meta.is_file() {
+            return Err(KnowledgeError::Io(format!("cannot read {path}: not a regular file")).into());
         }
-        let bytes = std::fs::read(&path).map_err(|e| KnowledgeError::Io(format!("cannot read {path}: {e}")))?;
+        if meta.len() > limits.max_bytes as u64 {
+            return Err(too_large(meta.len()).into());
+        }
+        // Bounded even so: a file may grow between the check and the read, and /proc files say 0 bytes.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(std::fs::File::open(&path).map_err(io)?, limits.max_bytes as u64 + 1), &mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > limits.max_bytes as u64 {
+            return Err(too_large(bytes.len() as u64).into());
+        }
         extracted(&knowledge::extract(&bytes, Some(&path), &limits)?)
     }
 
