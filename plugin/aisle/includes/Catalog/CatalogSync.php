@@ -465,14 +465,17 @@ final class CatalogSync {
 	 */
 	private function write_index( \Aisle\Catalog $catalog, string $dir ): void {
 		$options = array( 'language' => Assistant::catalog_language() ?: 'en', 'synonyms' => self::synonym_groups( (string) $this->settings->get( 'synonyms' ) ) );
+		// On the second core while this request writes the feeds and the hashes (waitIndex()
+		// below); an extension without it writes the index here and now.
+		$background = method_exists( $catalog, 'waitIndex' ) ? array( 'background' => true ) : array();
 		try {
-			$catalog->writeIndex( $dir, $options );
+			$catalog->writeIndex( $dir, $options + $background );
 		} catch ( \Aisle\CatalogException $e ) {
 			if ( 'invalid_argument' !== $e->reason() ) {
 				throw $e;
 			}
 			Storage::remove_tree( $dir );
-			$catalog->writeIndex( $dir, array( 'synonyms' => $options['synonyms'] ) );
+			$catalog->writeIndex( $dir, array( 'synonyms' => $options['synonyms'] ) + $background );
 		}
 	}
 
@@ -590,19 +593,64 @@ final class CatalogSync {
 		$new = $dir . '.new';
 		$old = $dir . '.old';
 		Storage::remove_tree( $new );
+		// Runs on its own thread until waitIndex(); the catalog is only read meanwhile.
 		$this->write_index( $catalog, $new );
-		Storage::remove_tree( $old );
-		if ( is_dir( $dir ) ) {
-			rename( $dir, $old ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		$in_transaction = false;
+		try {
+			// The agent feeds (Feeds\Generator) are written from this same catalog, full sync or delta.
+			do_action( 'aisle_catalog_indexed', $catalog );
+			// The hashes in one transaction, committed only once the index is in: a failed index
+			// leaves the table as the last finished sync left it.
+			$in_transaction = false !== $wpdb->query( 'START TRANSACTION' );
+			$this->write_hashes( $catalog, $diff );
+			if ( method_exists( $catalog, 'waitIndex' ) ) {
+				$catalog->waitIndex();
+			}
+			Storage::remove_tree( $old );
+			if ( is_dir( $dir ) ) {
+				rename( $dir, $old ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			}
+			rename( $new, $dir ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		} catch ( \Throwable $e ) {
+			if ( $in_transaction ) {
+				$wpdb->query( 'ROLLBACK' );
+			}
+			if ( method_exists( $catalog, 'waitIndex' ) ) {
+				try {
+					$catalog->waitIndex();
+				} catch ( \Aisle\Exception $ignored ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement -- the first error is the one reported.
+				}
+			}
+			Storage::remove_tree( $new );
+			throw $e;
 		}
-		rename( $new, $dir ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		if ( $in_transaction ) {
+			$wpdb->query( 'COMMIT' );
+		}
 		Storage::remove_tree( $old );
-		// The agent feeds (Feeds\Generator) are written from this same catalog, full sync or delta.
-		do_action( 'aisle_catalog_indexed', $catalog );
 
-		// Hashes: the table becomes the catalog's by writing only what the diff says moved (a
-		// re-sync of an unchanged store writes nothing), 1,000 rows a statement. Ids are ints and
-		// hashes hex digits (checked), so the values need no escaping.
+		$errors = $catalog->errors();
+		return array(
+			'counts'      => array(
+				'indexed'   => $catalog->count(),
+				'changed'   => count( $diff['changed'] ?? array() ),
+				'deleted'   => count( $diff['deleted'] ?? array() ),
+				'unchanged' => (int) ( $diff['unchanged'] ?? 0 ),
+				'rejected'  => count( $errors ),
+			),
+			'errors'      => array_slice( $errors, 0, self::MAX_ERRORS ),
+			'error_count' => count( $errors ),
+		);
+	}
+
+	/**
+	 * The table becomes the catalog's by writing only what the diff says moved (a re-sync of an
+	 * unchanged store writes nothing), 1,000 rows a statement. Ids are ints and hashes hex digits
+	 * (checked), so the values need no escaping.
+	 */
+	private function write_hashes( \Aisle\Catalog $catalog, array $diff ): void {
+		global $wpdb;
+		$table  = Installer::table();
 		$now    = time();
 		$hashes = $catalog->hashes();
 		foreach ( array_chunk( $diff['deleted'] ?? array(), 1000 ) as $part ) {
@@ -620,20 +668,6 @@ final class CatalogSync {
 				$wpdb->query( "INSERT INTO {$table} (product_id, hash, synced_at) VALUES " . implode( ',', $values ) . ' ON DUPLICATE KEY UPDATE hash = VALUES(hash), synced_at = VALUES(synced_at)' ); // phpcs:ignore WordPress.DB
 			}
 		}
-		unset( $hashes );
-
-		$errors = $catalog->errors();
-		return array(
-			'counts'      => array(
-				'indexed'   => $catalog->count(),
-				'changed'   => count( $diff['changed'] ?? array() ),
-				'deleted'   => count( $diff['deleted'] ?? array() ),
-				'unchanged' => (int) ( $diff['unchanged'] ?? 0 ),
-				'rejected'  => count( $errors ),
-			),
-			'errors'      => array_slice( $errors, 0, self::MAX_ERRORS ),
-			'error_count' => count( $errors ),
-		);
 	}
 
 	/**
