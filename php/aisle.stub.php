@@ -288,11 +288,20 @@ final class Catalog
     /**
      * Writes a search index into $dir and swaps it in atomically.
      * Options: language (the catalog's: ISO 639-1 code or locale, e.g. 'fr' or 'fr_FR'; selects the stemmer;
-     * default 'en'), synonyms (the merchant's groups: list of lists of words or phrases, or of comma-separated strings).
-     * @param ?array{language?: string, synonyms?: list<list<string>|string>} $options
-     * @throws CatalogException invalid_argument|io|index
+     * default 'en'), synonyms (the merchant's groups: list of lists of words or phrases, or of comma-separated strings),
+     * background (true: check the options, then return at once and write the index on a thread of its own while
+     * PHP goes on; waitIndex() waits for it and throws its error; methods that change the catalog wait first).
+     * @param ?array{language?: string, synonyms?: list<list<string>|string>, background?: bool} $options
+     * @throws CatalogException invalid_argument|io|index (a previous background index's error too)
      */
     public function writeIndex(string $dir, ?array $options = null): void {}
+
+    /**
+     * Waits until the index writeIndex(…, ['background' => true]) is writing is written and swapped in;
+     * returns at once when none is. Throws that index's error.
+     * @throws CatalogException io|index
+     */
+    public function waitIndex(): void {}
 
     /**
      * Writes the agent feeds into $dir from the catalog's documents, each file swapped in atomically:

@@ -1,5 +1,6 @@
 //! Catalog normalization, hashing, NDJSON and search. Pure Rust: the PHP layer
 //! hands in a [`Value`] tree and gets plain Rust data back.
+mod background;
 mod batches;
 mod entities;
 mod error;
@@ -17,6 +18,7 @@ pub mod text;
 mod time;
 mod value;
 
+pub use background::IndexJob;
 pub use error::{CatalogError, ProductError, ProductId};
 pub use index::{Filters, Hit, IndexSettings, SearchIndex};
 pub use json::{decode as decode_json, DecodeError};

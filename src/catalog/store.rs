@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::mem::MaybeUninit;
 use std::path::Path;
 
+use super::background::{IndexJob, LinesView};
 use super::batches;
 use super::error::{CatalogError, ProductError, ProductId};
 use super::hash::hex;
@@ -371,5 +372,17 @@ impl<F: FrozenLines> Catalog<F> {
 
     pub fn write_index(&self, dir: &Path, settings: &index::IndexSettings) -> Result<(), CatalogError> {
         index::write(dir, self.documents(), settings)
+    }
+
+    /// `write_index` on a thread of its own; `IndexJob::wait` for the outcome.
+    ///
+    /// # Safety
+    /// The job reads this catalog's storage in place: the catalog must not be
+    /// changed (no `&mut self` call) or dropped until the job has been waited
+    /// for or dropped.
+    pub unsafe fn index_in_background(&self, dir: &Path, settings: index::IndexSettings) -> Result<IndexJob, CatalogError> {
+        let spans = self.ledger.entries.iter().map(|e| (e.id, e.frozen, e.at, e.len)).collect();
+        let frozen = self.frozen.as_ref().map_or(&[][..], F::as_bytes);
+        IndexJob::spawn(LinesView::new(self.lines.as_bytes(), frozen, spans), dir.to_path_buf(), settings)
     }
 }

@@ -10,7 +10,7 @@ use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 
 use super::errors::{exception, CatalogException, CATALOG_REASONS};
 use crate::catalog::{
-    input_error, Catalog, CatalogError, FrozenLines, InputError, Key, Options, ProductError, ProductId, Value, MAX_DEPTH,
+    input_error, Catalog, IndexJob, CatalogError, FrozenLines, InputError, Key, Options, ProductError, ProductId, Value, MAX_DEPTH,
     MAX_STRING_BYTES,
 };
 use crate::memory::Region;
@@ -212,6 +212,10 @@ pub(super) fn id_zval(id: &ProductId) -> Zval {
 #[php(name = "Aisle\\Catalog")]
 #[php(flags = ClassFlags::Final)]
 pub struct PhpCatalog {
+    /// Declared first so that it is dropped (joined) before `inner`, whose storage it reads.
+    index_job: Option<IndexJob>,
+    /// A background index's error met by a method that had to wait for it: `waitIndex()` throws it.
+    index_error: Option<CatalogError>,
     inner: Catalog<EngineLines>,
 }
 
@@ -219,11 +223,12 @@ pub struct PhpCatalog {
 impl PhpCatalog {
     #[php(optional = options)]
     pub fn __construct(options: Option<&ZendHashTable>) -> PhpResult<Self> {
-        Ok(Self { inner: Catalog::new(self::options(options)?)? })
+        Ok(Self { index_job: None, index_error: None, inner: Catalog::new(self::options(options)?)? })
     }
 
     /// Adds (or replaces, by id) products; returns how many were accepted.
     pub fn add_many(&mut self, products: &ZendHashTable) -> i64 {
+        self.settle();
         let items: Vec<Product<'_>> = products.values().map(Product).collect();
         self.inner.add_all(&items, |p, arena| read_product(p.0, arena)) as i64
     }
@@ -283,27 +288,65 @@ impl PhpCatalog {
     // `toNdjson` is the PHP contract's name; it needs `&mut` to freeze the storage.
     #[allow(clippy::wrong_self_convention)]
     pub fn to_ndjson(&mut self) -> EngineString {
+        self.settle();
         self.inner.freeze().share()
     }
 
     pub fn batches(&mut self, maxBytes: i64) -> PhpResult<Vec<String>> {
         let max = usize::try_from(maxBytes).map_err(|_| invalid("maxBytes must be at least 1"))?;
+        self.settle();
         Ok(self.inner.batches(max)?.into_iter().map(ndjson_string).collect())
     }
 
-    /// Options: `language` (the catalog's, selects the stemmer), `synonyms` (the merchant's groups).
+    /// Options: `language` (the catalog's, selects the stemmer), `synonyms` (the merchant's groups),
+    /// `background` (true: return at once and write it on a thread of its own; `waitIndex()` ends it).
     #[php(optional = options)]
-    pub fn write_index(&self, dir: &str, options: Option<&ZendHashTable>) -> PhpResult<()> {
+    pub fn write_index(&mut self, dir: &str, options: Option<&ZendHashTable>) -> PhpResult<()> {
         if dir.is_empty() {
             return Err(invalid("dir must not be empty"));
         }
         let settings = super::catalog_index::index_settings(options)?;
-        Ok(self.inner.write_index(std::path::Path::new(dir), &settings)?)
+        let background = match options.and_then(|o| o.get("background")) {
+            None => false,
+            Some(v) => v.dereference().bool().ok_or_else(|| invalid("option 'background' must be a bool"))?,
+        };
+        // One index at a time: a job still running is finished (and its error reported) first.
+        self.wait_index()?;
+        let dir = std::path::Path::new(dir);
+        if !background {
+            return Ok(self.inner.write_index(dir, &settings)?);
+        }
+        // SAFETY: the job is kept in `self.index_job`; every `&mut self` method waits
+        // for it first (`settle`, `wait_index`) and it is dropped (joined) before `inner`.
+        self.index_job = Some(unsafe { self.inner.index_in_background(dir, settings)? });
+        Ok(())
+    }
+
+    /// Waits for the index a `writeIndex(…, ['background' => true])` is writing; throws its error.
+    /// Returns at once when none is being written.
+    pub fn wait_index(&mut self) -> PhpResult<()> {
+        self.settle();
+        match self.index_error.take() {
+            Some(err) => Err(err.into()),
+            None => Ok(()),
+        }
     }
 
     /// Agent feeds (OpenAI flat feed, UCP products) into `dir`: `['rows', 'products', 'skipped' => [reason => n]]`.
     pub fn write_product_feed(&self, dir: &str, options: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
         super::feeds::write_product_feed(&self.inner, dir, options)
+    }
+}
+
+impl PhpCatalog {
+    /// Before the catalog changes, the background index must have finished reading it;
+    /// its error is kept for `waitIndex()`.
+    fn settle(&mut self) {
+        if let Some(job) = self.index_job.take() {
+            if let Err(err) = job.wait() {
+                self.index_error = Some(err);
+            }
+        }
     }
 }
 

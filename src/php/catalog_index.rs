@@ -101,7 +101,9 @@ pub fn index_settings(ht: Option<&ZendHashTable>) -> PhpResult<IndexSettings> {
                 }
                 settings = settings.with_synonyms(parsed)?;
             }
-            _ => return Err(invalid("unknown option (known: language, synonyms)".into())),
+            // Read by Catalog::writeIndex itself.
+            "background" => {}
+            _ => return Err(invalid("unknown option (known: language, synonyms, background)".into())),
         }
     }
     Ok(settings)

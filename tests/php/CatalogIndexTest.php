@@ -337,6 +337,53 @@ final class CatalogIndexTest extends TestCase
         $this->assertSame('ja', CatalogIndex::open($dir)->language(), 'a language without a stemmer is accepted');
         $c->writeIndex($dir, null);
         $this->assertSame('en', CatalogIndex::open($dir)->language());
+        $this->assertSame('invalid_argument', $this->reasonOf(fn () => $c->writeIndex($dir, ['background' => 'yes'])));
         exec('rm -rf ' . escapeshellarg($dir));
+    }
+
+    /** The index written on a thread of its own reads the catalog in place: the same index, whatever PHP does meanwhile. */
+    public function testBackgroundIndex(): void
+    {
+        $c = new Catalog();
+        $c->addMany(aisle_generate_catalog(2000, 5, 1));
+        $c->addMany([['id' => 1, 'name' => 'Blue Cotton Shirt', 'sku' => 'SH-BLUE-1', 'price' => '25.00']]); // replaces product 1
+        $dir = self::$dir . '-background';
+        $c->writeIndex($dir, ['background' => true, 'language' => 'en']);
+        // Reading the catalog meanwhile is allowed (the feeds do it) ...
+        $this->assertCount(2000, $c->hashes());
+        $c->waitIndex();
+        $c->waitIndex(); // nothing left to wait for
+        $idx = CatalogIndex::open($dir);
+        $this->assertSame(2000, $idx->count());
+        $this->assertSame(1, self::ids2($dir, 'SH-BLUE-1')[0]);
+
+        // ... and changing it waits for the index first: the index holds the catalog as it was.
+        $c->writeIndex($dir, ['background' => true]);
+        $c->addMany([['id' => 5001, 'name' => 'Velvet Llama Pillow', 'price' => '9']]);
+        $c->waitIndex();
+        $this->assertSame(2000, CatalogIndex::open($dir)->count());
+        $this->assertSame([], self::ids2($dir, 'velvet llama'));
+        $c->writeIndex($dir);
+        $this->assertSame(5001, self::ids2($dir, 'velvet llama')[0]);
+
+        // The thread's error comes back from waitIndex(), once.
+        $file = self::$dir . '-not-a-dir';
+        file_put_contents($file, 'x');
+        $c->writeIndex($file, ['background' => true]);
+        $this->assertSame('io', $this->reasonOf(fn () => $c->waitIndex()));
+        $c->waitIndex();
+        // Dropped while it runs: the object waits for its thread before its storage goes.
+        $d = new Catalog();
+        $d->addMany(aisle_generate_catalog(3000, 7, 1));
+        $d->writeIndex($dir . '-dropped', ['background' => true]);
+        unset($d);
+        $this->assertSame(3000, CatalogIndex::open($dir . '-dropped')->count());
+        unlink($file);
+        exec('rm -rf ' . escapeshellarg($dir) . ' ' . escapeshellarg($dir . '-dropped'));
+    }
+
+    private static function ids2(string $dir, string $q): array
+    {
+        return array_column(CatalogIndex::open($dir)->search($q, 5), 'id');
     }
 }

@@ -161,4 +161,44 @@ PHP);
         $this->assertSame(0, $done['error_count'], 'the half-written line was dropped');
         $this->assertSame(0, $done['result']['changed'], 'same catalog, same hashes');
     }
+
+    /**
+     * The finish writes the index on its own thread while it writes the hashes; a failure before
+     * the new index is swapped in leaves the index and the hash table of the last finished sync.
+     *
+     * @depends testSyncThatDiesMidwayResumesFromItsLastBatch
+     */
+    public function testFailedFinishKeepsTheLastIndexAndHashes(): void
+    {
+        $table = (string) self::$h->wp('return Aisle\Plugin\Installer::table();');
+        $generation = (string) self::$h->wp('return Aisle\CatalogIndex::open(Aisle\Plugin\Catalog\CatalogSync::index_dir())->generation();');
+        // An empty table: all 2,000 hashes are written again, two statements of 1,000.
+        self::$h->query("DELETE FROM $table");
+        $this->assertSame(200, $this->rest('POST', '/sync', $this->admin())['status']);
+        $run = <<<'PHP'
+// Something fails after the first 1,000 hashes are written: the extension's own exception
+// (one the sync handles), made by asking it for a catalog in a currency that does not exist.
+add_filter('query', static function ($sql) {
+    static $inserts = 0;
+    if (str_starts_with($sql, 'INSERT INTO ' . Aisle\Plugin\Installer::table()) && ++$inserts === 2) {
+        new Aisle\Catalog(array('currency' => 'not a currency'));
+    }
+    return $sql;
+});
+return aisle_test_run_actions(100);
+PHP;
+        $this->assertGreaterThan(0, (int) self::$h->wp($run));
+        $failed = $this->rest('GET', '/sync', $this->admin())['json'];
+        $this->assertSame('failed', $failed['state'], json_encode($failed));
+        $this->assertSame('0', self::$h->query("SELECT COUNT(*) AS n FROM $table")[0]['n'], 'the first 1,000 hashes were rolled back with the rest');
+        $state = self::$h->wp('return array((bool) glob(Aisle\Plugin\Catalog\IndexStore::base() . "/.build-*"), Aisle\CatalogIndex::open(Aisle\Plugin\Catalog\CatalogSync::index_dir())->generation(), get_option("aisle_sync_lock"));');
+        $this->assertSame([false, $generation, false], $state, 'the half-built index is gone, the last one still answers, the lock is free');
+
+        $this->assertSame(200, $this->rest('POST', '/sync', $this->admin())['status']);
+        $this->runActions();
+        $done = $this->rest('GET', '/sync', $this->admin())['json'];
+        $this->assertSame('done', $done['state'], json_encode($done));
+        $this->assertSame('2000', self::$h->query("SELECT COUNT(*) AS n FROM $table")[0]['n']);
+        $this->assertNotSame($generation, self::$h->wp('return Aisle\CatalogIndex::open(Aisle\Plugin\Catalog\CatalogSync::index_dir())->generation();'));
+    }
 }

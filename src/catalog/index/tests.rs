@@ -314,3 +314,34 @@ fn removed_index_folders_leave_the_cache() {
     let (_b, _) = index(&shop(), &IndexSettings::default());
     assert!(!SearchIndex::cached_dirs().contains(&removed), "the next open drops it");
 }
+
+/// The index written on its own thread, from lines both frozen and not, is the one written in place.
+#[test]
+fn background_index_matches_the_one_written_in_place() {
+    let mut cat: Catalog = Catalog::new(Options::default()).unwrap();
+    for (i, name) in ["Blue shirt", "Red wallet", "Green scarf"].iter().enumerate() {
+        assert!(cat.add(Ok(product(i as i64 + 1, name, &["Clothing"], true))));
+    }
+    let _ = cat.freeze(); // these lines now live in the frozen output ...
+    assert!(cat.add(Ok(product(2, "Black wallet", &["Accessories"], true)))); // ... this one in the lines
+    assert!(cat.add(Ok(product(4, "Wool hat", &["Clothing"], false))));
+    let settings = IndexSettings::default();
+    let (here, there) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    cat.write_index(here.path(), &settings).unwrap();
+    // SAFETY: the catalog is neither changed nor dropped before the job is waited for.
+    let job = unsafe { cat.index_in_background(there.path(), settings.clone()) }.unwrap();
+    job.wait().unwrap();
+    let (a, b) = (SearchIndex::open(here.path()).unwrap(), SearchIndex::open(there.path()).unwrap());
+    assert_eq!(b.len(), 4);
+    for q in ["wallet", "black", "red", "hat", "shirt"] {
+        assert_eq!(ids(&a, q), ids(&b, q), "{q}");
+    }
+    assert_eq!(ids(&b, "red"), Vec::<i64>::new(), "product 2 was replaced");
+
+    // An error on the thread comes back from wait().
+    let file = there.path().join("a-file");
+    std::fs::write(&file, b"x").unwrap();
+    // SAFETY: as above.
+    let job = unsafe { cat.index_in_background(&file, IndexSettings::default()) }.unwrap();
+    assert!(job.wait().is_err());
+}

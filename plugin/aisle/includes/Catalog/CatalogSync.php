@@ -609,9 +609,9 @@ final class CatalogSync {
 
 	/**
 	 * Builds the catalog of a staged file, diffs it against the stored hashes, writes a new index
-	 * generation, puts the file in place as the snapshot, records the generation, makes it live,
-	 * and only then writes the hashes: a build that fails or is killed changes nothing the next
-	 * run relies on (hashes, snapshot, the live index).
+	 * generation (the feeds and the hashes meanwhile, the hashes committed once the generation is
+	 * complete), puts the file in place as the snapshot, records the generation and makes it live:
+	 * a build that fails changes nothing the next run relies on (hashes, snapshot, the live index).
 	 */
 	private function build_index( string $file ): array {
 		global $wpdb;
@@ -627,25 +627,64 @@ final class CatalogSync {
 		$this->remote->enqueue( $file, $diff['changed'] ?? array(), $diff['deleted'] ?? array(), get_woocommerce_currency() );
 
 		// One builder per node: a catch-up in another worker waits for this build or skips.
-		$generation = IndexStore::new_generation();
-		$lock       = IndexStore::lock();
+		$generation     = IndexStore::new_generation();
+		$lock           = IndexStore::lock();
+		$in_transaction = false;
 		try {
-			IndexStore::write( $catalog, $generation );
+			IndexStore::write(
+				$catalog,
+				$generation,
+				function () use ( $catalog, $diff, &$in_transaction ): void {
+					global $wpdb;
+					// While the index is written on the second core: the agent feeds (Feeds\Generator)
+					// from this same catalog, and the hashes in one transaction, committed only once the
+					// new generation is in place, so a failed index leaves the table of the last sync.
+					do_action( 'aisle_catalog_indexed', $catalog );
+					$in_transaction = false !== $wpdb->query( 'START TRANSACTION' );
+					$this->write_hashes( $catalog, $diff );
+				}
+			);
+			if ( $in_transaction ) {
+				$wpdb->query( 'COMMIT' );
+				$in_transaction = false;
+			}
 			if ( self::snapshot_file() !== $file && ! rename( $file, self::snapshot_file() ) ) { // phpcs:ignore WordPress.WP.AlternativeFunctions
 				/* translators: %s: file */
 				throw new \RuntimeException( sprintf( __( 'Cannot put the catalog snapshot %s in place.', 'aisle' ), self::snapshot_file() ) );
 			}
 			IndexStore::record( $generation, $catalog->count() );
 			IndexStore::flip( $generation );
+		} catch ( \Throwable $e ) {
+			if ( $in_transaction ) {
+				$wpdb->query( 'ROLLBACK' );
+			}
+			throw $e;
 		} finally {
 			IndexStore::unlock( $lock );
 		}
-		// The agent feeds (Feeds\Generator) are written from this same catalog, full sync or delta.
-		do_action( 'aisle_catalog_indexed', $catalog );
 
-		// Hashes: the table becomes the catalog's by writing only what the diff says moved (a
-		// re-sync of an unchanged store writes nothing), 1,000 rows a statement. Ids are ints and
-		// hashes hex digits (checked), so the values need no escaping.
+		$errors = $catalog->errors();
+		return array(
+			'counts'      => array(
+				'indexed'   => $catalog->count(),
+				'changed'   => count( $diff['changed'] ?? array() ),
+				'deleted'   => count( $diff['deleted'] ?? array() ),
+				'unchanged' => (int) ( $diff['unchanged'] ?? 0 ),
+				'rejected'  => count( $errors ),
+			),
+			'errors'      => array_slice( $errors, 0, self::MAX_ERRORS ),
+			'error_count' => count( $errors ),
+		);
+	}
+
+	/**
+	 * The table becomes the catalog's by writing only what the diff says moved (a re-sync of an
+	 * unchanged store writes nothing), 1,000 rows a statement. Ids are ints and hashes hex digits
+	 * (checked), so the values need no escaping.
+	 */
+	private function write_hashes( \Aisle\Catalog $catalog, array $diff ): void {
+		global $wpdb;
+		$table  = Installer::table();
 		$now    = time();
 		$hashes = $catalog->hashes();
 		foreach ( array_chunk( $diff['deleted'] ?? array(), 1000 ) as $part ) {
@@ -663,20 +702,6 @@ final class CatalogSync {
 				$wpdb->query( "INSERT INTO {$table} (product_id, hash, synced_at) VALUES " . implode( ',', $values ) . ' ON DUPLICATE KEY UPDATE hash = VALUES(hash), synced_at = VALUES(synced_at)' ); // phpcs:ignore WordPress.DB
 			}
 		}
-		unset( $hashes );
-
-		$errors = $catalog->errors();
-		return array(
-			'counts'      => array(
-				'indexed'   => $catalog->count(),
-				'changed'   => count( $diff['changed'] ?? array() ),
-				'deleted'   => count( $diff['deleted'] ?? array() ),
-				'unchanged' => (int) ( $diff['unchanged'] ?? 0 ),
-				'rejected'  => count( $errors ),
-			),
-			'errors'      => array_slice( $errors, 0, self::MAX_ERRORS ),
-			'error_count' => count( $errors ),
-		);
 	}
 
 	/**

@@ -165,25 +165,38 @@ final class IndexStore {
 
 	/**
 	 * Writes $catalog as generation $generation (not yet live): built in a hidden folder, renamed
-	 * into place when complete. On failure nothing is left behind and the exception propagates.
+	 * into place when complete. $meanwhile runs while the index is written on a thread of the
+	 * extension's own (the second core); the catalog is only read meanwhile. On failure nothing is
+	 * left behind and the first exception propagates.
 	 */
-	public static function write( \Aisle\Catalog $catalog, string $generation ): string {
+	public static function write( \Aisle\Catalog $catalog, string $generation, ?callable $meanwhile = null ): string {
 		$base  = self::ensure_base();
 		$build = $base . '/.build-' . $generation . '-' . getmypid();
 		$dir   = $base . '/' . self::PREFIX . $generation;
 		Storage::remove_tree( $build );
 		$options = self::analysis();
+		// An extension without waitIndex() writes the index here and now, before $meanwhile.
+		$background = null !== $meanwhile && method_exists( $catalog, 'waitIndex' ) ? array( 'background' => true ) : array();
 		try {
 			try {
-				$catalog->writeIndex( $build, $options );
+				$catalog->writeIndex( $build, $options + $background );
 			} catch ( \Aisle\CatalogException $e ) {
 				// A language the extension does not know falls back to its default rather than failing.
 				if ( 'invalid_argument' !== $e->reason() ) {
 					throw $e;
 				}
 				Storage::remove_tree( $build );
-				$catalog->writeIndex( $build, array( 'synonyms' => $options['synonyms'] ) );
+				$catalog->writeIndex( $build, array( 'synonyms' => $options['synonyms'] ) + $background );
 			}
+			if ( null !== $meanwhile ) {
+				try {
+					$meanwhile();
+				} catch ( \Throwable $e ) {
+					self::wait( $catalog, $background, true );
+					throw $e;
+				}
+			}
+			self::wait( $catalog, $background, false );
 			// A folder of the same generation (a corrupted one being healed) is moved aside first.
 			if ( is_dir( $dir ) ) {
 				$trash = $base . '/.trash-' . $generation . '-' . getmypid();
@@ -197,6 +210,20 @@ final class IndexStore {
 			throw $e;
 		}
 		return $dir;
+	}
+
+	/** Waits for a background index write; $quiet: another error is already on its way. */
+	private static function wait( \Aisle\Catalog $catalog, array $background, bool $quiet ): void {
+		if ( ! $background ) {
+			return;
+		}
+		try {
+			$catalog->waitIndex();
+		} catch ( \Aisle\Exception $e ) {
+			if ( ! $quiet ) {
+				throw $e;
+			}
+		}
 	}
 
 	/**

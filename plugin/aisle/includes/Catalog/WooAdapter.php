@@ -261,7 +261,7 @@ final class WooAdapter {
 			foreach ( $variations[ $id ] ?? array() as $vid ) {
 				$vl   = $lookup[ $vid ] ?? null;
 				$vm   = $meta[ $vid ] ?? array();
-				$vatt = array();
+				$found = array();
 				foreach ( $vm as $key => $value ) {
 					if ( '' !== $value && str_starts_with( $key, 'attribute_' ) ) {
 						$tax  = substr( $key, 10 );
@@ -274,8 +274,20 @@ final class WooAdapter {
 								break;
 							}
 						}
-						$vatt[ $name ] = (string) $label;
+						$found[ $tax ] = array( $name, (string) $label );
 					}
+				}
+				// In the parent's attribute order, as WooCommerce lists them (the meta rows come
+				// in whatever order they were written).
+				$vatt = array();
+				foreach ( array_keys( $att_names ) as $tax ) {
+					if ( isset( $found[ $tax ] ) ) {
+						$vatt[ $found[ $tax ][0] ] = $found[ $tax ][1];
+						unset( $found[ $tax ] );
+					}
+				}
+				foreach ( $found as $f ) {
+					$vatt[ $f[0] ] = $f[1];
 				}
 				$product['variations'][] = array(
 					'id'             => $vid,
