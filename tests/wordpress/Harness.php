@@ -385,7 +385,9 @@ PHP);
         fclose($pipes[2]);
         $rc = proc_close($proc);
         if ($rc !== 0) {
-            throw new RuntimeException(implode(' ', $cmd) . " exited $rc:\n$out\n$err");
+            // WordPress shows "a critical error" and logs the cause: name it with the failure.
+            $log = is_file("{$this->root}/debug.log") ? preg_grep('/PHP (Fatal|Parse) error/', array_slice(file("{$this->root}/debug.log"), -200)) : [];
+            throw new RuntimeException(implode(' ', $cmd) . " exited $rc:\n$out\n$err" . ($log ? "\ndebug.log:\n" . implode('', array_slice($log, -3)) : ''));
         }
         return $out . $err;
     }

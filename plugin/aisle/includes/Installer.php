@@ -23,7 +23,7 @@ final class Installer {
 	public const DB_VERSION_OPTION = 'aisle_db_version';
 
 	/** Every Action Scheduler hook the plugin schedules (uninstall and deactivation clear them). */
-	public const HOOKS = array( 'aisle_sync_batch', 'aisle_sync_finish', 'aisle_sync_delta', 'aisle_license_check', 'aisle_remote_push', 'aisle_channel_reply', 'aisle_knowledge_extract', 'aisle_knowledge_post' );
+	public const HOOKS = array( 'aisle_sync_batch', 'aisle_sync_finish', 'aisle_sync_delta', 'aisle_license_check', 'aisle_remote_push', 'aisle_channel_reply', 'aisle_knowledge_extract', 'aisle_knowledge_post', 'aisle_feeds_regenerate' );
 
 	public const ACTION_GROUP = 'aisle';
 
