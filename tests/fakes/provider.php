@@ -71,6 +71,16 @@ switch ($model) {
         header('Content-Type: application/json');
         echo '<html>oops</html>';
         return;
+    case 'fake-huge':
+        // A 10 MB answer in the provider's own shape, streamed or not: past any sane cap.
+        header('Content-Type: application/json');
+        echo '{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"';
+        for ($i = 0; $i < 10; $i++) {
+            echo str_repeat('x', 1024 * 1024);
+            flush();
+        }
+        echo '"},"finish_reason":"stop"}]}';
+        return;
 }
 
 $lastUser = '';
@@ -195,6 +205,7 @@ if ($anthropic) {
         foreach ($pieces as $i => $p) {
             $send('', ['choices' => [['index' => 0, 'delta' => ['content' => $p]]]]);
             if ($model === 'fake-slow-stream' && $i === 0) { sleep(5); }
+            if ($model === 'fake-cut-stream' && $i === 0) { exit; } // The connection ends: no finish_reason, no [DONE].
         }
     }
     $send('', ['choices' => [['index' => 0, 'delta' => new stdClass(), 'finish_reason' => $tool ? 'tool_calls' : 'stop']]]);

@@ -112,6 +112,61 @@ final class FaultsTest extends ProductionTestCase
         $this->assertSame(0, (int) (self::$s->fpmStatus()['active processes'] ?? 1) - 1, 'no worker left stuck (only the status request is active)');
     }
 
+    /**
+     * The provider faults the first test does not reach: a connect that never completes (a server
+     * whose accept queue is full drops the SYN), a 10 MB answer, and, in the widget's streamed chat,
+     * a read timeout in the middle of the stream and a stream that ends without [DONE]. Each ends
+     * in the built-in answer with the note, within its timeout, no worker stuck.
+     */
+    public function testStreamAndConnectFaultsEndInTheBuiltInAnswerToo(): void
+    {
+        // backlog 0: one connection waits in the accept queue; ours fills it, so the next SYN is dropped.
+        $full = stream_socket_server('tcp://127.0.0.1:0', $errno, $error, STREAM_SERVER_BIND | STREAM_SERVER_LISTEN, stream_context_create(['socket' => ['backlog' => 0]]));
+        $this->assertNotFalse($full, $error);
+        $port = (int) substr(strrchr(stream_socket_get_name($full, false), ':'), 1);
+        $fillers = [];
+        for ($i = 0; $i < 3; $i++) {
+            $fillers[] = @stream_socket_client("tcp://127.0.0.1:$port", $errno, $error, 1, STREAM_CLIENT_CONNECT | STREAM_CLIENT_ASYNC_CONNECT);
+        }
+        try {
+            // [model, ai_timeout, port, streamed, bound in seconds]
+            $cases = [['fake-echo', 30, $port, false, 8], ['fake-huge', 30, null, false, 15], ['fake-slow-stream', 2, null, true, 8], ['fake-cut-stream', 30, null, true, 10], ['fake-huge', 30, null, true, 15]];
+            foreach ($cases as [$model, $timeout, $at, $streamed, $bound]) {
+                $what = ($at ? 'connect timeout' : $model) . ($streamed ? ', streamed' : '');
+                $this->provider($model, $timeout, $at);
+                $t = microtime(true);
+                $r = $this->http('POST', '/wp-json/aisle/v1/chat' . ($streamed ? '?stream=1' : ''), ['session_id' => self::uuid(), 'message' => 'Do you ship to Germany?', 'page_url' => '']);
+                $took = microtime(true) - $t;
+                $this->assertSame(200, $r['status'], "$what: {$r['body']}");
+                $answer = $streamed ? self::doneEvent($r['body']) : $r['json'];
+                $this->assertIsArray($answer, "$what: a final answer ({$r['body']})");
+                $this->assertStringContainsString('not available right now', (string) $answer['reply'], $what);
+                $this->assertStringContainsString('DHL Paket', (string) $answer['reply'], "$what: the built-in answer follows the note");
+                $this->assertLessThan($bound, $took, "$what: answered within its timeout");
+            }
+        } finally {
+            $this->settings(['ai_provider' => 'none']);
+            foreach ($fillers as $f) {
+                if (is_resource($f)) {
+                    fclose($f);
+                }
+            }
+            fclose($full);
+        }
+        $this->assertSame(0, (int) (self::$s->fpmStatus()['active processes'] ?? 1) - 1, 'no worker left stuck (only the status request is active)');
+    }
+
+    /** The `done` event's object of a streamed chat (text/event-stream), null when there is none. */
+    private static function doneEvent(string $body): ?array
+    {
+        foreach (preg_split('/\n\n/', $body) as $event) {
+            if (preg_match('/^event: done\ndata: (.*)$/s', trim($event), $m)) {
+                return json_decode($m[1], true);
+            }
+        }
+        return null;
+    }
+
     public function testAWorkerKilledMidChatCostsOneRequestNotTheSite(): void
     {
         $this->provider('fake-slow', 30); // The fake sleeps 5 s: the worker is mid-request for that long.
