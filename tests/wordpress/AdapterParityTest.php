@@ -177,4 +177,60 @@ PHP);
         sort($all);
         $this->assertSame($all, $both['listed_all'], 'with out of stock and hidden included: every published product');
     }
+    /**
+     * A full sync sends the next batch's postmeta query ahead on a second connection
+     * (Catalog/ReadAhead.php). The rows must be the same as reading the batch cold, and the main
+     * connection must really be spared its variations and postmeta queries (counted by MariaDB).
+     * A read-ahead for other ids, or one whose connection cannot open, changes nothing.
+     */
+    public function testReadAheadGivesTheSameRowsAndSparesTheMainConnection(): void
+    {
+        $r = self::$h->wp('$ids = ' . var_export(self::$ids, true) . ';' . <<<'PHP'
+global $wpdb;
+$first = array($ids['simple'], $ids['sale']);
+$next = array($ids['variable'], $ids['custom_variable'], $ids['stock'], $ids['out']);
+$questions = static fn () => (int) $wpdb->get_row("SHOW SESSION STATUS LIKE 'Questions'", ARRAY_N)[1];
+$rows = static function (array $list): array {
+    $out = array();
+    foreach ($list as $row) {
+        $out[$row['id']] = $row;
+    }
+    return $out;
+};
+$cold = $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($next));
+$q0 = $questions();
+$rows((new Aisle\Plugin\Catalog\WooAdapter())->products($next));
+$coldQueries = $questions() - $q0 - 1;
+
+$adapter = new Aisle\Plugin\Catalog\WooAdapter();
+$firstRows = $rows($adapter->products($first, $next));
+$q0 = $questions();
+$ahead = $rows($adapter->products($next));
+$aheadQueries = $questions() - $q0 - 1;
+
+// Read ahead for one batch, then asked for another: that one is read cold, the same rows.
+$other = new Aisle\Plugin\Catalog\WooAdapter();
+$other->products($first, $next);
+$mismatch = $rows($other->products(array($ids['variable'], $ids['stock'])));
+$after = $rows($other->products($next));
+
+// The second connection refused (wrong password): read without read-ahead.
+$saved = $wpdb->dbpassword;
+$wpdb->dbpassword = 'not-the-password';
+$refused = new Aisle\Plugin\Catalog\WooAdapter();
+$refused->products($first, $next);
+$refusedRows = $rows($refused->products($next));
+$wpdb->dbpassword = $saved;
+
+return array('cold' => $cold, 'ahead' => $ahead, 'first' => $firstRows, 'cold_queries' => $coldQueries, 'ahead_queries' => $aheadQueries,
+    'mismatch' => $mismatch, 'after' => $after, 'refused' => $refusedRows, 'first_cold' => $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($first)));
+PHP);
+        $this->assertCount(4, $r['cold']);
+        $this->assertSame($r['cold'], $r['ahead'], 'rows read ahead are the rows read cold');
+        $this->assertSame($r['first_cold'], $r['first'], 'sending the read-ahead does not change the batch being built');
+        $this->assertSame($r['cold_queries'] - 2, $r['ahead_queries'], 'the variations and postmeta queries ran on the other connection');
+        $this->assertSame(array_intersect_key($r['cold'], $r['mismatch']), $r['mismatch'], 'a read-ahead for other ids is not used');
+        $this->assertSame($r['cold'], $r['after']);
+        $this->assertSame($r['cold'], $r['refused'], 'no second connection: read as before');
+    }
 }

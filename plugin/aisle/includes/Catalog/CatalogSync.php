@@ -390,9 +390,12 @@ final class CatalogSync {
 			$fh = fopen( self::staging_file(), 'c' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 			ftruncate( $fh, (int) $s['staged'] );
 			fseek( $fh, (int) $s['staged'] );
-			$ids = $this->adapter->product_ids_after( (int) $s['cursor'], self::batch_size(), $this->options() );
+			$size = self::batch_size();
+			$ids  = $this->adapter->product_ids_after( (int) $s['cursor'], $size, $this->options() );
 			if ( $ids ) {
-				foreach ( $this->adapter->products( $ids ) as $row ) {
+				// The next batch's slowest query runs on the other core while this one is built.
+				$following = count( $ids ) >= $size ? $this->adapter->product_ids_after( max( $ids ), $size, $this->options() ) : array();
+				foreach ( $this->adapter->products( $ids, $following ) as $row ) {
 					self::write( $fh, self::line( $row ), self::staging_file() );
 				}
 				fflush( $fh );
@@ -407,7 +410,7 @@ final class CatalogSync {
 				$s['marks'] = array_slice( $marks, -6 );
 			}
 			fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
-			$next      = count( $ids ) < self::batch_size() ? 'finish' : 'batch';
+			$next      = count( $ids ) < $size ? 'finish' : 'batch';
 			$s['next'] = $next;
 			$this->save_state( $s );
 			$this->enqueue_once( 'aisle_sync_' . $next, $run_id );

@@ -15,6 +15,12 @@ defined( 'ABSPATH' ) || exit;
 
 final class WooAdapter {
 
+	private ReadAhead $read_ahead;
+
+	public function __construct() {
+		$this->read_ahead = new ReadAhead();
+	}
+
 	/** Builds the WHERE filter that decides which products the assistant may know about. */
 	private function filter_sql( array $opts ): string {
 		global $wpdb;
@@ -64,10 +70,16 @@ final class WooAdapter {
 	 * (post_parent), wc_product_meta_lookup, a fixed list of postmeta keys (post_id), term
 	 * relationships (their primary key, index only) and the few terms they name, image files.
 	 *
-	 * @param int[] $ids Product ids (post_type product).
+	 * $read_ahead: the ids the caller will ask for next (a full sync's next batch). Once this
+	 * batch's queries are done, the next batch's variations are read and its postmeta query (half
+	 * of a batch's database time) is sent on a second connection, so MariaDB works on it on the
+	 * other core while PHP builds this batch's rows; the next call with those ids picks it up.
+	 *
+	 * @param int[] $ids        Product ids (post_type product).
+	 * @param int[] $read_ahead Product ids of the next call, or none.
 	 * @return array<int, array>
 	 */
-	public function products( array $ids ): array {
+	public function products( array $ids, array $read_ahead = array() ): array {
 		global $wpdb;
 		$ids = array_values( array_unique( array_filter( array_map( 'intval', $ids ) ) ) );
 		if ( ! $ids ) {
@@ -90,7 +102,13 @@ final class WooAdapter {
 			}
 			$posts[] = $p;
 		}
-		foreach ( self::rows( "SELECT ID, post_parent, menu_order FROM {$wpdb->posts} FORCE INDEX (post_parent) WHERE post_parent IN ($in) AND post_type = 'product_variation' AND post_status = 'publish' ORDER BY menu_order ASC, ID ASC" ) as $r ) { // phpcs:ignore WordPress.DB
+		// What the last call read ahead for these ids, unless a variation was passed in directly
+		// (its meta is not in that query) or the ids differ (the store changed in between).
+		$ahead = $this->read_ahead->take( $ids );
+		if ( null !== $ahead && $direct ) {
+			$ahead = null;
+		}
+		foreach ( $ahead ? $ahead['variations'] : self::variation_rows( $in ) as $r ) {
 			$var[ (int) $r[0] ] = array( (int) $r[0], (int) $r[1], (int) $r[2] );
 		}
 		if ( $direct ) {
@@ -114,18 +132,11 @@ final class WooAdapter {
 			$lookup[ (int) $row[0] ] = $row;
 		}
 
-		// 3. The meta the lookup table does not carry, by post_id (its index) with a fixed key list:
-		// prices, image and attributes for products; prices and attribute_* for variations.
-		// meta_id too: a variable product keeps one _price row per variation price, lowest first,
-		// and get_price() reads the first (lowest meta_id), so that is the one kept.
-		$meta     = array();
-		$first    = array();
-		$prices   = "'_price', '_regular_price', '_sale_price'";
-		$meta_sql = "SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($in) AND meta_key IN ($prices, '_thumbnail_id', '_product_attributes')";
-		if ( $var_ids ) {
-			$meta_sql .= " UNION ALL SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($var_in) AND (meta_key IN ($prices) OR meta_key LIKE 'attribute\\_%')";
-		}
-		foreach ( self::rows( $meta_sql ) as $m ) { // phpcs:ignore WordPress.DB
+		// 3. The meta the lookup table does not carry (meta_sql()); of repeated keys the lowest meta_id.
+		$meta  = array();
+		$first = array();
+		$rows  = $ahead ? $ahead['meta']() : null;
+		foreach ( $rows ?? self::rows( self::meta_sql( $in, $var_in ) ) as $m ) {
 			$pid = (int) $m[0];
 			if ( isset( $meta[ $pid ][ $m[1] ] ) ) {
 				if ( (int) $m[3] > $first[ $pid . ' ' . $m[1] ] ) {
@@ -176,6 +187,11 @@ final class WooAdapter {
 			foreach ( self::rows( 'SELECT post_id, meta_value FROM ' . $wpdb->postmeta . " WHERE post_id IN (" . implode( ',', array_keys( $thumb_ids ) ) . ") AND meta_key = '_wp_attached_file'" ) as $f ) { // phpcs:ignore WordPress.DB
 				$images[ (int) $f[0] ] = $base . ltrim( $f[1], '/' );
 			}
+		}
+
+		// Every query of this batch is done: start the next batch's slow one before building rows.
+		if ( $read_ahead ) {
+			$this->read_ahead->start( $read_ahead );
 		}
 
 		$currency   = get_woocommerce_currency();
@@ -308,6 +324,29 @@ final class WooAdapter {
 		return $products;
 	}
 
+	/** Published variations of the products in $in (an id list), in the order WooCommerce lists them. */
+	public static function variation_rows( string $in ): array {
+		global $wpdb;
+		// post_parent forced: with a long IN list MySQL otherwise scans every post.
+		return self::rows( "SELECT ID, post_parent, menu_order FROM {$wpdb->posts} FORCE INDEX (post_parent) WHERE post_parent IN ($in) AND post_type = 'product_variation' AND post_status = 'publish' ORDER BY menu_order ASC, ID ASC" ); // phpcs:ignore WordPress.DB
+	}
+
+	/**
+	 * The meta the lookup table does not carry, by post_id (its index) with a fixed key list:
+	 * prices, image and attributes for products ($in); prices and attribute_* for variations
+	 * ($var_in, may be empty). meta_id too: a variable product keeps one _price row per variation
+	 * price, lowest first, and get_price() reads the first (lowest meta_id), so that one is kept.
+	 */
+	public static function meta_sql( string $in, string $var_in ): string {
+		global $wpdb;
+		$prices = "'_price', '_regular_price', '_sale_price'";
+		$sql    = "SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($in) AND meta_key IN ($prices, '_thumbnail_id', '_product_attributes')";
+		if ( '' !== $var_in ) {
+			$sql .= " UNION ALL SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($var_in) AND (meta_key IN ($prices) OR meta_key LIKE 'attribute\\_%')";
+		}
+		return $sql;
+	}
+
 	/** Term names of one product in one taxonomy, already in name order. */
 	private static function names( ?array $list ): array {
 		$out = array();
@@ -354,7 +393,7 @@ final class WooAdapter {
 	 * straight from its connection (no per-row objects, no last_result copy); a database drop-in
 	 * (HyperDB, LudicrousDB, Query Monitor's logger ...) or a failed query goes through wpdb.
 	 */
-	private static function rows( string $sql ): array {
+	public static function rows( string $sql ): array {
 		global $wpdb;
 		$res = self::direct( $sql );
 		if ( null === $res ) {
@@ -380,13 +419,19 @@ final class WooAdapter {
 		return $rows;
 	}
 
-	private static function direct( string $sql ): ?\mysqli_result {
+	/** Core's wpdb connection, or null for a database drop-in or while queries are logged. */
+	public static function core_mysqli(): ?\mysqli {
 		global $wpdb;
 		if ( ! ( $wpdb instanceof \wpdb ) || 'wpdb' !== get_class( $wpdb ) || ( defined( 'SAVEQUERIES' ) && SAVEQUERIES ) ) {
 			return null;
 		}
-		$dbh = $wpdb->dbh;
-		if ( ! ( $dbh instanceof \mysqli ) ) {
+		return $wpdb->dbh instanceof \mysqli ? $wpdb->dbh : null;
+	}
+
+	private static function direct( string $sql ): ?\mysqli_result {
+		global $wpdb;
+		$dbh = self::core_mysqli();
+		if ( null === $dbh ) {
 			return null;
 		}
 		try {

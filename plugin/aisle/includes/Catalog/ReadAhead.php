@@ -1,0 +1,153 @@
+<?php
+/**
+ * A full sync's next postmeta query, sent ahead on a second database connection.
+ *
+ * A batch's reads run PHP and MariaDB in turn, and half of MariaDB's share is one query: the
+ * postmeta rows of 500 products and their variations (WordPress indexes postmeta by post_id
+ * only, so it visits every meta row of those posts). Sent while PHP builds the previous batch's
+ * rows, it runs on the other core. Action Scheduler runs a sync's next job in the same process
+ * when it can, which is when this pays; a job that runs elsewhere reads its meta itself.
+ *
+ * Only with core's wpdb on mysqli: with a database drop-in, or when the second connection does
+ * not open (a host that limits connections), every batch reads as before.
+ *
+ * @package Aisle
+ */
+
+namespace Aisle\Plugin\Catalog;
+
+defined( 'ABSPATH' ) || exit;
+
+final class ReadAhead {
+
+	private ?\mysqli $conn = null;
+
+	/** Set once connecting or sending failed: this process reads without read-ahead from then on. */
+	private bool $off = false;
+
+	/** A query sent and not yet reaped (the connection takes no other until it is). */
+	private bool $in_flight = false;
+
+	/** @var array{key: string, variations: array}|null What was sent, for which ids. */
+	private ?array $pending = null;
+
+	/** Reads the variations of $ids now and sends their postmeta query, not waiting for it. */
+	public function start( array $ids ): void {
+		$this->reap();
+		$this->pending = null;
+		$ids           = self::normalize( $ids );
+		$conn          = $ids ? $this->connection() : null;
+		if ( null === $conn ) {
+			return;
+		}
+		$in         = implode( ',', $ids );
+		$variations = WooAdapter::variation_rows( $in );
+		$var_in     = implode( ',', array_map( static fn ( $r ) => (int) $r[0], $variations ) );
+		try {
+			$sent = false !== $conn->query( WooAdapter::meta_sql( $in, $var_in ), MYSQLI_ASYNC ); // phpcs:ignore WordPress.DB
+		} catch ( \mysqli_sql_exception $e ) {
+			$sent = false;
+		}
+		if ( ! $sent ) {
+			$this->close();
+			return;
+		}
+		$this->in_flight = true;
+		$this->pending   = array(
+			'key'        => $in,
+			'variations' => $variations,
+		);
+	}
+
+	/**
+	 * What start() read for exactly these ids: their variation rows, and a function that waits
+	 * for the postmeta rows (null if that query failed: the caller reads them itself).
+	 *
+	 * @return array{variations: array, meta: callable(): ?array}|null
+	 */
+	public function take( array $ids ): ?array {
+		$pending       = $this->pending;
+		$this->pending = null;
+		if ( null === $pending || implode( ',', self::normalize( $ids ) ) !== $pending['key'] ) {
+			return null; // Another batch (the store changed in between): the next start() reaps it.
+		}
+		return array(
+			'variations' => $pending['variations'],
+			'meta'       => fn () => $this->reap(),
+		);
+	}
+
+	/** The sent query's rows, once; null when none is in flight or it failed. */
+	private function reap(): ?array {
+		if ( ! $this->in_flight || null === $this->conn ) {
+			return null;
+		}
+		$this->in_flight = false;
+		try {
+			$res = $this->conn->reap_async_query();
+		} catch ( \mysqli_sql_exception $e ) {
+			$res = false;
+		}
+		if ( ! ( $res instanceof \mysqli_result ) ) {
+			$this->close();
+			return null;
+		}
+		global $wpdb;
+		++$wpdb->num_queries;
+		$rows = $res->fetch_all( MYSQLI_NUM );
+		$res->free();
+		return $rows;
+	}
+
+	private function connection(): ?\mysqli {
+		global $wpdb;
+		if ( null !== $this->conn || $this->off ) {
+			return $this->conn;
+		}
+		if ( null === WooAdapter::core_mysqli() ) {
+			$this->off = true;
+			return null;
+		}
+		// As wpdb::db_connect() connects, with the site's own credentials and client flags.
+		$host_data = $wpdb->parse_db_host( $wpdb->dbhost );
+		if ( ! $host_data ) {
+			$this->off = true;
+			return null;
+		}
+		list( $host, $port, $socket, $is_ipv6 ) = $host_data;
+		if ( $is_ipv6 && extension_loaded( 'mysqlnd' ) ) {
+			$host = "[$host]";
+		}
+		$conn = mysqli_init();
+		try {
+			// phpcs:ignore WordPress.PHP.NoSilencedErrors -- a refused connection only turns read-ahead off.
+			$ok = $conn && @mysqli_real_connect( $conn, $host, $wpdb->dbuser, $wpdb->dbpassword, $wpdb->dbname, $port ? (int) $port : null, $socket, defined( 'MYSQL_CLIENT_FLAGS' ) ? MYSQL_CLIENT_FLAGS : 0 );
+			$ok = $ok && ( ! $wpdb->charset || mysqli_set_charset( $conn, $wpdb->charset ) );
+		} catch ( \mysqli_sql_exception $e ) {
+			$ok = false;
+		}
+		if ( ! $ok ) {
+			$this->off = true;
+			return null;
+		}
+		$this->conn = $conn;
+		return $conn;
+	}
+
+	private function close(): void {
+		if ( null !== $this->conn ) {
+			try {
+				$this->conn->close();
+			} catch ( \Throwable $e ) { // phpcs:ignore Generic.CodeAnalysis.EmptyStatement -- closing a broken connection.
+			}
+		}
+		$this->conn      = null;
+		$this->in_flight = false;
+		$this->off       = true;
+	}
+
+	/** @return int[] */
+	private static function normalize( array $ids ): array {
+		return array_values( array_unique( array_filter( array_map( 'intval', $ids ) ) ) );
+	}
+}
