@@ -265,6 +265,17 @@ final class Catalog
     /** Adds (or replaces, by id) products; returns how many were accepted. Rejected ones are listed by errors(). */
     public function addMany(array $products): int {}
 
+    /**
+     * Adds (or replaces, by id) the products of a snapshot file: one product a line as JSON, as
+     * a sync stages them. Each line is decoded as json_decode($line, true) would and added as by
+     * addMany(), in file order, without PHP decoding it. Blank lines are skipped; a line that is
+     * not JSON or not an accepted product is listed by errors() (a line that is not JSON by its
+     * line number). Returns how many adds were accepted (an id repeated in the file counts each time).
+     *
+     * @throws CatalogException io (cannot be read), invalid_argument (a directory, device or pipe)
+     */
+    public function addSnapshot(string $file): int {}
+
     /** @return list<array{id: int|string|null, error: string}> */
     public function errors(): array {}
 

@@ -12,6 +12,7 @@ mod ledger;
 mod ndjson;
 mod number;
 mod product;
+pub mod snapshot;
 mod store;
 mod swar;
 pub mod text;

@@ -5,8 +5,6 @@
 //! file (each line decoded as `json_decode` would, lines that are not JSON left out, a
 //! repeated id keeping its first place and its last accepted version).
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use bumpalo::Bump;
@@ -14,11 +12,9 @@ use bumpalo::Bump;
 use super::openai::FeedOptions;
 use super::store::Writer;
 use super::FeedReport;
+use crate::catalog::snapshot::Lines;
+pub use crate::catalog::snapshot::MAX_LINE;
 use crate::catalog::{decode_json, input_error, normalize, CatalogError, DecodeError, Document, Options, ProductError, ProductId};
-
-/// Longest line read; a longer one is skipped unread and reported (the longest product the
-/// catalog accepts, 1,000 variations of 1 MiB strings aside, is far shorter).
-pub const MAX_LINE: usize = 64 << 20;
 
 /// Rejections reported by line, the first ones only.
 const MAX_ERRORS: usize = 20;
@@ -32,60 +28,6 @@ pub struct SnapshotReport {
     pub rejected: usize,
     /// (1-based line number, product id as far as known, why).
     pub errors: Vec<(usize, ProductError)>,
-}
-
-fn io(path: &Path, err: std::io::Error) -> CatalogError {
-    CatalogError::Io(format!("{}: {err}", path.display()))
-}
-
-/// Reads lines of at most `MAX_LINE` bytes; a longer one is consumed and reported as `None`.
-struct Lines {
-    reader: BufReader<File>,
-    number: usize,
-}
-
-impl Lines {
-    fn open(path: &Path) -> Result<Self, CatalogError> {
-        let file = File::open(path).map_err(|e| io(path, e))?;
-        if file.metadata().map_err(|e| io(path, e))?.is_dir() {
-            return Err(CatalogError::InvalidArgument(format!("{} is a directory, not a snapshot file", path.display())));
-        }
-        Ok(Self { reader: BufReader::with_capacity(1 << 16, file), number: 0 })
-    }
-
-    /// The next line into `buf` (without its "\n"): `Ok(None)` at the end, `Ok(Some(false))`
-    /// for a line too long to read.
-    fn next(&mut self, buf: &mut Vec<u8>, path: &Path) -> Result<Option<bool>, CatalogError> {
-        buf.clear();
-        let mut fits = true;
-        let mut any = false;
-        loop {
-            let chunk = self.reader.fill_buf().map_err(|e| io(path, e))?;
-            if chunk.is_empty() {
-                break;
-            }
-            any = true;
-            let (take, end) = match memchr::memchr(b'\n', chunk) {
-                Some(i) => (i, true),
-                None => (chunk.len(), false),
-            };
-            if fits && buf.len() + take <= MAX_LINE {
-                buf.extend_from_slice(&chunk[..take]);
-            } else {
-                fits = false;
-                buf.clear();
-            }
-            self.reader.consume(take + usize::from(end));
-            if end {
-                break;
-            }
-        }
-        if !any {
-            return Ok(None);
-        }
-        self.number += 1;
-        Ok(Some(fits))
-    }
 }
 
 /// One line's outcome.

@@ -233,6 +233,17 @@ impl PhpCatalog {
         self.inner.add_all(&items, |p, arena| read_product(p.0, arena)) as i64
     }
 
+    /// Adds (or replaces, by id) the products of a snapshot file (one product a line, as a
+    /// sync stages them), decoded and normalized here rather than by PHP; returns how many
+    /// were accepted.
+    pub fn add_snapshot(&mut self, file: &str) -> PhpResult<i64> {
+        if file.is_empty() {
+            return Err(invalid("file must not be empty"));
+        }
+        self.settle();
+        Ok(self.inner.add_snapshot(std::path::Path::new(file))? as i64)
+    }
+
     pub fn errors(&self) -> PhpResult<ZBox<ZendHashTable>> {
         let mut list = ZendHashTable::new();
         for e in self.inner.errors() {

@@ -324,6 +324,16 @@ final class Exec
                 file_put_contents("$t/badindex/meta.json", '{"segments":[{"segment_id":"zz"}],"opstamp":"x"}');
                 file_put_contents("$t/badindex/CURRENT", "../../etc\n");
                 return "$t/badindex";
+            case 'path:snapshot':
+                // As a sync stages it: one adapter row a line.
+                file_put_contents("$t/snapshot.ndjson", implode('', array_map(static fn ($r) => json_encode($r, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE) . "\n", self::sampleProducts())));
+                return "$t/snapshot.ndjson";
+            case 'path:snapshot-bad':
+                // Lines cut short, bits flipped, NULs, a line of 100 kB of brackets, no final newline.
+                $lines = explode("\n", (string) file_get_contents($this->fixture('path:snapshot')));
+                $bad = substr($lines[0], 0, 40) . "\n" . $lines[1] . "\0\n" . strtr($lines[2], '"', "'") . "\n" . str_repeat('[', 100000) . "\n{\"id\":5,\"name\":\"\xff\xfe\"}\n\r\n" . $lines[3];
+                file_put_contents("$t/snapshot-bad.ndjson", $bad);
+                return "$t/snapshot-bad.ndjson";
             case 'bytes:pdf': return (string) file_get_contents(dirname(__DIR__) . '/fixtures/knowledge/small.pdf');
             case 'bytes:docx': return (string) file_get_contents(dirname(__DIR__) . '/fixtures/knowledge/care.docx');
             case 'bytes:encrypted-pdf': return (string) file_get_contents(dirname(__DIR__) . '/fixtures/knowledge/encrypted.pdf');

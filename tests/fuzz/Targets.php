@@ -267,6 +267,11 @@ final class Targets
             case 10: case 11: $steps[] = ['->batches', [self::t(fn () => G::int64())]]; $steps[] = ['->errors', []]; break;
             case 12: $steps[] = ['->writeIndex', [self::t(fn () => G::writePath()), self::t(fn () => self::indexOptions())]]; break;
             case 13: $steps[] = ['->writeProductFeed', [self::t(fn () => G::writePath()), self::t(fn () => self::feedOptions())]]; break;
+            case 14: case 15:
+                $steps[] = ['->addSnapshot', [self::t(fn () => G::path(['path:snapshot', 'path:snapshot', 'path:snapshot-bad']))]];
+                $steps[] = ['->errors', []];
+                $steps[] = ['->hashes', []];
+                break;
             default: $steps[] = ['->addMany', [G::products(3)]]; $steps[] = ['->toNdjson', []];
         }
         return $steps;
@@ -279,6 +284,9 @@ final class Targets
 
     private static function productFeed(): array
     {
+        if (G::chance(0.3)) {
+            return [['::writeFromSnapshot', [self::t(fn () => G::path(['path:snapshot', 'path:snapshot', 'path:snapshot-bad'])), self::t(fn () => G::writePath()), self::t(fn () => self::feedOptions()), self::t(fn () => self::catalogOptions(), 0.3)]]];
+        }
         return [['::lookup', [self::t(fn () => G::path(['path:feed', 'path:feed', 'path:feed-corrupt', 'path:catindex'])), self::t(fn () => self::ids())]]];
     }
 

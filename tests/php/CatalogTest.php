@@ -384,4 +384,101 @@ final class CatalogTest extends TestCase
         }
         $this->assertGreaterThan(100, $accepted, 'the generator also produces valid products');
     }
+    /**
+     * The catalog the plugin built before addSnapshot: json_decode each line, arrays only, addMany
+     * in chunks; and how many adds it accepted.
+     *
+     * @return array{Catalog, int}
+     */
+    private static function decodedInPhp(string $file, array $options): array
+    {
+        $c = new Catalog($options);
+        $chunk = [];
+        $accepted = 0;
+        foreach (file($file) as $line) {
+            $row = json_decode($line, true);
+            if (is_array($row)) {
+                $chunk[] = $row;
+            }
+            if (count($chunk) >= 97) {
+                $accepted += $c->addMany($chunk);
+                $chunk = [];
+            }
+        }
+        return [$c, $accepted + $c->addMany($chunk)];
+    }
+
+    private static function snapshotLine(array $row): string
+    {
+        return json_encode($row, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE) . "\n";
+    }
+
+    public function testAddSnapshotBuildsTheCatalogPhpWouldBuild(): void
+    {
+        mt_srand(7);
+        $file = sys_get_temp_dir() . '/aisle-snapshot-' . getmypid() . '.ndjson';
+        $words = ['blue', 'Hoodie', 'naïve', 'café', '<b>bold</b>', '&amp;', "line\nbreak", '"quoted"', 'emoji 🧦', "tab\t", "\u{2028}"];
+        $text = static fn (int $n) => implode(' ', array_map(static fn () => $words[mt_rand(0, count($words) - 1)], range(1, $n)));
+        $out = '';
+        for ($id = 1; $id <= 2500; $id++) {
+            $row = ['id' => $id, 'name' => $text(3), 'sku' => "SKU-$id", 'price' => sprintf('%d.%02d', mt_rand(1, 500), mt_rand(0, 99)), 'stock_quantity' => mt_rand(0, 1) ? mt_rand(-2, 40) : null,
+                'categories' => [$text(1)], 'attributes' => ['Color' => ['Blue', 'Red']], 'description' => '<p>' . $text(mt_rand(0, 80)) . '</p>', 'rating' => mt_rand(0, 50) / 10];
+            if (mt_rand(0, 3) === 0) {
+                $row['variations'] = [['id' => 100000 + $id, 'price' => '9.5', 'attributes' => ['Color' => 'Blue']]];
+            }
+            $out .= self::snapshotLine($row);
+        }
+        // What json_decode makes of hand-written lines: repeated keys, numeric keys, escapes, -0,
+        // integers past 64 bits, CRLF, blank lines; and lines that are no product at all.
+        $out .= "\n   \n" . '{"id":3000,"name":"Caf\u00e9 \"q\" \ud83d\ude00","name":"Last wins","price":"3","stock_quantity":-0,"total_sales":1e2,"attributes":{"0":["zero"],"1":["one"]}}' . "\r\n";
+        $out .= "not json\n" . '{"id":3001,"name":"\ud800 unpaired"}' . "\n[1,2]\n\"a string\"\nnull\n";
+        $out .= '{"id":3002,"name":"Deep","attributes":{"a":[[[[[[[["too deep"]]]]]]]]}}' . "\n" . '{"id":3003,"name":"Big","review_count":99999999999999999999}' . "\n";
+        $out .= self::snapshotLine(['id' => 5, 'name' => 'Replaced later in the file', 'price' => '1']) . self::snapshotLine(['id' => 6, 'name' => '']);
+        $out .= '{"id":3004,"name":"No newline at the end","price":"1.005"}';
+        file_put_contents($file, $out);
+        foreach ([['currency' => 'EUR'], ['currency' => 'jpy', 'price_decimals' => 0, 'max_description_chars' => 12, 'threads' => 1], []] as $options) {
+            [$php, $phpAccepted] = self::decodedInPhp($file, $options);
+            $c = new Catalog($options);
+            $this->assertSame($phpAccepted, $c->addSnapshot($file), 'as many adds accepted (a repeated id counts twice)');
+            $this->assertSame($php->count(), $c->count());
+            $this->assertSame($php->hashes(), $c->hashes(), 'the same products, normalized the same');
+            $this->assertTrue($php->toNdjson() === $c->toNdjson(), 'the same documents in the same order');
+            // What PHP refused is refused here too, in the same words; besides, the lines
+            // json_decode drops: two that are not JSON (by line number), a string and a null.
+            $onlyHere = static fn (array $e) => str_starts_with($e['error'], 'line ') || in_array($e['error'], ['a product must be an array with string keys, got string', 'a product must be an array with string keys, got null'], true);
+            $this->assertSame($php->errors(), array_values(array_filter($c->errors(), static fn ($e) => !$onlyHere($e))));
+            $here = array_values(array_filter($c->errors(), $onlyHere));
+            $this->assertCount(4, $here, json_encode($c->errors()));
+        }
+        $this->assertSame(['id' => null, 'error' => 'line 2504: not valid JSON: unknown literal at byte 0'], $here[0]);
+        $this->assertSame(3001, $here[1]['id'], 'a line that is not JSON still names the id it starts with');
+        $this->assertStringStartsWith('line 2505: not valid JSON: unpaired UTF-16 surrogate', $here[1]['error']);
+        $this->assertContains(['id' => 3002, 'error' => 'nesting deeper than 8 levels'], $c->errors());
+        $this->assertSame('Replaced later in the file', json_decode(explode("\n", $c->toNdjson())[4], true)['name']);
+        unlink($file);
+    }
+
+    public function testAddSnapshotBadInputChangesNothing(): void
+    {
+        $c = new Catalog();
+        $c->addMany([['id' => 1, 'name' => 'Kept']]);
+        $before = $c->hashes();
+        $cases = [
+            ['', 'invalid_argument', 'must not be empty'],
+            [sys_get_temp_dir() . '/aisle-no-such-snapshot', 'io', 'aisle-no-such-snapshot'],
+            [sys_get_temp_dir(), 'invalid_argument', 'is a directory'],
+            ['/dev/zero', 'invalid_argument', 'not a regular file'],
+        ];
+        foreach ($cases as [$file, $reason, $message]) {
+            try {
+                $c->addSnapshot($file);
+                $this->fail("accepted $file");
+            } catch (CatalogException $e) {
+                $this->assertSame($reason, $e->reason(), $e->getMessage());
+                $this->assertStringContainsString($message, $e->getMessage());
+            }
+            $this->assertSame($before, $c->hashes());
+        }
+        $this->assertSame([], $c->errors());
+    }
 }

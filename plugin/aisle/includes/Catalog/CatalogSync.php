@@ -582,8 +582,8 @@ final class CatalogSync {
 	}
 
 	/**
-	 * One Aisle\Catalog from a snapshot file, fed in chunks (PHP memory stays flat; the catalog
-	 * itself lives in the extension). Used by the sync and by IndexStore's catch-up.
+	 * One Aisle\Catalog from a snapshot file (PHP memory stays flat; the catalog itself lives in
+	 * the extension). Used by the sync and by IndexStore's catch-up.
 	 */
 	public static function read_catalog( string $file ): \Aisle\Catalog {
 		$catalog = new \Aisle\Catalog( array( 'currency' => get_woocommerce_currency() ) );
@@ -591,6 +591,13 @@ final class CatalogSync {
 		if ( false === $fh ) {
 			/* translators: %s: file */
 			throw new \RuntimeException( sprintf( __( 'The catalog snapshot %s cannot be read.', 'aisle' ), $file ) );
+		}
+		// The extension decodes the lines itself: 10,000 products in ~20 ms instead of ~60 ms of
+		// json_decode and addMany (make bench-sync), with the same catalog (tests/php/CatalogTest).
+		if ( method_exists( $catalog, 'addSnapshot' ) ) {
+			fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			$catalog->addSnapshot( $file );
+			return $catalog;
 		}
 		$chunk = array();
 		while ( false !== ( $line = fgets( $fh ) ) ) { // phpcs:ignore
