@@ -322,9 +322,14 @@ final class Catalog
      * Rows the feed spec would reject (no_price, no_image, no_url, no_variations, grouped, not_published,
      * unknown_availability) and excluded products (hidden) are left out and counted in skipped.
      * Options: seller_name, store_country, target_countries (required); seller_url, return_policy, brand
-     * (default: seller_name), brand_attribute, exclude_ids, extra (id => [gtin, mpn, brand]), utm_source.
-     * @param array{seller_name: string, store_country: string, target_countries: list<string>, seller_url?: string, return_policy?: string, brand?: string, brand_attribute?: string, exclude_ids?: list<int>, extra?: array<int, array{gtin?: string, mpn?: string, brand?: string}>, utm_source?: string} $options
-     * @return array{rows: int, products: int, skipped: array<string, int>}
+     * (default: seller_name), brand_attribute, exclude_ids, extra (id => [gtin, mpn, brand]), utm_source,
+     * files: the kinds to write, a list of 'openai' (openai-feed.jsonl.gz), 'acp' (acp-products.jsonl.gz) and
+     * 'ucp' (ucp-products.jsonl + .idx); default all three, [] writes nothing. The files of a kind not listed
+     * are removed from $dir once the new ones are in place (one that cannot be removed is an io error then), so a
+     * surface switched back on never finds a stale file. The report's files lists the kinds written; a kind not written counts nothing: without 'openai',
+     * rows is 0 and skipped holds only hidden; without 'ucp' and 'acp', products is 0.
+     * @param array{seller_name: string, store_country: string, target_countries: list<string>, seller_url?: string, return_policy?: string, brand?: string, brand_attribute?: string, exclude_ids?: list<int>, extra?: array<int, array{gtin?: string, mpn?: string, brand?: string}>, utm_source?: string, files?: list<'openai'|'acp'|'ucp'>} $options
+     * @return array{rows: int, products: int, skipped: array<string, int>, files: list<'openai'|'acp'|'ucp'>}
      * @throws CatalogException invalid_argument|io|too_large
      */
     public function writeProductFeed(string $dir, array $options): array {}
@@ -350,10 +355,11 @@ final class ProductFeed
      * writes for a Catalog built with $catalogOptions from the same lines (each decoded as json_decode($line,
      * true) does; a repeated id keeps its first place and its last accepted version). Lines that are not JSON,
      * or that the catalog refuses, are left out and counted in rejected (the first 20 listed in errors);
-     * blank lines are ignored. On an error nothing in $dir changes.
-     * @param array{seller_name: string, store_country: string, target_countries: list<string>, seller_url?: string, return_policy?: string, brand?: string, brand_attribute?: string, exclude_ids?: list<int>, extra?: array<int, array{gtin?: string, mpn?: string, brand?: string}>, utm_source?: string} $options as for Catalog::writeProductFeed()
+     * blank lines are ignored. On an error nothing in $dir changes. Option files as for writeProductFeed(): only
+     * the kinds listed are written, the others' files removed; lines and rejected count every line whatever it lists.
+     * @param array{seller_name: string, store_country: string, target_countries: list<string>, seller_url?: string, return_policy?: string, brand?: string, brand_attribute?: string, exclude_ids?: list<int>, extra?: array<int, array{gtin?: string, mpn?: string, brand?: string}>, utm_source?: string, files?: list<'openai'|'acp'|'ucp'>} $options as for Catalog::writeProductFeed()
      * @param ?array{max_description_chars?: int, currency?: string, price_decimals?: int, threads?: int} $catalogOptions as for new Catalog()
-     * @return array{rows: int, products: int, skipped: array<string, int>, lines: int, rejected: int, errors: list<array{line: int, id: int|string|null, error: string}>}
+     * @return array{rows: int, products: int, skipped: array<string, int>, files: list<'openai'|'acp'|'ucp'>, lines: int, rejected: int, errors: list<array{line: int, id: int|string|null, error: string}>}
      * @throws CatalogException invalid_argument|io|too_large
      */
     public static function writeFromSnapshot(string $snapshot, string $dir, array $options, ?array $catalogOptions = null): array {}

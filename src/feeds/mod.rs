@@ -11,17 +11,20 @@ mod ucp;
 
 pub use openai::{FeedOptions, Extra};
 pub use snapshot::{write_from_snapshot, SnapshotReport, MAX_LINE};
-pub use store::{lookup, write, Writer};
+pub use store::{lookup, write, Files, Writer};
 
 use std::collections::BTreeMap;
 
-/// What one `write` produced: rows in the flat feed, UCP products, and the
-/// rows left out with why (the spec would reject them, or they are hidden).
+/// What one `write` produced: rows in the flat feed, UCP (and ACP) products, the
+/// rows left out with why (the spec would reject them, or they are hidden), and the
+/// kinds of file written (`Files::names`). A kind not written counts nothing: without
+/// the flat feed `rows` is 0 and `skipped` holds only `hidden`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FeedReport {
     pub rows: usize,
     pub products: usize,
     pub skipped: BTreeMap<&'static str, usize>,
+    pub files: Vec<&'static str>,
 }
 
 /// Minor-unit exponent of an ISO 4217 currency (UCP and ACP prices are integers in minor units).

@@ -31,6 +31,8 @@ pub struct FeedOptions {
     pub extra: HashMap<i64, Extra>,
     /// The agent named in links' utm_source.
     pub utm_source: String,
+    /// The kinds of file written (default: all).
+    pub files: super::Files,
 }
 
 impl Default for FeedOptions {
@@ -46,6 +48,7 @@ impl Default for FeedOptions {
             exclude: HashSet::new(),
             extra: HashMap::new(),
             utm_source: "chatgpt".into(),
+            files: super::Files::ALL,
         }
     }
 }

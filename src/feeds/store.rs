@@ -1,9 +1,11 @@
 //! Writing the feed files next to the index, and reading UCP products back by id.
 //!
-//! Files in the folder: `openai-feed.jsonl.gz` (the flat feed), `ucp-products.jsonl`
-//! (one UCP product a line) and `ucp-products.idx` (fixed 20-byte records, sorted by id:
-//! id i64 LE, offset u64 LE, length u32 LE), so a look-up reads a few records, not the file.
-//! Each is written to a temporary name and renamed, so readers never see half a file.
+//! Files in the folder: `openai-feed.jsonl.gz` (the flat feed), `acp-products.jsonl.gz`
+//! (the ACP products), `ucp-products.jsonl` (one UCP product a line) and `ucp-products.idx`
+//! (fixed 20-byte records, sorted by id: id i64 LE, offset u64 LE, length u32 LE), so a
+//! look-up reads a few records, not the file. Each is written to a temporary name and
+//! renamed, so readers never see half a file. Only the kinds asked for (`Files`) are written;
+//! the others' files are removed, so a surface switched back on finds no stale file.
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
@@ -21,6 +23,55 @@ pub const ACP_FILE: &str = "acp-products.jsonl.gz";
 pub const UCP_FILE: &str = "ucp-products.jsonl";
 pub const UCP_INDEX: &str = "ucp-products.idx";
 const RECORD: usize = 20;
+
+/// Which kinds of file a write makes: the two gzip feeds cost most of a write, and are
+/// only read while their surface is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Files {
+    pub openai: bool,
+    pub acp: bool,
+    pub ucp: bool,
+}
+
+impl Default for Files {
+    fn default() -> Self {
+        Self::ALL
+    }
+}
+
+impl Files {
+    pub const ALL: Self = Self { openai: true, acp: true, ucp: true };
+    pub const NONE: Self = Self { openai: false, acp: false, ucp: false };
+    /// The kinds' names, in this order, as the PHP option and the report spell them.
+    pub const NAMES: [&'static str; 3] = ["openai", "acp", "ucp"];
+
+    /// Adds the kind called `name`; false for a name that is none.
+    pub fn insert(&mut self, name: &str) -> bool {
+        match name {
+            "openai" => self.openai = true,
+            "acp" => self.acp = true,
+            "ucp" => self.ucp = true,
+            _ => return false,
+        }
+        true
+    }
+
+    /// The names of the kinds included, in `NAMES` order.
+    pub fn names(self) -> Vec<&'static str> {
+        Self::NAMES.into_iter().zip([self.openai, self.acp, self.ucp]).filter_map(|(n, on)| on.then_some(n)).collect()
+    }
+
+    fn any(self) -> bool {
+        self.openai || self.acp || self.ucp
+    }
+
+    /// The file names of each kind with whether it is written.
+    fn by_name(self) -> [(&'static str, bool); 4] {
+        // The products file before its index: a reader holding the old index may see new
+        // lines at old offsets, so a record is checked against the id it must hold.
+        [(UCP_FILE, self.ucp), (UCP_INDEX, self.ucp), (FEED_FILE, self.openai), (ACP_FILE, self.acp)]
+    }
+}
 
 fn io(path: &Path, err: std::io::Error) -> CatalogError {
     CatalogError::Io(format!("{}: {err}", path.display()))
@@ -45,9 +96,9 @@ pub struct Writer<'o> {
     opts: &'o FeedOptions,
     currency: &'o str,
     dir: PathBuf,
-    feed: GzEncoder<BufWriter<File>>,
-    acp_feed: GzEncoder<BufWriter<File>>,
-    products: BufWriter<File>,
+    feed: Option<GzEncoder<BufWriter<File>>>,
+    acp_feed: Option<GzEncoder<BufWriter<File>>>,
+    products: Option<BufWriter<File>>,
     index: Vec<(i64, u64, u32)>,
     report: FeedReport,
     offset: u64,
@@ -82,93 +133,124 @@ impl<'o> Writer<'o> {
     pub fn create(dir: &Path, opts: &'o FeedOptions, currency: &'o str) -> Result<Self, CatalogError> {
         std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let tag = unique_tag();
-        let open = |name: &str| {
-            let path = tmp(dir, &tag, name);
-            File::create(&path).map_err(|e| io(&path, e))
+        // Set before the files are made, so a failure halfway removes those already made.
+        let cleanup = Cleanup { dir: Some(dir.to_path_buf()), tag };
+        let open = |name: &str, on: bool| -> Result<Option<BufWriter<File>>, CatalogError> {
+            if !on {
+                return Ok(None);
+            }
+            let path = tmp(dir, &cleanup.tag, name);
+            Ok(Some(BufWriter::with_capacity(1 << 16, File::create(&path).map_err(|e| io(&path, e))?)))
         };
-        let (feed, acp_feed, products) = (open(FEED_FILE)?, open(ACP_FILE)?, open(UCP_FILE)?);
+        let files = opts.files;
+        let gz = |w: Option<BufWriter<File>>| w.map(|w| GzEncoder::new(w, Compression::new(6)));
+        let (feed, acp_feed, products) = (gz(open(FEED_FILE, files.openai)?), gz(open(ACP_FILE, files.acp)?), open(UCP_FILE, files.ucp)?);
         Ok(Self {
             opts,
             currency,
             dir: dir.to_path_buf(),
-            feed: GzEncoder::new(BufWriter::with_capacity(1 << 16, feed), Compression::new(6)),
-            acp_feed: GzEncoder::new(BufWriter::with_capacity(1 << 16, acp_feed), Compression::new(6)),
-            products: BufWriter::with_capacity(1 << 16, products),
+            feed,
+            acp_feed,
+            products,
             index: Vec::new(),
             report: FeedReport::default(),
             offset: 0,
             line: Vec::with_capacity(4096),
-            cleanup: Cleanup { dir: Some(dir.to_path_buf()), tag },
+            cleanup,
         })
     }
 
-    /// The product's rows, UCP product and ACP product (or the reasons it has none).
+    /// The product's rows, UCP product and ACP product (or the reasons it has none), each
+    /// only into a file being written.
     pub fn add(&mut self, doc: &Document<'_>) -> Result<(), CatalogError> {
         let (opts, currency) = (self.opts, self.currency);
         let line = &mut self.line;
         let report = &mut self.report;
+        if !opts.files.any() {
+            return Ok(());
+        }
         if opts.exclude.contains(&doc.id) {
             *report.skipped.entry("hidden").or_default() += 1;
             return Ok(());
         }
-        match units(doc) {
-            Err(reason) => *report.skipped.entry(reason).or_default() += 1,
-            Ok(list) => {
-                for u in &list {
-                    match row(doc, u, opts, currency) {
-                        Ok(r) => {
-                            line.clear();
-                            serde_json::to_writer(&mut *line, &r).map_err(|e| CatalogError::Io(e.to_string()))?;
-                            line.push(b'\n');
-                            self.feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, FEED_FILE), e))?;
-                            report.rows += 1;
+        if let Some(feed) = &mut self.feed {
+            match units(doc) {
+                Err(reason) => *report.skipped.entry(reason).or_default() += 1,
+                Ok(list) => {
+                    for u in &list {
+                        match row(doc, u, opts, currency) {
+                            Ok(r) => {
+                                line.clear();
+                                serde_json::to_writer(&mut *line, &r).map_err(|e| CatalogError::Io(e.to_string()))?;
+                                line.push(b'\n');
+                                feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, FEED_FILE), e))?;
+                                report.rows += 1;
+                            }
+                            Err(reason) => *report.skipped.entry(reason).or_default() += 1,
                         }
-                        Err(reason) => *report.skipped.entry(reason).or_default() += 1,
                     }
                 }
             }
         }
+        if self.products.is_none() && self.acp_feed.is_none() {
+            return Ok(());
+        }
         if let Ok(p) = ucp::product(doc, currency) {
-            line.clear();
-            serde_json::to_writer(&mut *line, &p).map_err(|e| CatalogError::Io(e.to_string()))?;
-            line.push(b'\n');
-            self.products.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, UCP_FILE), e))?;
-            let len = u32::try_from(line.len()).map_err(|_| CatalogError::TooLarge(format!("product {}", doc.id)))?;
-            self.index.push((doc.id, self.offset, len));
-            line.clear();
-            serde_json::to_writer(&mut *line, &acp::from_ucp(&p, opts)).map_err(|e| CatalogError::Io(e.to_string()))?;
-            line.push(b'\n');
-            self.acp_feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, ACP_FILE), e))?;
-            self.offset += u64::from(len);
+            if let Some(products) = &mut self.products {
+                line.clear();
+                serde_json::to_writer(&mut *line, &p).map_err(|e| CatalogError::Io(e.to_string()))?;
+                line.push(b'\n');
+                products.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, UCP_FILE), e))?;
+                let len = u32::try_from(line.len()).map_err(|_| CatalogError::TooLarge(format!("product {}", doc.id)))?;
+                self.index.push((doc.id, self.offset, len));
+                self.offset += u64::from(len);
+            }
+            if let Some(acp_feed) = &mut self.acp_feed {
+                line.clear();
+                serde_json::to_writer(&mut *line, &acp::from_ucp(&p, opts)).map_err(|e| CatalogError::Io(e.to_string()))?;
+                line.push(b'\n');
+                acp_feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, ACP_FILE), e))?;
+            }
             report.products += 1;
         }
         Ok(())
     }
 
-    /// Completes the files and swaps them in.
+    /// Completes the files and swaps them in, then removes the files of the kinds not written.
     pub fn finish(self) -> Result<FeedReport, CatalogError> {
-        let Self { dir, feed, acp_feed, mut products, mut index, report, mut cleanup, .. } = self;
+        let Self { opts, dir, feed, acp_feed, products, mut index, mut report, mut cleanup, .. } = self;
         let tag = cleanup.tag.clone();
-        let (feed_tmp, ucp_tmp, idx_tmp, acp_tmp) = (tmp(&dir, &tag, FEED_FILE), tmp(&dir, &tag, UCP_FILE), tmp(&dir, &tag, UCP_INDEX), tmp(&dir, &tag, ACP_FILE));
-        feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&feed_tmp, e))?;
-        acp_feed.finish().and_then(|mut w| w.flush()).map_err(|e| io(&acp_tmp, e))?;
-        products.flush().map_err(|e| io(&ucp_tmp, e))?;
-        drop(products);
-        index.sort_unstable_by_key(|r| r.0);
-        index.dedup_by_key(|r| r.0);
-        let mut idx = BufWriter::new(File::create(&idx_tmp).map_err(|e| io(&idx_tmp, e))?);
-        for (id, at, len) in &index {
-            idx.write_all(&id.to_le_bytes()).and_then(|()| idx.write_all(&at.to_le_bytes())).and_then(|()| idx.write_all(&len.to_le_bytes())).map_err(|e| io(&idx_tmp, e))?;
+        for (gz, name) in [(feed, FEED_FILE), (acp_feed, ACP_FILE)] {
+            if let Some(gz) = gz {
+                gz.finish().and_then(|mut w| w.flush()).map_err(|e| io(&tmp(&dir, &tag, name), e))?;
+            }
         }
-        idx.flush().map_err(|e| io(&idx_tmp, e))?;
-        drop(idx);
-        // The products file before its index: a reader holding the old index may see new
-        // lines at old offsets, so a record is checked against the id it must hold.
-        for (from, name) in [(ucp_tmp, UCP_FILE), (idx_tmp, UCP_INDEX), (feed_tmp, FEED_FILE), (acp_tmp, ACP_FILE)] {
+        if let Some(mut products) = products {
+            let (ucp_tmp, idx_tmp) = (tmp(&dir, &tag, UCP_FILE), tmp(&dir, &tag, UCP_INDEX));
+            products.flush().map_err(|e| io(&ucp_tmp, e))?;
+            drop(products);
+            index.sort_unstable_by_key(|r| r.0);
+            index.dedup_by_key(|r| r.0);
+            let mut idx = BufWriter::new(File::create(&idx_tmp).map_err(|e| io(&idx_tmp, e))?);
+            for (id, at, len) in &index {
+                idx.write_all(&id.to_le_bytes()).and_then(|()| idx.write_all(&at.to_le_bytes())).and_then(|()| idx.write_all(&len.to_le_bytes())).map_err(|e| io(&idx_tmp, e))?;
+            }
+            idx.flush().map_err(|e| io(&idx_tmp, e))?;
+        }
+        let files = opts.files.by_name();
+        for (name, _) in files.iter().filter(|f| f.1) {
             let to = dir.join(name);
-            std::fs::rename(&from, &to).map_err(|e| io(&to, e))?;
+            std::fs::rename(tmp(&dir, &tag, name), &to).map_err(|e| io(&to, e))?;
         }
         cleanup.dir = None;
+        for (name, _) in files.iter().filter(|f| !f.1) {
+            let path = dir.join(name);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&path, e)),
+                _ => {}
+            }
+        }
+        report.files = opts.files.names();
         Ok(report)
     }
 }

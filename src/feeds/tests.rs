@@ -220,3 +220,85 @@ fn an_overlong_line_is_skipped_and_reported() {
     assert_eq!((r.lines, r.rejected, r.feed.rows), (2, 1, 1));
     assert!(r.errors[0].1.error.contains("line longer than"), "{:?}", r.errors);
 }
+
+/// The files in `dir` (temporary ones too, so a leftover shows), by name.
+fn read_dir(dir: &std::path::Path) -> Files {
+    let mut v: Files = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap()).map(|e| (e.file_name().into_string().unwrap(), std::fs::read(e.path()).unwrap())).collect();
+    v.sort();
+    v
+}
+
+fn catalog_docs() -> Vec<Result<Document<'static>, crate::catalog::CatalogError>> {
+    let mut no_price = doc(3);
+    no_price.price = None;
+    no_price.regular_price = None;
+    vec![Ok(doc(1)), Ok(doc(2)), Ok(no_price), Ok(doc(99))]
+}
+
+#[test]
+fn only_the_kinds_asked_for_are_written_and_the_others_removed() {
+    use super::Files as Kinds;
+    let mut o = opts();
+    o.exclude.insert(99);
+    let all = tempfile::tempdir().unwrap();
+    let full = write(catalog_docs().into_iter(), &o, "USD", all.path()).unwrap();
+    assert_eq!(full.files, ["openai", "acp", "ucp"]);
+    assert_eq!((full.rows, full.products), (2, 2), "{full:?}");
+    let everything = read_dir(all.path());
+    let names = |f: &Files| f.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&everything), ["acp-products.jsonl.gz", "openai-feed.jsonl.gz", "ucp-products.idx", "ucp-products.jsonl"]);
+    let cases: [(Kinds, &[&str], &[&str]); 5] = [
+        (Kinds { openai: false, acp: false, ucp: true }, &["ucp"], &["ucp-products.idx", "ucp-products.jsonl"]),
+        (Kinds { openai: true, acp: true, ucp: false }, &["openai", "acp"], &["acp-products.jsonl.gz", "openai-feed.jsonl.gz"]),
+        (Kinds { openai: true, acp: false, ucp: false }, &["openai"], &["openai-feed.jsonl.gz"]),
+        (Kinds { openai: false, acp: true, ucp: false }, &["acp"], &["acp-products.jsonl.gz"]),
+        (Kinds::NONE, &[], &[]),
+    ];
+    for (files, kinds, expect) in cases {
+        // Over a folder holding every file from before: those not asked for go.
+        let dir = tempfile::tempdir().unwrap();
+        write(catalog_docs().into_iter(), &o, "USD", dir.path()).unwrap();
+        let mut some = o.clone();
+        some.files = files;
+        let r = write(catalog_docs().into_iter(), &some, "USD", dir.path()).unwrap();
+        assert_eq!(r.files, kinds);
+        let left = read_dir(dir.path());
+        assert_eq!(names(&left), expect, "{files:?}");
+        for f in &left {
+            assert!(everything.contains(f), "{} is byte for byte the one written with every kind", f.0);
+        }
+        assert_eq!(r.rows, if files.openai { 2 } else { 0 }, "{files:?}: rows count only the flat feed's");
+        assert_eq!(r.products, if files.ucp || files.acp { 2 } else { 0 }, "{files:?}");
+        let hidden = usize::from(files != Kinds::NONE);
+        assert_eq!(r.skipped.get("hidden").copied().unwrap_or(0), hidden, "{files:?} {:?}", r.skipped);
+        assert_eq!(r.skipped.contains_key("no_price"), files.openai, "{files:?}: the flat feed's reasons only with it {:?}", r.skipped);
+    }
+}
+
+#[test]
+fn a_failed_write_with_some_kinds_removes_nothing() {
+    use super::Files as Kinds;
+    let dir = tempfile::tempdir().unwrap();
+    write(catalog_docs().into_iter(), &opts(), "USD", dir.path()).unwrap();
+    let before = read_dir(dir.path());
+    let mut o = opts();
+    o.files = Kinds { openai: false, acp: false, ucp: true };
+    let docs = vec![Ok(doc(1)), Err(crate::catalog::CatalogError::Io("read failed".into()))];
+    assert!(write(docs.into_iter(), &o, "USD", dir.path()).is_err());
+    assert_eq!(read_dir(dir.path()), before, "the old files all stay, no temporary file is left");
+}
+
+#[test]
+fn streamed_with_some_kinds_equals_the_catalogs_files() {
+    use super::Files as Kinds;
+    for files in [Kinds { openai: false, acp: false, ucp: true }, Kinds { openai: true, acp: true, ucp: false }, Kinds::NONE] {
+        let mut o = opts();
+        o.files = files;
+        let (from_catalog, streamed, report, feed) = both_ways(SNAPSHOT, &o);
+        assert_eq!(from_catalog, streamed, "{files:?}: byte for byte");
+        assert_eq!(report.feed, feed);
+        assert_eq!(feed.files, files.names());
+        assert_eq!((report.lines, report.rejected), (9, 2), "the snapshot is still read and reported");
+        assert_eq!(from_catalog.len(), usize::from(files.openai) + usize::from(files.acp) + 2 * usize::from(files.ucp));
+    }
+}

@@ -8,7 +8,7 @@ use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use crate::catalog::{Catalog, CatalogError, FrozenLines};
-use crate::feeds::{self, Extra, FeedOptions, FeedReport};
+use crate::feeds::{self, Extra, FeedOptions, FeedReport, Files};
 
 fn invalid(msg: impl Into<String>) -> PhpException {
     CatalogError::InvalidArgument(msg.into()).into()
@@ -56,6 +56,38 @@ fn extra(v: &Zval) -> PhpResult<Vec<(i64, Extra)>> {
     Ok(out)
 }
 
+/// A value as an error message names it.
+fn shown(v: &Zval) -> String {
+    let v = v.dereference();
+    if let Some(s) = v.str() {
+        format!("'{s}'")
+    } else if let Some(n) = v.long() {
+        format!("the integer {n}")
+    } else if v.is_null() {
+        "null".into()
+    } else if v.is_bool() {
+        format!("{}", v.bool().unwrap_or_default())
+    } else if v.is_double() {
+        "a float".into()
+    } else if v.is_array() {
+        "an array".into()
+    } else {
+        "a value that is not a string".into()
+    }
+}
+
+fn files(v: &Zval) -> PhpResult<Files> {
+    let known = "'openai', 'acp' or 'ucp'";
+    let mut out = Files::NONE;
+    for name in list("files", v)? {
+        let ok = name.dereference().str().is_some_and(|s| out.insert(s));
+        if !ok {
+            return Err(invalid(format!("option 'files' must list {known}, got {}", shown(&name))));
+        }
+    }
+    Ok(out)
+}
+
 fn feed_options(ht: &ZendHashTable) -> PhpResult<FeedOptions> {
     let mut o = FeedOptions::default();
     let mut iter = Iter::new(ht);
@@ -75,6 +107,7 @@ fn feed_options(ht: &ZendHashTable) -> PhpResult<FeedOptions> {
                 o.exclude = list(&key, val)?.iter().map(|z| id(z).ok_or_else(|| invalid("option 'exclude_ids' must list product ids"))).collect::<PhpResult<_>>()?;
             }
             "extra" => o.extra = extra(val)?.into_iter().collect(),
+            "files" => o.files = files(val)?,
             "utm_source" => {
                 let s = text(&key, val)?;
                 if s.is_empty() || s.len() > 40 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
@@ -84,7 +117,7 @@ fn feed_options(ht: &ZendHashTable) -> PhpResult<FeedOptions> {
             }
             other => {
                 return Err(invalid(format!(
-                    "unknown option '{other}' (known: seller_name, seller_url, return_policy, store_country, target_countries, brand, brand_attribute, exclude_ids, extra, utm_source)"
+                    "unknown option '{other}' (known: seller_name, seller_url, return_policy, store_country, target_countries, brand, brand_attribute, exclude_ids, extra, utm_source, files)"
                 )))
             }
         }
@@ -112,7 +145,7 @@ pub fn write_product_feed<F: FrozenLines>(catalog: &Catalog<F>, dir: &str, optio
     report_array(&report)
 }
 
-/// `['rows', 'products', 'skipped' => [reason => n]]`.
+/// `['rows', 'products', 'skipped' => [reason => n], 'files' => [kind, …]]`.
 fn report_array(report: &FeedReport) -> PhpResult<ZBox<ZendHashTable>> {
     let mut skipped = ZendHashTable::new();
     for (reason, n) in &report.skipped {
@@ -122,6 +155,11 @@ fn report_array(report: &FeedReport) -> PhpResult<ZBox<ZendHashTable>> {
     out.insert("rows", i64::try_from(report.rows).unwrap_or(i64::MAX))?;
     out.insert("products", i64::try_from(report.products).unwrap_or(i64::MAX))?;
     out.insert("skipped", skipped)?;
+    let mut files = ZendHashTable::new();
+    for kind in &report.files {
+        files.push(*kind)?;
+    }
+    out.insert("files", files)?;
     Ok(out)
 }
 

@@ -236,7 +236,8 @@ final class Targets
                 'brand' => fn () => G::word(), 'brand_attribute' => fn () => G::pick(['Brand', 'Color', '']),
                 'exclude_ids' => fn () => G::pick([G::arr([1, 2]), G::arr([-1, 'x']), G::arr([PHP_INT_MAX])]),
                 'extra' => fn () => G::pick([G::arr([1 => G::arr(['gtin' => '0123456789012', 'mpn' => 'M', 'brand' => 'B'])]), G::arr([1 => G::arr(['gtin' => G::hostileString()])]), G::arr(['x' => 1])]),
-                'utm_source' => fn () => G::pick(['chatgpt', '', G::hostileString()])],
+                'utm_source' => fn () => G::pick(['chatgpt', '', G::hostileString()]),
+                'files' => fn () => G::pick([G::arr(['ucp']), G::arr(['openai', 'acp']), G::arr([]), G::stringList(['openai', 'acp', 'ucp', 'xml']), G::arr([1, null]), 'ucp', G::any(1)])],
             0.02
         );
     }

@@ -11,6 +11,8 @@ final class FeedsTest extends TestCase
 {
     private static string $dir;
     private const OPTS = ['seller_name' => 'Shop', 'store_country' => 'de', 'target_countries' => ['DE', 'at']];
+    /** Each kind of the option 'files' and the files it is, by name. */
+    private const NAMES = ['acp' => ['acp-products.jsonl.gz'], 'openai' => ['openai-feed.jsonl.gz'], 'ucp' => ['ucp-products.idx', 'ucp-products.jsonl']];
 
     public static function setUpBeforeClass(): void
     {
@@ -28,7 +30,13 @@ final class FeedsTest extends TestCase
     private static function catalog(): Catalog
     {
         $c = new Catalog(['currency' => 'EUR']);
-        $c->addMany([
+        $c->addMany(self::products());
+        return $c;
+    }
+
+    private static function products(): array
+    {
+        return [
             ['id' => 1, 'name' => 'Shirt', 'status' => 'publish', 'permalink' => 'https://s.test/shirt', 'image' => 'https://s.test/1.jpg', 'regular_price' => '25', 'sale_price' => '19.5', 'price' => '19.5', 'description' => '<p>Soft <b>cotton</b></p>', 'attributes' => ['Brand' => ['Acme']]],
             ['id' => 2, 'name' => 'Boot', 'type' => 'variable', 'status' => 'publish', 'permalink' => 'https://s.test/boot?x=1', 'image' => 'https://s.test/2.jpg', 'attributes' => ['Size' => ['40', '41']], 'variations' => [
                 ['id' => 21, 'price' => '90', 'regular_price' => '90', 'stock_status' => 'instock', 'attributes' => ['Size' => '40']],
@@ -38,8 +46,7 @@ final class FeedsTest extends TestCase
             ['id' => 4, 'name' => 'No price', 'status' => 'publish', 'permalink' => 'https://s.test/4', 'image' => 'https://s.test/4.jpg'],
             ['id' => 5, 'name' => 'Hidden', 'status' => 'publish', 'permalink' => 'https://s.test/5', 'image' => 'https://s.test/5.jpg', 'price' => '7'],
             ['id' => 6, 'name' => 'Draft', 'status' => 'draft', 'permalink' => 'https://s.test/6', 'image' => 'https://s.test/6.jpg', 'price' => '7'],
-        ]);
-        return $c;
+        ];
     }
 
     private static function rows(): array
@@ -109,6 +116,86 @@ final class FeedsTest extends TestCase
         ProductFeed::lookup(sys_get_temp_dir() . '/aisle-no-such-feed', [1]);
     }
 
+    public function testOnlyTheListedFilesAreWrittenAndTheOthersRemoved(): void
+    {
+        $dir = self::$dir . '-kinds';
+        $opts = self::OPTS + ['exclude_ids' => [5]];
+        $all = self::catalog()->writeProductFeed($dir, $opts);
+        $this->assertSame(['openai', 'acp', 'ucp'], $all['files'], 'all three by default');
+        $everything = self::files($dir);
+        $this->assertSame(['acp-products.jsonl.gz', 'openai-feed.jsonl.gz', 'ucp-products.idx', 'ucp-products.jsonl'], array_keys($everything));
+        $cases = [
+            [['ucp'], ['ucp']],
+            [['acp', 'openai'], ['openai', 'acp']],
+            [['openai', 'openai'], ['openai']],
+            [[], []],
+            [['ucp', 'acp', 'openai'], ['openai', 'acp', 'ucp']],
+        ];
+        foreach ($cases as [$files, $written]) {
+            // Over a folder holding every kind from a write before: those not listed go.
+            self::catalog()->writeProductFeed($dir, $opts);
+            $r = self::catalog()->writeProductFeed($dir, $opts + ['files' => $files]);
+            $this->assertSame($written, $r['files']);
+            $names = [];
+            foreach (self::NAMES as $kind => $n) {
+                $names = in_array($kind, $written, true) ? [...$names, ...$n] : $names;
+            }
+            $this->assertSame(array_intersect_key($everything, array_flip($names)), self::files($dir), json_encode($files) . ': the kinds listed, byte for byte as with all three, and nothing else');
+            $this->assertSame(in_array('openai', $written, true) ? $all['rows'] : 0, $r['rows'], 'rows are the flat feed\'s');
+            $this->assertSame(array_intersect($written, ['acp', 'ucp']) ? $all['products'] : 0, $r['products']);
+            $this->assertSame(in_array('openai', $written, true) ? $all['skipped'] : ($written ? ['hidden' => 1] : []), $r['skipped'], 'only the reasons that apply');
+        }
+        // A kind not written is not looked up from a stale file.
+        self::catalog()->writeProductFeed($dir, $opts + ['files' => ['openai']]);
+        try {
+            ProductFeed::lookup($dir, [1]);
+            $this->fail('found UCP products in a folder without them');
+        } catch (CatalogException $e) {
+            $this->assertSame('io', $e->reason());
+        }
+        // The same from a snapshot, byte for byte.
+        $file = self::$dir . '-kinds.ndjson';
+        file_put_contents($file, implode('', array_map([self::class, 'line'], self::products())));
+        foreach ([['ucp'], ['openai', 'acp'], []] as $files) {
+            $r = $this->assertSameFeed($file, $opts + ['files' => $files], ['currency' => 'EUR']);
+            $this->assertSame(6, $r['lines'], 'every line is still read and reported');
+        }
+        array_map('unlink', [...glob("$dir/*"), $file]);
+        rmdir($dir);
+    }
+
+    public function testBadFilesAreAClearError(): void
+    {
+        $dir = self::$dir . '-badkinds';
+        self::catalog()->writeProductFeed($dir, self::OPTS);
+        $before = self::files($dir);
+        $file = self::$dir . '-badkinds.ndjson';
+        file_put_contents($file, self::line(['id' => 1, 'name' => 'A', 'status' => 'publish', 'permalink' => 'https://s.test/a', 'image' => 'https://s.test/a.jpg', 'price' => '1']));
+        $cases = [
+            ['ucp', "option 'files' must be a list"],
+            [['ucp', 'xml'], "option 'files' must list 'openai', 'acp' or 'ucp', got 'xml'"],
+            [['OpenAI'], "got 'OpenAI'"],
+            [[1], 'got the integer 1'],
+            [[null], 'got null'],
+            [[['ucp']], 'got an array'],
+            [[true], 'got true'],
+        ];
+        foreach ($cases as [$files, $message]) {
+            foreach (['catalog', 'snapshot'] as $how) {
+                try {
+                    $how === 'catalog' ? self::catalog()->writeProductFeed($dir, self::OPTS + ['files' => $files]) : ProductFeed::writeFromSnapshot($file, $dir, self::OPTS + ['files' => $files]);
+                    $this->fail("$how accepted " . json_encode($files));
+                } catch (CatalogException $e) {
+                    $this->assertSame('invalid_argument', $e->reason());
+                    $this->assertStringContainsString($message, $e->getMessage(), $how);
+                }
+                $this->assertSame($before, self::files($dir), 'nothing in the folder changed');
+            }
+        }
+        array_map('unlink', [...glob("$dir/*"), $file]);
+        rmdir($dir);
+    }
+
     /** Files of a feed folder, by name (the temporary ones must not be left). */
     private static function files(string $dir): array
     {
@@ -148,14 +235,20 @@ final class FeedsTest extends TestCase
         $b = self::$dir . '-stream';
         $expected = self::catalogFrom($file, $catalogOptions)->writeProductFeed($a, $opts);
         $report = ProductFeed::writeFromSnapshot($file, $b, $opts, $catalogOptions);
-        $this->assertSame(['acp-products.jsonl.gz', 'openai-feed.jsonl.gz', 'ucp-products.idx', 'ucp-products.jsonl'], array_keys(self::files($b)));
+        $kinds = $opts['files'] ?? ['openai', 'acp', 'ucp'];
+        $names = array_merge(...array_map(static fn ($k) => self::NAMES[$k], array_values(array_intersect(['acp', 'openai', 'ucp'], $kinds))));
+        is_dir($b) || mkdir($b);
+        $this->assertSame($names, array_keys(self::files($b)));
         $this->assertTrue(self::files($a) === self::files($b), 'the streamed files equal writeProductFeed\'s byte for byte');
         $this->assertSame($expected, array_intersect_key($report, $expected));
-        $found = ProductFeed::lookup($b, [2, 1]);
-        $this->assertSame(ProductFeed::lookup($a, [2, 1]), $found);
+        $this->assertSame(array_values(array_intersect(['openai', 'acp', 'ucp'], $kinds)), $report['files']);
+        if (in_array('ucp', $kinds, true)) {
+            $found = ProductFeed::lookup($b, [2, 1]);
+            $this->assertSame(ProductFeed::lookup($a, [2, 1]), $found);
+        }
         foreach ([$a, $b] as $d) {
             array_map('unlink', glob("$d/*"));
-            rmdir($d);
+            @rmdir($d);
         }
         return $report;
     }

@@ -580,4 +580,75 @@ PHP);
         $this->assertSame($synced, $this->feedFiles());
         self::resetLimits();
     }
+
+    /**
+     * Issue 13: a sync writes only the files a switched-on surface reads. On the defaults (the OpenAI
+     * feed and UCP off, the abilities and llms.txt on) that is the UCP products, no gzip feed; switching
+     * the OpenAI feed on writes both gzip feeds from the queued job; off again, the next sync removes them.
+     *
+     * @depends testFeedEqualsWooCommerce
+     */
+    public function testOnlyTheFilesOfSwitchedOnSurfacesAreWritten(): void
+    {
+        $set = fn (array $flags) => self::$h->wp('$s = get_option("aisle_settings"); foreach (' . var_export($flags, true) . ' as $k => $v) { if (null === $v) { unset($s[$k]); } else { $s[$k] = $v; } } update_option("aisle_settings", $s); return true;');
+        $queued = fn () => self::$h->wp('return (bool) as_has_scheduled_action(Aisle\Plugin\Feeds\Generator::REGENERATE_HOOK);');
+        $agents = fn () => $this->http('GET', '/wp-admin/admin.php?page=' . self::$h->wp('return Aisle\Plugin\Admin\AdminMenu::SLUG;') . '&tab=agents', null, $this->admin());
+        $set(['feeds_openai' => null, 'feeds_ucp' => null]);
+        try {
+            $this->assertSame([false, false, true, true], self::$h->wp('$c = new Aisle\Plugin\Feeds\Config(new Aisle\Plugin\Settings()); return array_map(array($c, "on"), array("openai", "ucp", "abilities", "llms_txt"));'), 'the defaults');
+            $this->sync();
+            $this->assertSame(['ucp-products.idx', 'ucp-products.jsonl'], array_keys($this->feedFiles()), 'no gzip feed nobody can fetch');
+            $state = $this->rest('GET', '/feeds', $this->admin())['json'];
+            $this->assertSame(['ucp'], $state['files']);
+            $this->assertSame(0, $state['rows'], 'no flat feed, no rows');
+            $this->assertGreaterThan(10, $state['products']);
+            $this->assertSame(['hidden'], array_keys((array) $state['skipped']), 'only the reasons that apply to the UCP products');
+            $url = $state['openai_feed_url'];
+            $this->assertSame(404, $this->get($url)['status']);
+            // The abilities still find the products.
+            if (self::$h->wp("return function_exists('wp_register_ability');")) {
+                $one = self::$h->wp('return wp_get_ability("aisle/get-product")->execute(array("id" => ' . (int) self::$ids['jacket'] . '));');
+                $this->assertSame((string) self::$ids['jacket'], $one['id'] ?? null, json_encode($one));
+            }
+            // An admin page finds every file it needs: it queues no regeneration, and says the feed is not written.
+            $this->assertFalse($queued());
+            $page = $agents();
+            $this->assertSame(200, $page['status']);
+            $this->assertFalse($queued(), 'an admin page load must not queue a regeneration for files nobody reads');
+            $this->assertStringContainsString('aisle-feed-not-written', $page['body']);
+            $this->assertStringNotContainsString('0 rows (one per purchasable variant)', $page['body']);
+
+            // Switched on: the job the change queued writes both gzip feeds, served at the tokenized address.
+            $set(['feeds_openai' => true]);
+            $this->assertTrue($queued(), 'switching the feed on queues its files');
+            self::$h->wp('return aisle_test_run_actions();');
+            $this->assertSame(['acp-products.jsonl.gz', 'openai-feed.jsonl.gz', 'ucp-products.idx', 'ucp-products.jsonl'], array_keys($this->feedFiles()));
+            $state = $this->rest('GET', '/feeds', $this->admin())['json'];
+            $this->assertSame(['openai', 'acp', 'ucp'], $state['files']);
+            $this->assertSame('snapshot', $state['source']);
+            $rows = $this->feedRows($url);
+            $this->assertCount($state['rows'], $rows);
+            $this->assertArrayHasKey((string) self::$ids['running'], $rows);
+            $acp = $this->get($state['acp_feed_url']);
+            $this->assertSame(200, $acp['status']);
+            $this->assertNotEmpty(gzdecode($acp['body']));
+            $this->assertStringNotContainsString('aisle-feed-not-written', $agents()['body']);
+
+            // Off again, the regeneration it queued dropped: the next sync itself removes the gzip feeds.
+            $set(['feeds_openai' => null]);
+            self::$h->wp('as_unschedule_all_actions(Aisle\Plugin\Feeds\Generator::REGENERATE_HOOK); return true;');
+            $this->assertArrayHasKey('openai-feed.jsonl.gz', $this->feedFiles());
+            $this->sync();
+            $this->assertSame(['ucp-products.idx', 'ucp-products.jsonl'], array_keys($this->feedFiles()));
+            $this->assertSame('sync', $this->rest('GET', '/feeds', $this->admin())['json']['source']);
+            $set(['feeds_openai' => true]);
+            self::$h->wp('as_unschedule_all_actions(Aisle\Plugin\Feeds\Generator::REGENERATE_HOOK); return true;');
+            $this->assertSame(404, $this->get($url)['status'], 'switched on, no stale file is served');
+            $this->assertTrue($queued(), 'the missing file is written again');
+        } finally {
+            $set(['feeds_openai' => true, 'feeds_ucp' => true]);
+            self::$h->wp('return aisle_test_run_actions();');
+            self::resetLimits();
+        }
+    }
 }

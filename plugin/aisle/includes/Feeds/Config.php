@@ -101,6 +101,6 @@ final class Config {
 
 	public static function state(): array {
 		$s = get_option( self::STATE_OPTION );
-		return is_array( $s ) ? $s : array( 'rows' => 0, 'products' => 0, 'skipped' => array(), 'generated_at' => null, 'error' => null );
+		return is_array( $s ) ? $s : array( 'rows' => 0, 'products' => 0, 'skipped' => array(), 'files' => array(), 'generated_at' => null, 'error' => null );
 	}
 }

@@ -51,7 +51,7 @@ final class FeedsScreen {
 				'callback'            => function () {
 					Config::rotate();
 					// The files do not change with the address; one that is missing is written again.
-					if ( $this->generator && ! Generator::written() ) {
+					if ( $this->generator && ! $this->generator->written() ) {
 						$this->generator->queue();
 					}
 					return rest_ensure_response( $this->state() );
@@ -96,6 +96,8 @@ final class FeedsScreen {
 			'rows'            => (int) $s['rows'],
 			'products'        => (int) ( $s['products'] ?? 0 ),
 			'skipped'         => (object) $s['skipped'],
+			// The kinds of file the last write made (before the option existed: all three).
+			'files'           => array_values( (array) ( $s['files'] ?? ( $s['generated_at'] ? array_keys( Generator::FILES ) : array() ) ) ),
 			'generated_at'    => $s['generated_at'] ? gmdate( 'c', (int) $s['generated_at'] ) : null,
 			'source'          => $s['source'] ?? null,
 			'error'           => $s['error'] ?? null,
@@ -134,8 +136,12 @@ final class FeedsScreen {
 		echo '<tr><th scope="row">' . esc_html__( 'WordPress abilities (MCP)', 'aisle' ) . '</th><td>' . ( $s['enabled']['abilities'] ? esc_html__( 'On', 'aisle' ) : esc_html__( 'Off', 'aisle' ) ) . '</td><td><code>aisle/search-products</code>, <code>aisle/get-product</code>, <code>aisle/store-policies</code></td></tr>';
 		echo '</tbody></table>';
 		echo '<h3>' . esc_html__( 'Last feed', 'aisle' ) . '</h3><ul class="aisle-feed-stats">';
-		/* translators: %d: number of feed rows. */
-		echo '<li>' . esc_html( sprintf( __( '%d rows (one per purchasable variant)', 'aisle' ), $s['rows'] ) ) . '</li>';
+		if ( in_array( 'openai', $s['files'], true ) ) {
+			/* translators: %d: number of feed rows. */
+			echo '<li>' . esc_html( sprintf( __( '%d rows (one per purchasable variant)', 'aisle' ), $s['rows'] ) ) . '</li>';
+		} elseif ( $s['generated_at'] ) {
+			echo '<li class="aisle-feed-not-written">' . esc_html__( 'OpenAI and ACP product feeds not written: the OpenAI product feed is off. Switching it on writes them.', 'aisle' ) . '</li>';
+		}
 		foreach ( (array) $s['skipped'] as $reason => $n ) {
 			/* translators: 1: number of products, 2: why they were left out. */
 			echo '<li>' . esc_html( sprintf( __( '%1$d left out: %2$s', 'aisle' ), $n, self::reason( (string) $reason ) ) ) . '</li>';

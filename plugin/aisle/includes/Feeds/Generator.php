@@ -14,6 +14,11 @@
  * bench-feeds), reading back the catalog it already holds is cheaper than decoding and normalizing
  * the file again, and adds as little memory to the sync's peak.
  *
+ * Only the files a switched-on surface reads are written (files()): the two gzip feeds are most
+ * of a write's time and are served only with the OpenAI feed on. The extension removes the files
+ * of a kind not written, so switching a surface back on finds no stale file: its settings change
+ * (or the missing file) queues the regeneration that writes it.
+ *
  * @package Aisle
  */
 
@@ -27,6 +32,13 @@ final class Generator {
 
 	/** The Action Scheduler job that rewrites the feeds from the snapshot. */
 	public const REGENERATE_HOOK = 'aisle_feeds_regenerate';
+
+	/** The files of each kind the extension writes (its option 'files'). */
+	public const FILES = array(
+		'openai' => array( 'openai-feed.jsonl.gz' ),
+		'acp'    => array( 'acp-products.jsonl.gz' ),
+		'ucp'    => array( 'ucp-products.jsonl', 'ucp-products.idx' ),
+	);
 
 	/** Settings the feeds' content depends on: a change rewrites them. */
 	private const FEED_SETTINGS = array( 'feeds_openai', 'feeds_ucp', 'feeds_abilities', 'feeds_llms_txt', 'feeds_brand', 'store_name' );
@@ -42,7 +54,7 @@ final class Generator {
 		add_action(
 			'admin_init',
 			function () {
-				if ( ! self::written() ) {
+				if ( ! $this->written() ) {
 					$this->queue();
 				}
 			}
@@ -53,8 +65,31 @@ final class Generator {
 		return \Aisle\Plugin\Catalog\CatalogSync::snapshot_file();
 	}
 
-	public static function written(): bool {
-		return is_file( Config::dir() . '/openai-feed.jsonl.gz' ) && is_file( Config::dir() . '/ucp-products.idx' );
+	/**
+	 * The kinds of file the switched-on surfaces read: the OpenAI feed serves both gzip feeds; the
+	 * UCP routes, the abilities and llms.txt (its best sellers' prices) look products up.
+	 */
+	public function files(): array {
+		$files = array();
+		if ( $this->config->on( 'openai' ) ) {
+			array_push( $files, 'openai', 'acp' );
+		}
+		if ( $this->config->on( 'ucp' ) || $this->config->on( 'abilities' ) || $this->config->on( 'llms_txt' ) ) {
+			$files[] = 'ucp';
+		}
+		return $files;
+	}
+
+	/** True when every file the switched-on surfaces read is there (the others are never written). */
+	public function written(): bool {
+		foreach ( $this->files() as $kind ) {
+			foreach ( self::FILES[ $kind ] as $name ) {
+				if ( ! is_file( Config::dir() . '/' . $name ) ) {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	public function settings_changed( $old, $new ): void {
@@ -108,6 +143,7 @@ final class Generator {
 			'rows'         => (int) $report['rows'],
 			'products'     => (int) $report['products'],
 			'skipped'      => (array) $report['skipped'],
+			'files'        => (array) ( $report['files'] ?? array_keys( self::FILES ) ),
 			'generated_at' => time(),
 			'seconds'      => round( microtime( true ) - $started, 3 ),
 			'source'       => $source,
@@ -154,6 +190,7 @@ final class Generator {
 			'exclude_ids'      => self::hidden_ids(),
 			'extra'            => self::extra( '' !== $brand && taxonomy_exists( $brand ) ? $brand : '' ),
 			'utm_source'       => (string) apply_filters( 'aisle_feed_utm_source', 'chatgpt' ),
+			'files'            => $this->files(),
 		);
 		if ( $refund > 0 && 'publish' === get_post_status( $refund ) ) {
 			$options['return_policy'] = get_permalink( $refund );
