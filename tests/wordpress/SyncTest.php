@@ -8,10 +8,14 @@ final class SyncTest extends WpTestCase
         return (bool) self::$h->wp('return class_exists("Aisle\\\\Catalog");');
     }
 
-    /** Runs due Action Scheduler actions (the stand-in's `wp action-scheduler run`). */
-    private function runActions(int $max = 1000): int
+    /**
+     * Runs due Action Scheduler actions (what `wp action-scheduler run` does); $jobSeconds: the
+     * batch jobs' time budget (aisle_sync_job_seconds; 0 = one batch a job), else the plugin's.
+     */
+    private function runActions(int $max = 1000, ?float $jobSeconds = null): int
     {
-        return (int) self::$h->wp("return aisle_test_run_actions($max);");
+        $budget = $jobSeconds === null ? '' : 'add_filter("aisle_sync_job_seconds", fn () => ' . var_export($jobSeconds, true) . ');';
+        return (int) self::$h->wp($budget . "return aisle_test_run_actions($max);");
     }
 
     public function testAdapterReadsProductsInBulk(): void
@@ -79,10 +83,18 @@ PHP);
         $this->assertSame(2000, $start['json']['total']);
         $this->assertSame(409, $this->rest('POST', '/sync', $this->admin())['status'], 'two syncs never run at once');
 
-        $this->assertSame(1, $this->runActions(1));
+        // One batch a job here, to see the progress between two batches.
+        $this->assertSame(1, $this->runActions(1, 0));
         $mid = $this->rest('GET', '/sync', $this->admin())['json'];
         $this->assertSame('running', $mid['state']);
         $this->assertSame(1000, $mid['done']);
+        // With the plugin's budget, the next job reads the remaining batches, saving the state
+        // after each one (a throughput mark a batch: the start's, and one for each of the four).
+        $this->assertSame(1, $this->runActions(1));
+        $read = self::$h->wp('return get_option("aisle_sync_state");');
+        $this->assertSame(2000, $read['done']);
+        $this->assertSame('finish', $read['next']);
+        $this->assertSame([0, 500, 1000, 1500, 2000], array_column($read['marks'], 1));
 
         $this->runActions();
         $done = $this->rest('GET', '/sync', $this->admin())['json'];
@@ -138,7 +150,7 @@ PHP);
     public function testSyncThatDiesMidwayResumesFromItsLastBatch(): void
     {
         $this->assertSame(200, $this->rest('POST', '/sync', $this->admin())['status']);
-        $this->runActions(1); // Two batches (the start's own and one job): 1,000 products read.
+        $this->runActions(1, 0); // Two batches (the start's own and one job's): 1,000 products read.
         // The job "dies": half a line written after the last finished batch, its follow-up
         // job gone, and the run silent for longer than the lock lifetime.
         self::$h->wp(<<<'PHP'

@@ -2,9 +2,9 @@
 /**
  * Catalog sync as Action Scheduler jobs.
  *
- * Full sync: "aisle_sync_batch" jobs read BATCH_SIZE products at a time through the adapter and
- * append them to a staging file (the cursor and the file length are saved after each batch, so
- * a job that dies is resumed from the last finished batch). "aisle_sync_finish" feeds the staged
+ * Full sync: "aisle_sync_batch" jobs read BATCH_SIZE products at a time through the adapter, for
+ * up to JOB_SECONDS a job, and append them to a staging file (the cursor and the file length are
+ * saved after each batch, so a job that dies is resumed from the last finished batch). "aisle_sync_finish" feeds the staged
  * rows to Aisle\Catalog in chunks, diffs against the stored hashes, writes a new index generation
  * (IndexStore) and makes it live. The staged file becomes the snapshot a delta, or another web
  * node catching up, rebuilds from.
@@ -32,6 +32,8 @@ final class CatalogSync {
 	public const BATCH_SIZE     = 500;
 	/** A job holding the lock longer than this is presumed dead. */
 	public const LOCK_TTL       = 600;
+	/** A batch job keeps reading batches for up to this many seconds (filter aisle_sync_job_seconds). */
+	public const JOB_SECONDS    = 2;
 	/** A run with no finished step for this many seconds is advanced by the progress request itself. */
 	public const STALL_AFTER    = 2;
 	private const MAX_ERRORS    = 20;
@@ -40,6 +42,9 @@ final class CatalogSync {
 	private ?string $lock_token = null;
 
 	private bool $shutdown_unlock = false;
+
+	/** @var array<int, int[]> cursor => the ids after it, read ahead by the batch that ended there, in this job. */
+	private array $following = array();
 
 	/** @var int[] Product ids changed during this request; queued once, at shutdown. */
 	private array $changed = array();
@@ -367,8 +372,9 @@ final class CatalogSync {
 	}
 
 	/**
-	 * Reads one batch. $inline: run from a request (start, progress poll), which skips when the
-	 * lock is taken instead of retrying later. Returns whether a batch ran.
+	 * Reads batches: one when $inline (run from a request: start, a progress poll), which skips
+	 * when the lock is taken instead of retrying later; from a job, batches one after another for
+	 * up to JOB_SECONDS, then the next step is queued. Returns whether a batch ran.
 	 */
 	private function batch( string $run_id, bool $inline ): bool {
 		$s = $this->state();
@@ -386,15 +392,43 @@ final class CatalogSync {
 			if ( ( $s['run_id'] ?? '' ) !== $run_id || ! in_array( $s['state'], array( 'queued', 'running' ), true ) || 'finish' === ( $s['next'] ?? 'batch' ) ) {
 				return false;
 			}
-			// Drop whatever a dead job half-wrote after the last finished batch.
-			$fh = fopen( self::staging_file(), 'c' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+			// Several batches a job: each job's lock, state and queue rows cost about as much as
+			// reading 100 products. The state is still saved after every batch, so a job that
+			// dies resumes from its last finished batch, and progress moves batch by batch.
+			$started         = microtime( true );
+			$budget          = $inline ? 0.0 : (float) apply_filters( 'aisle_sync_job_seconds', self::JOB_SECONDS );
+			$this->following = array();
+			do {
+				$s = $this->read_batch( $s );
+			} while ( 'batch' === $s['next'] && microtime( true ) - $started < $budget );
+			$this->enqueue_once( 'aisle_sync_' . $s['next'], $run_id );
+			return true;
+		} catch ( \RuntimeException $e ) {
+			wp_delete_file( self::staging_file() ); // Frees the space; the run is over.
+			$this->fail( $s, $e->getMessage() );
+			return true;
+		} finally {
+			$this->unlock();
+		}
+	}
+
+	/** Reads the batch after the state's cursor into the staging file; returns the state saved after it. */
+	private function read_batch( array $s ): array {
+		// Drop whatever a dead job half-wrote after the last finished batch.
+		$fh = fopen( self::staging_file(), 'c' ); // phpcs:ignore WordPress.WP.AlternativeFunctions
+		try {
 			ftruncate( $fh, (int) $s['staged'] );
 			fseek( $fh, (int) $s['staged'] );
 			$size = self::batch_size();
-			$ids  = $this->adapter->product_ids_after( (int) $s['cursor'], $size, $this->options() );
+			// The ids the batch before read ahead, when it ran in this job a moment ago.
+			$ids             = $this->following[ (int) $s['cursor'] ] ?? $this->adapter->product_ids_after( (int) $s['cursor'], $size, $this->options() );
+			$this->following = array();
 			if ( $ids ) {
 				// The next batch's slowest query runs on the other core while this one is built.
 				$following = count( $ids ) >= $size ? $this->adapter->product_ids_after( max( $ids ), $size, $this->options() ) : array();
+				if ( $following ) {
+					$this->following = array( max( $ids ) => $following );
+				}
 				foreach ( $this->adapter->products( $ids, $following ) as $row ) {
 					self::write( $fh, self::line( $row ), self::staging_file() );
 				}
@@ -409,22 +443,12 @@ final class CatalogSync {
 				$marks[]    = array( microtime( true ), (int) $s['done'] );
 				$s['marks'] = array_slice( $marks, -6 );
 			}
-			fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
-			$next      = count( $ids ) < $size ? 'finish' : 'batch';
-			$s['next'] = $next;
-			$this->save_state( $s );
-			$this->enqueue_once( 'aisle_sync_' . $next, $run_id );
-			return true;
-		} catch ( \RuntimeException $e ) {
-			if ( isset( $fh ) && is_resource( $fh ) ) {
-				fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
-			}
-			wp_delete_file( self::staging_file() ); // Frees the space; the run is over.
-			$this->fail( $s, $e->getMessage() );
-			return true;
 		} finally {
-			$this->unlock();
+			fclose( $fh ); // phpcs:ignore WordPress.WP.AlternativeFunctions
 		}
+		$s['next'] = count( $ids ) < $size ? 'finish' : 'batch';
+		$this->save_state( $s );
+		return $s;
 	}
 
 	/** Ends the run as failed with $message shown on the settings screen, the last sync's index and hashes kept. */
