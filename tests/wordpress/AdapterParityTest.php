@@ -202,11 +202,16 @@ $q0 = $questions();
 $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($next));
 $coldQueries = $questions() - $q0 - 1;
 
+$connections = static fn () => (int) $wpdb->get_row("SHOW GLOBAL STATUS LIKE 'Threads_connected'", ARRAY_N)[1];
+$c0 = $connections();
 $adapter = new Aisle\Plugin\Catalog\WooAdapter();
 $firstRows = $rows($adapter->products($first, $next));
+$c1 = $connections();
 $q0 = $questions();
 $ahead = $rows($adapter->products($next));
 $aheadQueries = $questions() - $q0 - 1;
+$adapter->end_read_ahead();
+$c2 = $connections();
 
 // Read ahead for one batch, then asked for another: that one is read cold, the same rows.
 $other = new Aisle\Plugin\Catalog\WooAdapter();
@@ -223,12 +228,14 @@ $refusedRows = $rows($refused->products($next));
 $wpdb->dbpassword = $saved;
 
 return array('cold' => $cold, 'ahead' => $ahead, 'first' => $firstRows, 'cold_queries' => $coldQueries, 'ahead_queries' => $aheadQueries,
-    'mismatch' => $mismatch, 'after' => $after, 'refused' => $refusedRows, 'first_cold' => $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($first)));
+    'connections' => array($c0, $c1, $c2), 'mismatch' => $mismatch, 'after' => $after, 'refused' => $refusedRows, 'first_cold' => $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($first)));
 PHP);
         $this->assertCount(4, $r['cold']);
         $this->assertSame($r['cold'], $r['ahead'], 'rows read ahead are the rows read cold');
         $this->assertSame($r['first_cold'], $r['first'], 'sending the read-ahead does not change the batch being built');
         $this->assertSame($r['cold_queries'] - 2, $r['ahead_queries'], 'the variations and postmeta queries ran on the other connection');
+        [$c0, $c1, $c2] = $r['connections'];
+        $this->assertSame([$c0 + 1, $c0], [$c1, $c2], 'one more connection while reading ahead, closed by end_read_ahead()');
         $this->assertSame(array_intersect_key($r['cold'], $r['mismatch']), $r['mismatch'], 'a read-ahead for other ids is not used');
         $this->assertSame($r['cold'], $r['after']);
         $this->assertSame($r['cold'], $r['refused'], 'no second connection: read as before');

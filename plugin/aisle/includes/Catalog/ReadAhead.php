@@ -134,6 +134,21 @@ final class ReadAhead {
 		return $conn;
 	}
 
+	/**
+	 * Drops what was read ahead and closes the second connection (the next start() opens it
+	 * again): a PHP-FPM worker lives on after the sync's job and should not hold an idle
+	 * connection against the server's max_connections.
+	 */
+	public function release(): void {
+		$this->reap();
+		$this->pending = null;
+		if ( null !== $this->conn ) {
+			$off = $this->off;
+			$this->close();
+			$this->off = $off;
+		}
+	}
+
 	private function close(): void {
 		if ( null !== $this->conn ) {
 			try {

@@ -324,6 +324,11 @@ final class WooAdapter {
 		return $products;
 	}
 
+	/** Ends a run of read-ahead calls: nothing is kept for a next call, the second connection is closed. */
+	public function end_read_ahead(): void {
+		$this->read_ahead->release();
+	}
+
 	/** Published variations of the products in $in (an id list), in the order WooCommerce lists them. */
 	public static function variation_rows( string $in ): array {
 		global $wpdb;
