@@ -240,4 +240,46 @@ PHP);
         $this->assertSame($r['cold'], $r['after']);
         $this->assertSame($r['cold'], $r['refused'], 'no second connection: read as before');
     }
+    /**
+     * With WooCommerce's "Shop base with category" product base (/shop/%product_cat%/), every
+     * product's address holds its category: the adapter's permalinks are still the CRUD path's,
+     * and its queries do not grow with the number of products (the categories are cached for
+     * the batch in one query, instead of get_the_terms() running one query a product).
+     */
+    public function testCategoryPermalinksCostNoQueryPerProduct(): void
+    {
+        $set = static fn (string $base) => self::$h->wp('$p = (array) get_option("woocommerce_permalinks"); $p["product_base"] = ' . var_export($base, true) . '; update_option("woocommerce_permalinks", $p); return true;');
+        $set('/shop/%product_cat%/');
+        try {
+            $r = self::$h->wp('$ids = ' . var_export(array_values(self::$ids), true) . ';' . <<<'PHP'
+global $wpdb;
+$questions = static fn () => (int) $wpdb->get_row("SHOW SESSION STATUS LIKE 'Questions'", ARRAY_N)[1];
+$count = static function (array $ids) use ($questions): array {
+    wp_cache_flush();
+    $q0 = $questions();
+    $rows = (new Aisle\Plugin\Catalog\WooAdapter())->products($ids);
+    $queries = $questions() - $q0 - 1;
+    return array($queries, $rows, count(array_filter(wp_cache_get_multiple($ids, 'product_cat_relationships'))));
+};
+[$one] = $count(array($ids[0]));
+[$all, $rows, $left] = $count($ids);
+$crud = array();
+wp_cache_flush();
+foreach ($ids as $id) {
+    $crud[$id] = get_permalink($id);
+}
+return array('one' => $one, 'all' => $all, 'adapter' => array_column($rows, 'permalink', 'id'), 'crud' => $crud,
+    'left_cached' => $left);
+PHP);
+        } finally {
+            $set('product');
+        }
+        $this->assertMatchesRegularExpression('#/shop/(gifts|kitchen)/parity-mug/$#', $r['crud'][self::$ids['simple']], 'the store really uses category addresses');
+        foreach ($r['adapter'] as $id => $permalink) {
+            $this->assertSame($r['crud'][$id], $permalink, "product $id");
+        }
+        $this->assertCount(count(self::$ids), $r['adapter']);
+        $this->assertSame($r['one'], $r['all'], 'as many queries for all the products as for one');
+        $this->assertSame(0, $r['left_cached'], 'the relationships cached for the batch are dropped again');
+    }
 }

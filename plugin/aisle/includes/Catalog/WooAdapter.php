@@ -195,6 +195,7 @@ final class WooAdapter {
 		}
 
 		$currency   = get_woocommerce_currency();
+		$cached     = self::cache_categories_for_permalinks( $ids );
 		$variations = array();
 		$products   = array();
 		foreach ( $var as $v ) {
@@ -321,7 +322,36 @@ final class WooAdapter {
 		foreach ( $posts as $post ) {
 			wp_cache_delete( (int) $post->ID, 'posts' );
 		}
+		if ( $cached ) {
+			foreach ( get_object_taxonomies( 'product' ) as $taxonomy ) {
+				wp_cache_delete_multiple( $cached, $taxonomy . '_relationships' );
+			}
+		}
 		return $products;
+	}
+
+	/**
+	 * WooCommerce puts a product's category in its address when the product base holds
+	 * %product_cat% ("Shop base with category"): get_permalink() then reads each product's
+	 * categories through get_the_terms(), one query a product (500 a batch) unless they are in
+	 * the object cache. So the batch's term relationships are cached in one query, and dropped
+	 * again once its rows are built (memory stays flat over a full sync).
+	 *
+	 * @param int[] $ids
+	 * @return int[] The ids whose relationships this put in the cache.
+	 */
+	private static function cache_categories_for_permalinks( array $ids ): array {
+		global $wp_rewrite;
+		$struct = $wp_rewrite instanceof \WP_Rewrite ? (string) $wp_rewrite->get_extra_permastruct( 'product' ) : '';
+		if ( ! str_contains( $struct, '%product_cat%' ) && ! str_contains( $struct, '%category%' ) ) {
+			return array();
+		}
+		$known = wp_cache_get_multiple( $ids, 'product_cat_relationships' );
+		$added = array_values( array_filter( $ids, static fn ( $id ) => false === ( $known[ $id ] ?? false ) ) );
+		if ( $added ) {
+			update_object_term_cache( $added, 'product' );
+		}
+		return $added;
 	}
 
 	/** Ends a run of read-ahead calls: nothing is kept for a next call, the second connection is closed. */
