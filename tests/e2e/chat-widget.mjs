@@ -70,6 +70,17 @@ try {
 	await page.waitForSelector( '.aisle-lead-done' );
 	await page.screenshot( { path: outdir + '/widget-desktop.png' } );
 
+	// The same form under a French reply, on this English page: its words are French.
+	await ask( page, 'Je veux parler à un conseiller' );
+	const french = page.locator( '.aisle-lead' ).last();
+	await french.waitFor();
+	check( ( await french.getAttribute( 'lang' ) ) === 'fr', 'the French form says it is French' );
+	await french.locator( 'input[type=checkbox]' ).check();
+	await french.locator( 'button[type=submit]' ).click();
+	await page.waitForFunction( ( f ) => f.textContent !== '', await french.locator( '.aisle-lead-status' ).elementHandle(), { timeout: 3000 } );
+	const missing = await french.locator( '.aisle-lead-status' ).textContent();
+	check( missing === 'Saisissez un e-mail ou un numéro de téléphone.', 'the French form asks in French: ' + missing );
+
 	// Mobile: the open panel fills the screen.
 	const mobile = await newPage( { width: 375, height: 700 } );
 	await mobile.click( '.aisle-launcher' );

@@ -313,7 +313,15 @@ PHP);
                 $this->assertSame($lang, $r['language'], $q);
             }
         }
-        $this->assertContains('offer_lead', $this->chat('Je veux parler à un conseiller')['actions']);
+        $fr = $this->chat('Je veux parler à un conseiller');
+        $this->assertContains('offer_lead', $fr['actions']);
+        // The lead form under a French reply speaks French too (the page was rendered in English).
+        $this->assertSame('Saisissez un e-mail ou un numéro de téléphone.', $fr['lead']['leadMissing'] ?? null, json_encode($fr));
+        $this->assertStringNotContainsString('I agree', $fr['lead']['consent']);
+        $en = $this->chat('I want to talk to a person');
+        $this->assertContains('offer_lead', $en['actions']);
+        $this->assertSame('Please enter an email or a phone number.', $en['lead']['leadMissing'] ?? null, json_encode($en));
+        $this->assertArrayNotHasKey('lead', $this->chat('Bonjour !'), 'no form offered, no labels sent');
         $this->assertStringContainsString('WELCOME10', $this->chat('هل يوجد كوبون خصم؟')['reply']);
     }
 

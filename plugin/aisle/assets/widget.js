@@ -182,7 +182,7 @@
 	function finish(box, data) {
 		renderText(data.reply || '', box);
 		if (data.products && data.products.length) { box.appendChild(el('ul', { 'class': 'aisle-cards' }, data.products.map(productCard))); }
-		if ((data.actions || []).indexOf('offer_lead') >= 0) { box.appendChild(leadForm()); }
+		if ((data.actions || []).indexOf('offer_lead') >= 0) { box.appendChild(leadForm(data.lead, data.language)); }
 		// Where a knowledge answer comes from, unless the reply already shows it (bold or as a link, as the built-in answer does).
 		var sources = (data.sources || []).filter(function (s) { var r = data.reply || ''; return s && s.title && r.indexOf('**' + s.title + '**') < 0 && r.indexOf('[' + s.title + '](') < 0; });
 		if (sources.length) {
@@ -271,7 +271,10 @@
 		ask(message);
 	});
 
-	function leadForm() {
+	// labels: the form's words in the reply's language, when the reply sent them (the page has the store's).
+	function leadForm(labels, lang) {
+		var L = labels || {};
+		var say = function (k, fallback) { return L[k] || t[k] || fallback; };
 		var id = 'aisle-consent-' + log.childNodes.length;
 		var email = el('input', { type: 'email', name: 'email', autocomplete: 'email' });
 		var phone = el('input', { type: 'tel', name: 'phone', autocomplete: 'tel' });
@@ -280,20 +283,22 @@
 		var more = cfg.leadFields || [];
 		var name = more.indexOf('name') >= 0 ? el('input', { type: 'text', name: 'name', autocomplete: 'name', maxlength: '100' }) : null;
 		var note = more.indexOf('message') >= 0 ? el('textarea', { name: 'message', rows: '2', maxlength: '1000', dir: 'auto' }) : null;
-		var lead = el('form', { 'class': 'aisle-lead' }, [
-			name && el('label', {}, [document.createTextNode(t.name || 'Name'), name]),
-			el('label', {}, [document.createTextNode(t.email || 'Email'), email]),
-			el('label', {}, [document.createTextNode(t.phone || 'Phone'), phone]),
-			note && el('label', {}, [document.createTextNode(t.leadNote || 'Message'), note]),
-			el('label', { 'for': id, 'class': 'aisle-consent' }, [consent, document.createTextNode(' ' + (cfg.consentText || t.consent || ''))]),
-			el('button', { type: 'submit', text: t.leadSend || 'Send' }), status
+		var attrs = { 'class': 'aisle-lead' };
+		if (labels && lang) { attrs.lang = lang; }
+		var lead = el('form', attrs, [
+			name && el('label', {}, [document.createTextNode(say('name', 'Name')), name]),
+			el('label', {}, [document.createTextNode(say('email', 'Email')), email]),
+			el('label', {}, [document.createTextNode(say('phone', 'Phone')), phone]),
+			note && el('label', {}, [document.createTextNode(say('leadNote', 'Message')), note]),
+			el('label', { 'for': id, 'class': 'aisle-consent' }, [consent, document.createTextNode(' ' + (L.consent || cfg.consentText || t.consent || ''))]),
+			el('button', { type: 'submit', text: say('leadSend', 'Send') }), status
 		]);
 		lead.addEventListener('submit', function (e) {
 			e.preventDefault();
-			if (!email.value && !phone.value) { status.textContent = t.leadMissing || ''; return; }
+			if (!email.value && !phone.value) { status.textContent = say('leadMissing', ''); return; }
 			post('lead', { session_id: sessionId(), email: email.value, phone: phone.value, name: name ? name.value : '', message: note ? note.value : '', consent: consent.checked, page_url: location.href })
 				.then(function (res) { return res.json().then(function (d) { if (!res.ok) { throw d; } }); })
-				.then(function () { lead.replaceWith(el('p', { 'class': 'aisle-lead-done', text: t.leadThanks || 'Thank you.' })); })
+				.then(function () { lead.replaceWith(el('p', { 'class': 'aisle-lead-done', text: say('leadThanks', 'Thank you.') })); })
 				.catch(function (d) { status.textContent = (d && d.message) || t.error || ''; });
 		});
 		return lead;

@@ -123,7 +123,7 @@ final class ChatController {
 		// While a person has (or is asked to take) the conversation, the assistant stays silent.
 		$reply = $this->handoff->intercept( $body['session_id'], $message, $body['page_url'] )
 			?? $this->assistant->handle( $body['session_id'], $message, $body['page_url'] );
-		$r     = new \WP_REST_Response( $this->handoff->after( $body['session_id'], $reply ), 200 );
+		$r     = new \WP_REST_Response( self::lead_labels( $this->handoff->after( $body['session_id'], $reply ) ), 200 );
 		$r->set_headers( array( 'Cache-Control' => 'no-store' ) );
 		return $r;
 	}
@@ -146,11 +146,20 @@ final class ChatController {
 		try {
 			$reply = $this->handoff->intercept( $body['session_id'], $message, $body['page_url'] )
 				?? $this->assistant->handle( $body['session_id'], $message, $body['page_url'], static fn ( string $t ) => $send( 'delta', array( 'text' => $t ) ) );
-			$send( 'done', $this->handoff->after( $body['session_id'], $reply ) );
+			$send( 'done', self::lead_labels( $this->handoff->after( $body['session_id'], $reply ) ) );
 		} catch ( \Throwable $e ) {
 			$send( 'error', array( 'message' => __( 'Sorry, something went wrong. Please try again.', 'aisle' ) ) );
 		}
 		exit;
+	}
+
+	/** A reply that offers the lead form carries its labels in the reply's language (the page has the store's). */
+	private static function lead_labels( array $reply ): array {
+		$lang = (string) ( $reply['language'] ?? '' );
+		if ( '' !== $lang && in_array( 'offer_lead', (array) ( $reply['actions'] ?? array() ), true ) ) {
+			$reply['lead'] = Lexicon::in_language( $lang, array( Widget::class, 'lead_strings' ) );
+		}
+		return $reply;
 	}
 
 	public function lead( \WP_REST_Request $request ) {

@@ -95,7 +95,8 @@ final class Widget {
 
 	/** Everything the widget needs, in the names the widget uses. */
 	private function config( string $base ): array {
-		$s = $this->settings;
+		$s    = $this->settings;
+		$lead = self::lead_strings();
 		return array(
 			'restUrl'       => esc_url_raw( rest_url( RestController::NAMESPACE . '/' ) ),
 			'cssUrl'        => $base . 'widget.css?ver=' . AISLE_VERSION,
@@ -111,7 +112,7 @@ final class Widget {
 			'rtl'           => is_rtl(),
 			// Optional lead form fields the merchant turned on (Settings: lead_name, lead_message).
 			'leadFields'    => array_keys( array_filter( array( 'name' => $s->get( 'lead_name' ), 'message' => $s->get( 'lead_message' ) ) ) ),
-			'consentText'   => __( 'I agree that this store may use my email or phone to answer my question. It is kept for a short time and never shared.', 'aisle' ),
+			'consentText'   => $lead['consent'],
 			'strings'       => array(
 				'message'     => __( 'Message', 'aisle' ),
 				'placeholder' => __( 'Ask a question…', 'aisle' ),
@@ -128,16 +129,33 @@ final class Widget {
 				'outOfStock'  => __( 'Out of stock', 'aisle' ),
 				'addToCart'   => __( 'Add to cart', 'aisle' ),
 				'chooseOptions' => __( 'Choose options', 'aisle' ),
-				'email'       => __( 'Email', 'aisle' ),
-				'phone'       => __( 'Phone', 'aisle' ),
-				'name'        => __( 'Name (optional)', 'aisle' ),
-				'leadNote'    => __( 'Message (optional)', 'aisle' ),
-				'leadSend'    => __( 'Send', 'aisle' ),
-				'leadMissing' => __( 'Please enter an email or a phone number.', 'aisle' ),
-				'leadThanks'  => __( 'Thank you! The store will contact you soon.', 'aisle' ),
+				'email'       => $lead['email'],
+				'phone'       => $lead['phone'],
+				'name'        => $lead['name'],
+				'leadNote'    => $lead['leadNote'],
+				'leadSend'    => $lead['leadSend'],
+				'leadMissing' => $lead['leadMissing'],
+				'leadThanks'  => $lead['leadThanks'],
 				/* translators: %s: the staff member's display name. */
 				'typing'      => __( '%s is typing…', 'aisle' ),
 			),
+		);
+	}
+	/**
+	 * The lead form's labels and consent text in the current locale. The page carries them in
+	 * the store's language; a chat reply that offers the form sends them again in the shopper's
+	 * (ChatController), so the form matches the reply above it.
+	 */
+	public static function lead_strings(): array {
+		return array(
+			'email'       => __( 'Email', 'aisle' ),
+			'phone'       => __( 'Phone', 'aisle' ),
+			'name'        => __( 'Name (optional)', 'aisle' ),
+			'leadNote'    => __( 'Message (optional)', 'aisle' ),
+			'leadSend'    => __( 'Send', 'aisle' ),
+			'leadMissing' => __( 'Please enter an email or a phone number.', 'aisle' ),
+			'leadThanks'  => __( 'Thank you! The store will contact you soon.', 'aisle' ),
+			'consent'     => __( 'I agree that this store may use my email or phone to answer my question. It is kept for a short time and never shared.', 'aisle' ),
 		);
 	}
 }
