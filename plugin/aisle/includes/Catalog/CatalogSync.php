@@ -395,9 +395,8 @@ final class CatalogSync {
 			// Several batches a job: a job's lock, state and queue rows cost about 2.5 ms here,
 			// and a batch read ahead is only picked up in the same job. The state is still saved
 			// after every batch, so a job that dies resumes from its last finished batch.
-			$started         = microtime( true );
-			$budget          = $inline ? 0.0 : (float) apply_filters( 'aisle_sync_job_seconds', self::JOB_SECONDS );
-			$this->following = array();
+			$started = microtime( true );
+			$budget  = $inline ? 0.0 : (float) apply_filters( 'aisle_sync_job_seconds', self::JOB_SECONDS );
 			do {
 				$s = $this->read_batch( $s, $budget > 0 );
 			} while ( 'batch' === $s['next'] && microtime( true ) - $started < $budget );

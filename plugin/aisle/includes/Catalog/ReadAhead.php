@@ -5,8 +5,8 @@
  * A batch's reads run PHP and MariaDB in turn, and half of MariaDB's share is one query: the
  * postmeta rows of 500 products and their variations (WordPress indexes postmeta by post_id
  * only, so it visits every meta row of those posts). Sent while PHP builds the previous batch's
- * rows, it runs on the other core. Action Scheduler runs a sync's next job in the same process
- * when it can, which is when this pays; a job that runs elsewhere reads its meta itself.
+ * rows, it runs on the other core. Only batches of one job share it (CatalogSync): the job ends
+ * with release(), and its first batch reads cold.
  *
  * Only with core's wpdb on mysqli: with a database drop-in, or when the second connection does
  * not open (a host that limits connections), every batch reads as before.
@@ -142,14 +142,16 @@ final class ReadAhead {
 	public function release(): void {
 		$this->reap();
 		$this->pending = null;
-		if ( null !== $this->conn ) {
-			$off = $this->off;
-			$this->close();
-			$this->off = $off;
-		}
+		$this->disconnect();
 	}
 
+	/** After a failed send or reap: this process reads without read-ahead from then on. */
 	private function close(): void {
+		$this->disconnect();
+		$this->off = true;
+	}
+
+	private function disconnect(): void {
 		if ( null !== $this->conn ) {
 			try {
 				$this->conn->close();
@@ -158,7 +160,6 @@ final class ReadAhead {
 		}
 		$this->conn      = null;
 		$this->in_flight = false;
-		$this->off       = true;
 	}
 
 	/** @return int[] */
