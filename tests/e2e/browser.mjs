@@ -68,10 +68,19 @@ export function session( base, label = '' ) {
 	};
 }
 
-/** Logs in to wp-admin in this page (its cookies then belong to the page's context). */
+/**
+ * Logs in to wp-admin in this page (its cookies then belong to the page's context). It lands on the
+ * comments screen, not the dashboard: every caller goes on to its own screen, and the dashboard
+ * with WooCommerce's widgets is the heaviest page of wp-admin to wait for on a loaded machine (the
+ * profile screen would do, but its language list asks the offline translations API, which logs a
+ * warning). Done once the redirect has reached wp-admin: the cookies are set by then.
+ */
 export async function logIn( page, base, user, pass ) {
-	await page.goto( base + '/wp-login.php' );
+	await page.goto( base + '/wp-login.php?redirect_to=' + encodeURIComponent( base + '/wp-admin/edit-comments.php' ) );
 	await page.fill( '#user_login', user );
 	await page.fill( '#user_pass', pass );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+	await Promise.all( [
+		page.waitForURL( ( u ) => u.pathname.endsWith( '/wp-admin/edit-comments.php' ), { waitUntil: 'commit', timeout: 60000 } ),
+		page.click( '#wp-submit' ),
+	] );
 }

@@ -1,7 +1,7 @@
 // Opens the Aisle settings page in Debian's headless Chromium, logged in, and saves a
 // screenshot. Exits non-zero on a JS console error, a page error, or PHP notice text in the page.
 // Usage: node settings-page.mjs BASE_URL USER PASSWORD OUT.png
-import { session } from './browser.mjs';
+import { logIn, session } from './browser.mjs';
 
 const [ base, user, pass, out ] = process.argv.slice( 2 );
 const run = session( base );
@@ -11,10 +11,7 @@ try {
 	const page = await browser.newPage( { viewport: { width: 1280, height: 900 } } );
 	// A validation error is provoked below on purpose: that one 400 is expected.
 	await run.watch( page, { allow: ( r ) => r.status() === 400 && r.request().method() === 'POST' && ( r.url().includes( 'aisle%2Fv1%2Fsettings' ) || r.url().includes( '/aisle/v1/settings' ) ) } );
-	await page.goto( base + '/wp-login.php' );
-	await page.fill( '#user_login', user );
-	await page.fill( '#user_pass', pass );
-	await Promise.all( [ page.waitForNavigation(), page.click( '#wp-submit' ) ] );
+	await logIn( page, base, user, pass );
 	await page.goto( base + '/wp-admin/admin.php?page=aisle&tab=settings' );
 	// Rendered by admin.js from the REST routes: wait until all three answered.
 	await page.waitForFunction( () => document.getElementById( 'aisle-key-source' ).textContent !== ''

@@ -5,7 +5,7 @@
 // dialog opens, no page error, no failed request. No CSP is added (WordPress's admin needs inline
 // scripts), so the sentinel is the check.
 // Usage: node stored-xss.mjs BASE_URL USER PASS CONVERSATION_ID
-import { session } from './browser.mjs';
+import { logIn, session } from './browser.mjs';
 
 const [ base, user, pass, conversation ] = process.argv.slice( 2 );
 const run = session( base );
@@ -26,10 +26,7 @@ try {
 	await page.evaluate( () => { const d = document.createElement( 'div' ); d.innerHTML = '<img src="data:image/png;base64,AA" onerror=window.__xss=1>'; document.body.append( d ); } );
 	await page.waitForTimeout( 300 );
 	check( ( await page.evaluate( () => window.__xss ) ) === 1, 'control: an unescaped payload sets window.__xss' );
-	await page.goto( base + '/wp-login.php' );
-	await page.fill( '#user_login', user );
-	await page.fill( '#user_pass', pass );
-	await Promise.all( [ page.waitForURL( /wp-admin/, { waitUntil: 'commit' } ), page.click( '#wp-submit' ) ] ); // The dashboard need not finish loading.
+	await logIn( page, base, user, pass );
 	await page.goto( base + '/wp-admin/admin.php?page=aisle' );
 	const tabs = await page.$$eval( '#aisle-tabs a.nav-tab', ( as ) => as.map( ( a ) => a.href ) );
 	check( tabs.length >= 4, 'the admin tabs are listed: ' + tabs.length );

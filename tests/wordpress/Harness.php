@@ -387,9 +387,35 @@ PHP);
         if ($rc !== 0) {
             // WordPress shows "a critical error" and logs the cause: name it with the failure.
             $log = is_file("{$this->root}/debug.log") ? preg_grep('/PHP (Fatal|Parse) error/', array_slice(file("{$this->root}/debug.log"), -200)) : [];
-            throw new RuntimeException(implode(' ', $cmd) . " exited $rc:\n$out\n$err" . ($log ? "\ndebug.log:\n" . implode('', array_slice($log, -3)) : ''));
+            throw new RuntimeException(implode(' ', $cmd) . " exited $rc:\n$out\n$err" . ($log ? "\ndebug.log:\n" . implode('', array_slice($log, -3)) : '') . $this->serverTail($cmd));
         }
         return $out . $err;
+    }
+
+    /**
+     * For a browser script that failed: the web server's last requests, and those it accepted but
+     * never answered (php -S names a request only once answered), so a timeout names what hung.
+     */
+    private function serverTail(array $cmd): string
+    {
+        $file = "{$this->root}/web.log";
+        if (($cmd[0] ?? '') !== 'node' || !is_file($file)) {
+            return '';
+        }
+        $lines = array_slice(file($file, FILE_IGNORE_NEW_LINES), -3000);
+        $open = [];
+        $done = [];
+        foreach ($lines as $line) {
+            if (preg_match('/ (\S+:\d+) Accepted$/', $line, $m)) {
+                $open[$m[1]] = $line;
+            } elseif (preg_match('/ (\S+:\d+) Closing$/', $line, $m)) {
+                unset($open[$m[1]]);
+            } elseif ($line !== '') {
+                $done[] = $line;
+            }
+        }
+        return "\nweb server, last requests:\n" . implode("\n", array_slice($done, -15))
+            . ($open ? "\nweb server, accepted and not answered:\n" . implode("\n", $open) : '');
     }
 
     /** Evaluates PHP inside WordPress (a CLI request) and returns its JSON-decoded return value. */
