@@ -94,6 +94,36 @@ function mysql_client(Harness $h, string $tool): array
     return [$tool, '--no-defaults', '--user=root', "--socket={$h->root}/mysql.sock"];
 }
 
+/** CPU seconds (user + system, every thread) that process $pid has used so far; 0 once it is gone. */
+function cpu_of(int $pid): float
+{
+    $line = (string) @file_get_contents("/proc/$pid/stat");
+    if ($line === '') {
+        return 0.0;
+    }
+    $f = explode(' ', substr($line, (int) strrpos($line, ')') + 2));
+    return ((int) $f[11] + (int) $f[12]) / CLOCK_TICKS;
+}
+
+/** The PIDs whose parent is $pid (php -S's workers). */
+function children_of(int $pid): array
+{
+    $kids = [];
+    foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
+        $line = (string) @file_get_contents($stat);
+        if ((int) (explode(' ', substr($line, (int) strrpos($line, ')') + 2))[1] ?? 0) === $pid) {
+            $kids[] = (int) basename(dirname($stat));
+        }
+    }
+    return $kids;
+}
+
+define('CLOCK_TICKS', (int) trim((string) shell_exec('getconf CLK_TCK')) ?: 100);
+$mariadb = (int) @file_get_contents($h->root . '/mariadb.pid');
+// Prepended to each path's code: the CPU its own process used (getrusage counts every thread,
+// so the extension's index threads too).
+const CPU_FN = '$cpu = static function (): float { $r = getrusage(); return $r["ru_utime.tv_sec"] + $r["ru_utime.tv_usec"] / 1e6 + $r["ru_stime.tv_sec"] + $r["ru_stime.tv_usec"] / 1e6; };';
+
 // ---- the store --------------------------------------------------------------------------------
 $tables = ['wp_posts', 'wp_postmeta', 'wp_terms', 'wp_term_taxonomy', 'wp_term_relationships', 'wp_termmeta',
     'wp_wc_product_meta_lookup', 'wp_wc_product_attributes_lookup', 'wp_woocommerce_attribute_taxonomies'];
@@ -159,7 +189,8 @@ return array(
 PHP);
 
 // ---- 1. Aisle full sync through its jobs --------------------------------------------------------
-$sync = $h->wp(<<<'PHP'
+$db0 = cpu_of($mariadb);
+$sync = $h->wp(CPU_FN . <<<'PHP'
 $adapter  = new Aisle\Plugin\Catalog\WooAdapter();
 $settings = new Aisle\Plugin\Settings();
 // The same products as the other paths: every published one (hidden and out of stock too).
@@ -167,22 +198,27 @@ $settings->save(array('include_out_of_stock' => true, 'include_hidden' => true))
 $sync = new Aisle\Plugin\Catalog\CatalogSync($adapter, $settings, new Aisle\Plugin\Knowledge\StoreFacts($adapter, $settings));
 memory_reset_peak_usage();
 $t = microtime(true);
+$c = $cpu();
 $sync->start();
 $jobs = 0;
 while (in_array($sync->state()['state'], array('queued', 'running', 'indexing'), true)) {
     $jobs += aisle_test_run_actions(1);
 }
 $seconds = microtime(true) - $t;
+$c = $cpu() - $c;
 $p = $sync->progress();
-return array('products' => $p['result']['indexed'] ?? 0, 'state' => $p['state'], 'errors' => $p['error_count'], 'jobs' => $jobs, 'seconds' => $seconds, 'peak' => memory_get_peak_usage());
+return array('products' => $p['result']['indexed'] ?? 0, 'state' => $p['state'], 'errors' => $p['error_count'], 'jobs' => $jobs, 'seconds' => $seconds, 'peak' => memory_get_peak_usage(), 'cpu' => $c);
 PHP);
+$sync['db_cpu'] = cpu_of($mariadb) - $db0;
 
 // ---- 2. The adapter's reads alone ---------------------------------------------------------------
-$adapter = $h->wp(<<<'PHP'
+$db0 = cpu_of($mariadb);
+$adapter = $h->wp(CPU_FN . <<<'PHP'
 $adapter = new Aisle\Plugin\Catalog\WooAdapter();
 $opts = array('include_out_of_stock' => true, 'include_hidden' => true);
 memory_reset_peak_usage();
 $t = microtime(true);
+$c = $cpu();
 $count = 0; $variations = 0;
 $size = Aisle\Plugin\Catalog\CatalogSync::BATCH_SIZE;
 $ids = $adapter->product_ids_after(0, $size, $opts);
@@ -195,14 +231,17 @@ while ($ids) {
     }
     $ids = $next;
 }
-return array('products' => $count, 'variations' => $variations, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage());
+return array('products' => $count, 'variations' => $variations, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage(), 'cpu' => $cpu() - $c);
 PHP);
+$adapter['db_cpu'] = cpu_of($mariadb) - $db0;
 
 // ---- 3. wc_get_products() + get_data() + json_encode, a page at a time ------------------------
-$getData = $h->wp(str_replace('__LIMIT__', (string) $sample, <<<'PHP'
+$db0 = cpu_of($mariadb);
+$getData = $h->wp(CPU_FN . str_replace('__LIMIT__', (string) $sample, <<<'PHP'
 $limit = __LIMIT__;
 memory_reset_peak_usage();
 $t = microtime(true);
+$c = $cpu();
 $count = 0;
 $bytes = 0;
 for ($page = 1; ; $page++) {
@@ -220,11 +259,16 @@ for ($page = 1; ; $page++) {
         break;
     }
 }
-return array('products' => $count, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage(), 'bytes' => $bytes);
+return array('products' => $count, 'seconds' => microtime(true) - $t, 'peak' => memory_get_peak_usage(), 'bytes' => $bytes, 'cpu' => $cpu() - $c);
 PHP));
+$getData['db_cpu'] = cpu_of($mariadb) - $db0;
 
 // ---- 4. REST crawl over HTTP, basic auth with an application password --------------------------
 $pass = $h->wp("return WP_Application_Passwords::create_new_application_password(1, array('name' => 'bench'))[0];");
+$webPid = (int) @file_get_contents($h->root . '/web.pid');
+$webWorkers = children_of($webPid);
+$web0 = array_sum(array_map('cpu_of', $webWorkers));
+$db0 = cpu_of($mariadb);
 $t = microtime(true);
 $crawled = 0;
 $status = 0;
@@ -248,9 +292,9 @@ for ($page = 1; ; $page++) {
         break;
     }
 }
-$crawl = ['products' => $crawled, 'seconds' => microtime(true) - $t, 'peak' => null];
+$crawl = ['products' => $crawled, 'seconds' => microtime(true) - $t, 'peak' => null,
+    'cpu' => array_sum(array_map('cpu_of', $webWorkers)) - $web0, 'db_cpu' => cpu_of($mariadb) - $db0];
 // The server's PHP: the largest peak resident size among php -S's workers (VmHWM).
-$webPid = (int) @file_get_contents($h->root . '/web.pid');
 $hwm = 0;
 foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
     $line = (string) @file_get_contents($stat);
@@ -273,10 +317,10 @@ if ($sample > 0) {
     printf("per-product paths SAMPLED: the get_data() path and the REST crawl read the first %d products only; their rate is the sample's\n", $sample);
 }
 echo "\n";
-printf("  %-38s %9s %9s %11s %10s %10s   %s\n", 'path', 'products', 'seconds', 'products/s', 'vs REST', 'vs get_data', 'PHP peak memory');
+printf("  %-38s %9s %9s %11s %10s %10s %14s   %s\n", 'path', 'products', 'seconds', 'products/s', 'vs REST', 'vs get_data', 'CPU s PHP+DB', 'PHP peak memory');
 $row = static function (string $name, array $r, string $peak) use ($rate, $crawlRate, $gdRate): void {
     $v = $rate($r);
-    printf("  %-38s %9d %9.2f %11.0f %9.1fx %9.1fx   %s\n", $name, $r['products'], $r['seconds'], $v, $crawlRate > 0 ? $v / $crawlRate : 0, $gdRate > 0 ? $v / $gdRate : 0, $peak);
+    printf("  %-38s %9d %9.2f %11.0f %9.1fx %9.1fx %6.2f + %5.2f   %s\n", $name, $r['products'], $r['seconds'], $v, $crawlRate > 0 ? $v / $crawlRate : 0, $gdRate > 0 ? $v / $gdRate : 0, $r['cpu'], $r['db_cpu'], $peak);
 };
 $row('aisle full sync (jobs, Catalog, index)', $sync, $mb($sync['peak']) . " ({$sync['state']}, {$sync['jobs']} jobs, {$sync['errors']} rejected)");
 $row('aisle adapter reads (read-ahead)', $adapter, $mb($adapter['peak']) . " ({$adapter['variations']} variations read)");
@@ -286,6 +330,15 @@ if ($error !== '') {
     echo "  REST crawl stopped: $error\n";
 }
 echo "\n";
+// What a ratio asks of the machine: the sync's CPU (its PHP process with the extension's threads,
+// and MariaDB's) spread over the time the ratio allows.
+if ($gdRate > 0) {
+    $allowed = $sync['products'] / ($gdRate * 10);
+    $used = $sync['cpu'] + $sync['db_cpu'];
+    printf("CPU: the full sync used %.2f CPU-seconds (PHP %.2f, MariaDB %.2f) in %.2f s, %.2f cores busy on average; 10x the get_data() path\n"
+        . "     means finishing in %.2f s, which needs %.2f cores fully busy (this machine has %d)\n",
+        $used, $sync['cpu'], $sync['db_cpu'], $sync['seconds'], $used / max($sync['seconds'], 1e-9), $allowed, $used / max($allowed, 1e-9), (int) trim((string) shell_exec('nproc')));
+}
 $goal = static fn (bool $ok): string => $ok ? 'met' : 'NOT MET';
 $syncRate = $rate($sync);
 printf("goals: full sync >= 50x the REST crawl: %.1fx %s; >= 10x the get_data() path: %.1fx %s; PHP peak < 128 MB: %s %s\n",
