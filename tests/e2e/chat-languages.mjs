@@ -51,6 +51,7 @@ try {
 	check( ( await layout( status ) ).matchesRtl, 'order status right to left' );
 	const wrong = await ask( ar, `أين طلبي رقم ${ arabicDigits( order ) }؟ هاتفي ${ arabicDigits( '0509999999' ) }` );
 	check( ! ( await wrong.textContent() ).includes( 'قيد التنفيذ' ), 'a wrong phone shows nothing' );
+	check( ( await ar.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'اطرح سؤالًا…', 'the input asks in Arabic' );
 	await ar.screenshot( { path: outdir + '/chat-arabic.png' } );
 
 	// French: left to right, the reply in French, a variable product's range on its card.
@@ -67,7 +68,8 @@ try {
 	check( ( await price.textContent() ).includes( 'Le produit Hoodie coûte $42.00 – $45.00.' ), 'French price answer: ' + await price.textContent() );
 	const card = price.locator( '.aisle-card' ).first();
 	check( ( await card.locator( '.aisle-card-price' ).textContent() ) === '$42.00 – $45.00', 'price range on the card' );
-	check( ( await card.locator( '.aisle-card-cart' ).textContent() ) === 'Choose options', 'the widget\'s own strings follow the site locale (English here)' );
+	check( ( await card.locator( '.aisle-card-cart' ).textContent() ) === 'Choisir les options', 'the widget\'s own words follow the shopper\'s language (the page has them in English)' );
+	check( ( await fr.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'Posez une question…', 'the input asks in French' );
 	await fr.screenshot( { path: outdir + '/chat-french.png' } );
 } catch ( e ) {
 	problems.push( 'error: ' + ( e.stack || e.message ) );

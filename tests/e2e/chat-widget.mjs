@@ -70,16 +70,29 @@ try {
 	await page.waitForSelector( '.aisle-lead-done' );
 	await page.screenshot( { path: outdir + '/widget-desktop.png' } );
 
-	// The same form under a French reply, on this English page: its words are French.
+	// A French reply on this English page: the widget switches to French, the form under it too.
+	check( ( await page.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'Ask a question…', 'the input starts in the store\'s language' );
 	await ask( page, 'Je veux parler à un conseiller' );
 	const french = page.locator( '.aisle-lead' ).last();
 	await french.waitFor();
-	check( ( await french.getAttribute( 'lang' ) ) === 'fr', 'the French form says it is French' );
+	check( ( await french.evaluate( ( f ) => f.closest( '[lang]' ).lang ) ) === 'fr', 'the French reply and its form say they are French' );
+	check( ( await page.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'Posez une question…', 'the input asks in French' );
+	check( ( await page.textContent( '.aisle-send' ) ) === 'Envoyer', 'the Send button is French' );
+	check( ( await french.locator( '.aisle-consent' ).textContent() ).trim().startsWith( 'J\'accepte' ), 'the consent is French' );
 	await french.locator( 'input[type=checkbox]' ).check();
 	await french.locator( 'button[type=submit]' ).click();
 	await page.waitForFunction( ( f ) => f.textContent !== '', await french.locator( '.aisle-lead-status' ).elementHandle(), { timeout: 3000 } );
 	const missing = await french.locator( '.aisle-lead-status' ).textContent();
 	check( missing === 'Saisissez un e-mail ou un numéro de téléphone.', 'the French form asks in French: ' + missing );
+	await french.locator( 'input[type=email]' ).fill( 'e2e-client@example.fr' );
+	await french.locator( 'button[type=submit]' ).click();
+	const thanks = page.locator( '.aisle-lead-done' ).last();
+	await page.waitForFunction( () => document.querySelectorAll( '.aisle-lead-done' ).length === 2 );
+	check( ( await thanks.textContent() ) === 'Merci ! La boutique vous contactera bientôt.', 'thanked in French' );
+	// And back: an English reply brings the English words again.
+	await ask( page, 'Do you have hoodies?' );
+	check( ( await page.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'Ask a question…', 'the input follows back to English' );
+	check( ( await page.textContent( '.aisle-send' ) ) === 'Send', 'the Send button follows back to English' );
 
 	// Mobile: the open panel fills the screen.
 	const mobile = await newPage( { width: 375, height: 700 } );

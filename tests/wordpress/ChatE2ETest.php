@@ -31,6 +31,8 @@ PHP);
         $this->assertStringContainsString('ok', $log, $log);
         $this->assertFileExists("$out/widget-mobile.png");
         $this->assertNotEmpty(self::$h->query("SELECT id FROM wp_aisle_leads WHERE email = 'e2e-lead@example.com'"), 'the lead form stored a lead');
+        $french = self::$h->query("SELECT consent_text FROM wp_aisle_leads WHERE email = 'e2e-client@example.fr'");
+        $this->assertStringStartsWith("J'accepte", $french[0]['consent_text'] ?? '', 'the French form\'s lead records the French consent it showed');
     }
 
     /** AI output with markup and foreign links, from the fake OpenAI-compatible provider, in Chromium. */

@@ -101,6 +101,14 @@ PHP);
         parent::tearDownAfterClass();
     }
 
+    /** A message from a widget that speaks $uiLang (what it last switched to). */
+    private function chatAs(string $message, mixed $uiLang, ?string $session = null): array
+    {
+        $r = $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => $session ?? self::uuid(), 'message' => $message, 'page_url' => self::$h->url . '/shop/', 'ui_lang' => $uiLang]);
+        $this->assertSame(200, $r['status'], $message . ': ' . $r['body']);
+        return $r['json'];
+    }
+
     private function chat(string $message, ?string $session = null): array
     {
         $r = $this->http('POST', '/?rest_route=' . rawurlencode('/aisle/v1/chat'), ['session_id' => $session ?? self::uuid(), 'message' => $message, 'page_url' => self::$h->url . '/shop/']);
@@ -313,15 +321,39 @@ PHP);
                 $this->assertSame($lang, $r['language'], $q);
             }
         }
+        // A French reply on this English store brings the widget's words in French (the page has
+        // them in English): the input, the cards and the lead form under it.
         $fr = $this->chat('Je veux parler à un conseiller');
         $this->assertContains('offer_lead', $fr['actions']);
-        // The lead form under a French reply speaks French too (the page was rendered in English).
-        $this->assertSame('Saisissez un e-mail ou un numéro de téléphone.', $fr['lead']['leadMissing'] ?? null, json_encode($fr));
-        $this->assertStringNotContainsString('I agree', $fr['lead']['consent']);
-        $en = $this->chat('I want to talk to a person');
-        $this->assertContains('offer_lead', $en['actions']);
-        $this->assertSame('Please enter an email or a phone number.', $en['lead']['leadMissing'] ?? null, json_encode($en));
-        $this->assertArrayNotHasKey('lead', $this->chat('Bonjour !'), 'no form offered, no labels sent');
+        $this->assertSame('Posez une question…', $fr['strings']['placeholder'] ?? null, json_encode($fr));
+        $this->assertSame('Envoyer', $fr['strings']['send']);
+        $this->assertSame('Saisissez un e-mail ou un numéro de téléphone.', $fr['strings']['leadMissing']);
+        $this->assertStringStartsWith("J'accepte", $fr['strings']['consent']);
+        $this->assertSame(array_keys(self::$h->wp('return Aisle\Plugin\Chat\Widget::ui_strings();')), array_keys($fr['strings']), 'every word the widget has');
+        // Sent once per switch: not to a widget that already speaks the reply's language.
+        $this->assertArrayNotHasKey('strings', $this->chatAs('Je veux parler à un conseiller', 'fr'));
+        $this->assertArrayNotHasKey('strings', $this->chat('I want to talk to a person'), 'the store\'s language, the page\'s words');
+        $back = $this->chatAs('I want to talk to a person', 'fr');
+        $this->assertSame('Please enter an email or a phone number.', $back['strings']['leadMissing'] ?? null, 'back to English: English words');
+        $this->assertSame('Ask a question…', $back['strings']['placeholder']);
+        // An unknown widget language counts as the store's.
+        $this->assertArrayNotHasKey('strings', $this->chatAs('I want to talk to a person', 'xx'));
+        $this->assertArrayHasKey('strings', $this->chatAs('Je veux parler à un conseiller', ['fr']));
+
+        // The French form's lead: errors in French, and the consent recorded is the French one it showed.
+        $sid = self::uuid();
+        $this->chatAs('Je veux parler à un conseiller', 'fr', $sid);
+        $lead = fn (array $b) => $this->http('POST', '/?rest_route=/aisle/v1/lead', $b + ['session_id' => $sid, 'page_url' => self::$h->url . '/shop/', 'lang' => 'fr']);
+        $missing = $lead(['consent' => true]);
+        $this->assertSame(400, $missing['status']);
+        $this->assertSame('Saisissez un e-mail ou un numéro de téléphone.', $missing['json']['message']);
+        $ok = $lead(['email' => 'client@example.fr', 'consent' => true]);
+        $this->assertSame(201, $ok['status'], $ok['body']);
+        $consent = self::$h->query('SELECT consent_text FROM wp_aisle_leads WHERE id = ' . (int) $ok['json']['id'])[0]['consent_text'];
+        $this->assertSame($fr['strings']['consent'], $consent);
+        $mail = self::$h->mails();
+        $this->assertStringContainsString('client@example.fr', end($mail)['message'] ?? '', 'the store is told of the lead');
+        $this->assertStringContainsString('New lead from the chat assistant', end($mail)['subject'], 'in the store\'s language');
         $this->assertStringContainsString('WELCOME10', $this->chat('هل يوجد كوبون خصم؟')['reply']);
     }
 

@@ -5,7 +5,7 @@
 	'use strict';
 	var cfg = window.aisleConfig;
 	if (!cfg || !window.fetch || document.getElementById('aisle-root')) { return; }
-	var t = cfg.strings || {};
+	var t = cfg.strings || {}, uiLang = cfg.lang || '';
 	var storeHost = location.host;
 	var SESSION_KEY = 'aisle_session', tok = null;
 
@@ -179,10 +179,22 @@
 		});
 	}
 
+	/* A reply in another language brings the widget's words in it: the input, cards and forms follow the shopper. */
+	function speak(strings, lang) {
+		t = cfg.strings = strings;
+		uiLang = form.lang = lang;
+		input.placeholder = t.placeholder || '';
+		input.setAttribute('aria-label', t.message || 'Message');
+		send.textContent = t.send || 'Send';
+		close.setAttribute('aria-label', t.close || 'Close');
+	}
+
 	function finish(box, data) {
+		if (data.strings && data.language) { speak(data.strings, data.language); }
+		if (data.language) { box.lang = data.language; }
 		renderText(data.reply || '', box);
 		if (data.products && data.products.length) { box.appendChild(el('ul', { 'class': 'aisle-cards' }, data.products.map(productCard))); }
-		if ((data.actions || []).indexOf('offer_lead') >= 0) { box.appendChild(leadForm(data.lead, data.language)); }
+		if ((data.actions || []).indexOf('offer_lead') >= 0) { box.appendChild(leadForm()); }
 		// Where a knowledge answer comes from, unless the reply already shows it (bold or as a link, as the built-in answer does).
 		var sources = (data.sources || []).filter(function (s) { var r = data.reply || ''; return s && s.title && r.indexOf('**' + s.title + '**') < 0 && r.indexOf('[' + s.title + '](') < 0; });
 		if (sources.length) {
@@ -250,7 +262,7 @@
 		var box = bubble('assistant', '');
 		box.setAttribute('aria-busy', 'true');
 		send.disabled = true;
-		return post('chat?stream=1', { session_id: sessionId(), message: message, page_url: location.href })
+		return post('chat?stream=1', { session_id: sessionId(), message: message, page_url: location.href, ui_lang: uiLang })
 			.then(function (res) { return readReply(res, box); })
 			.catch(function (err) {
 				renderText((err && err.message) || t.error || 'Something went wrong.', box);
@@ -271,10 +283,10 @@
 		ask(message);
 	});
 
-	// labels: the form's words in the reply's language, when the reply sent them (the page has the store's).
-	function leadForm(labels, lang) {
-		var L = labels || {};
-		var say = function (k, fallback) { return L[k] || t[k] || fallback; };
+	/* In the words of the moment it opens: its errors and the consent the store records are in the same language. */
+	function leadForm() {
+		var L = t, formLang = uiLang;
+		var say = function (k, fallback) { return L[k] || fallback; };
 		var id = 'aisle-consent-' + log.childNodes.length;
 		var email = el('input', { type: 'email', name: 'email', autocomplete: 'email' });
 		var phone = el('input', { type: 'tel', name: 'phone', autocomplete: 'tel' });
@@ -283,20 +295,18 @@
 		var more = cfg.leadFields || [];
 		var name = more.indexOf('name') >= 0 ? el('input', { type: 'text', name: 'name', autocomplete: 'name', maxlength: '100' }) : null;
 		var note = more.indexOf('message') >= 0 ? el('textarea', { name: 'message', rows: '2', maxlength: '1000', dir: 'auto' }) : null;
-		var attrs = { 'class': 'aisle-lead' };
-		if (labels && lang) { attrs.lang = lang; }
-		var lead = el('form', attrs, [
+		var lead = el('form', { 'class': 'aisle-lead' }, [
 			name && el('label', {}, [document.createTextNode(say('name', 'Name')), name]),
 			el('label', {}, [document.createTextNode(say('email', 'Email')), email]),
 			el('label', {}, [document.createTextNode(say('phone', 'Phone')), phone]),
 			note && el('label', {}, [document.createTextNode(say('leadNote', 'Message')), note]),
-			el('label', { 'for': id, 'class': 'aisle-consent' }, [consent, document.createTextNode(' ' + (L.consent || cfg.consentText || t.consent || ''))]),
+			el('label', { 'for': id, 'class': 'aisle-consent' }, [consent, document.createTextNode(' ' + say('consent', ''))]),
 			el('button', { type: 'submit', text: say('leadSend', 'Send') }), status
 		]);
 		lead.addEventListener('submit', function (e) {
 			e.preventDefault();
 			if (!email.value && !phone.value) { status.textContent = say('leadMissing', ''); return; }
-			post('lead', { session_id: sessionId(), email: email.value, phone: phone.value, name: name ? name.value : '', message: note ? note.value : '', consent: consent.checked, page_url: location.href })
+			post('lead', { session_id: sessionId(), email: email.value, phone: phone.value, name: name ? name.value : '', message: note ? note.value : '', consent: consent.checked, page_url: location.href, lang: formLang })
 				.then(function (res) { return res.json().then(function (d) { if (!res.ok) { throw d; } }); })
 				.then(function () { lead.replaceWith(el('p', { 'class': 'aisle-lead-done', text: say('leadThanks', 'Thank you.') })); })
 				.catch(function (d) { status.textContent = (d && d.message) || t.error || ''; });

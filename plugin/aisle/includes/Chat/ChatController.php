@@ -123,7 +123,7 @@ final class ChatController {
 		// While a person has (or is asked to take) the conversation, the assistant stays silent.
 		$reply = $this->handoff->intercept( $body['session_id'], $message, $body['page_url'] )
 			?? $this->assistant->handle( $body['session_id'], $message, $body['page_url'] );
-		$r     = new \WP_REST_Response( self::lead_labels( $this->handoff->after( $body['session_id'], $reply ) ), 200 );
+		$r     = new \WP_REST_Response( self::with_strings( $this->handoff->after( $body['session_id'], $reply ), $body['ui_lang'] ?? null ), 200 );
 		$r->set_headers( array( 'Cache-Control' => 'no-store' ) );
 		return $r;
 	}
@@ -146,18 +146,23 @@ final class ChatController {
 		try {
 			$reply = $this->handoff->intercept( $body['session_id'], $message, $body['page_url'] )
 				?? $this->assistant->handle( $body['session_id'], $message, $body['page_url'], static fn ( string $t ) => $send( 'delta', array( 'text' => $t ) ) );
-			$send( 'done', self::lead_labels( $this->handoff->after( $body['session_id'], $reply ) ) );
+			$send( 'done', self::with_strings( $this->handoff->after( $body['session_id'], $reply ), $body['ui_lang'] ?? null ) );
 		} catch ( \Throwable $e ) {
 			$send( 'error', array( 'message' => __( 'Sorry, something went wrong. Please try again.', 'aisle' ) ) );
 		}
 		exit;
 	}
 
-	/** A reply that offers the lead form carries its labels in the reply's language (the page has the store's). */
-	private static function lead_labels( array $reply ): array {
+	/**
+	 * A reply in another language than the widget's ($ui_lang: what the widget says it speaks,
+	 * else the store's) carries the widget's words in the reply's language, so the input, the
+	 * cards and the lead form follow the shopper. Sent once per switch, not with every reply.
+	 */
+	private static function with_strings( array $reply, $ui_lang ): array {
 		$lang = (string) ( $reply['language'] ?? '' );
-		if ( '' !== $lang && in_array( 'offer_lead', (array) ( $reply['actions'] ?? array() ), true ) ) {
-			$reply['lead'] = Lexicon::in_language( $lang, array( Widget::class, 'lead_strings' ) );
+		$ui   = is_string( $ui_lang ) && isset( Lexicon::LOCALES[ $ui_lang ] ) ? $ui_lang : Lexicon::language_of( determine_locale() );
+		if ( isset( Lexicon::LOCALES[ $lang ] ) && $lang !== $ui ) {
+			$reply['strings'] = Lexicon::in_language( $lang, array( Widget::class, 'ui_strings' ) );
 		}
 		return $reply;
 	}
@@ -167,6 +172,21 @@ final class ChatController {
 		if ( $body instanceof \WP_REST_Response ) {
 			return $body;
 		}
+		// The form's language (`lang`, as the widget showed it): its errors come back in it, and
+		// the consent recorded is the sentence the shopper ticked. The store's mail stays the store's.
+		$lang = is_string( $body['lang'] ?? null ) && isset( Lexicon::LOCALES[ $body['lang'] ] ) ? $body['lang'] : Lexicon::language_of( determine_locale() );
+		$lead = Lexicon::in_language( $lang, fn () => $this->checked_lead( $body ) );
+		if ( $lead instanceof \WP_REST_Response ) {
+			return $lead;
+		}
+		$id = $this->leads->create( $body['session_id'], $lead['email'], $lead['phone'], $lead['consent'], $body['page_url'], $lead['name'], $lead['note'] );
+		// The store hears of it at once; a mail failure does not lose the lead (it is saved above).
+		$this->leads->notify( $id, $this->settings );
+		return new \WP_REST_Response( array( 'ok' => true, 'id' => $id ), 201 );
+	}
+
+	/** The lead's fields, checked, with the consent text in the current locale; or the error to answer. */
+	private function checked_lead( array $body ) {
 		if ( true !== ( $body['consent'] ?? null ) ) {
 			return self::error( 'aisle_consent_required', __( 'Please tick the consent box so the store may contact you.', 'aisle' ), 400 );
 		}
@@ -192,10 +212,7 @@ final class ChatController {
 		if ( mb_strlen( $note, 'UTF-8' ) > 1000 ) {
 			return self::error( 'aisle_invalid_lead_message', __( 'Please keep the message to 1,000 characters.', 'aisle' ), 400 );
 		}
-		$id = $this->leads->create( $body['session_id'], $email, $phone, self::consent_text(), $body['page_url'], $name, $note );
-		// The store hears of it at once; a mail failure does not lose the lead (it is saved above).
-		$this->leads->notify( $id, $this->settings );
-		return new \WP_REST_Response( array( 'ok' => true, 'id' => $id ), 201 );
+		return array( 'email' => $email, 'phone' => $phone, 'name' => $name, 'note' => $note, 'consent' => self::consent_text() );
 	}
 
 	/** The consent wording shown in the widget; stored with each lead as what the visitor agreed to. */

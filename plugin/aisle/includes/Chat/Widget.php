@@ -10,6 +10,7 @@
 
 namespace Aisle\Plugin\Chat;
 
+use Aisle\Plugin\Catalog\Lexicon;
 use Aisle\Plugin\RestController;
 use Aisle\Plugin\Settings;
 
@@ -95,8 +96,7 @@ final class Widget {
 
 	/** Everything the widget needs, in the names the widget uses. */
 	private function config( string $base ): array {
-		$s    = $this->settings;
-		$lead = self::lead_strings();
+		$s = $this->settings;
 		return array(
 			'restUrl'       => esc_url_raw( rest_url( RestController::NAMESPACE . '/' ) ),
 			'cssUrl'        => $base . 'widget.css?ver=' . AISLE_VERSION,
@@ -112,40 +112,39 @@ final class Widget {
 			'rtl'           => is_rtl(),
 			// Optional lead form fields the merchant turned on (Settings: lead_name, lead_message).
 			'leadFields'    => array_keys( array_filter( array( 'name' => $s->get( 'lead_name' ), 'message' => $s->get( 'lead_message' ) ) ) ),
-			'consentText'   => $lead['consent'],
-			'strings'       => array(
-				'message'     => __( 'Message', 'aisle' ),
-				'placeholder' => __( 'Ask a question…', 'aisle' ),
-				'send'        => __( 'Send', 'aisle' ),
-				'close'       => __( 'Close chat', 'aisle' ),
-				/* translators: 1: characters typed, 2: the most a message may have. */
-				'counter'     => __( '%1$s of %2$s characters', 'aisle' ),
-				/* translators: %s: the most characters a message may have (2,000). */
-				'limit'       => sprintf( __( 'That is the limit of %s characters: send this message, or shorten it to add more.', 'aisle' ), number_format_i18n( ChatController::MAX_MESSAGE ) ),
-				'retry'       => __( 'Retry', 'aisle' ),
-				'sources'     => __( 'Sources:', 'aisle' ),
-				'error'       => __( 'Sorry, the assistant could not be reached.', 'aisle' ),
-				'inStock'     => __( 'In stock', 'aisle' ),
-				'outOfStock'  => __( 'Out of stock', 'aisle' ),
-				'addToCart'   => __( 'Add to cart', 'aisle' ),
-				'chooseOptions' => __( 'Choose options', 'aisle' ),
-				'email'       => $lead['email'],
-				'phone'       => $lead['phone'],
-				'name'        => $lead['name'],
-				'leadNote'    => $lead['leadNote'],
-				'leadSend'    => $lead['leadSend'],
-				'leadMissing' => $lead['leadMissing'],
-				'leadThanks'  => $lead['leadThanks'],
-				/* translators: %s: the staff member's display name. */
-				'typing'      => __( '%s is typing…', 'aisle' ),
-			),
+			'lang'          => Lexicon::language_of( determine_locale() ), // The language of `strings`.
+			'strings'       => self::ui_strings(),
 		);
 	}
+
 	/**
-	 * The lead form's labels and consent text in the current locale. The page carries them in
-	 * the store's language; a chat reply that offers the form sends them again in the shopper's
-	 * (ChatController), so the form matches the reply above it.
+	 * The widget's own words in the current locale. The page carries them in the store's
+	 * language; a chat reply in another language sends them again in the shopper's
+	 * (ChatController), and the widget switches to them, lead form and cards included.
 	 */
+	public static function ui_strings(): array {
+		return array(
+			'message'     => __( 'Message', 'aisle' ),
+			'placeholder' => __( 'Ask a question…', 'aisle' ),
+			'send'        => __( 'Send', 'aisle' ),
+			'close'       => __( 'Close chat', 'aisle' ),
+			/* translators: 1: characters typed, 2: the most a message may have. */
+			'counter'     => __( '%1$s of %2$s characters', 'aisle' ),
+			/* translators: %s: the most characters a message may have (2,000). */
+			'limit'       => sprintf( __( 'That is the limit of %s characters: send this message, or shorten it to add more.', 'aisle' ), number_format_i18n( ChatController::MAX_MESSAGE ) ),
+			'retry'       => __( 'Retry', 'aisle' ),
+			'sources'     => __( 'Sources:', 'aisle' ),
+			'error'       => __( 'Sorry, the assistant could not be reached.', 'aisle' ),
+			'inStock'     => __( 'In stock', 'aisle' ),
+			'outOfStock'  => __( 'Out of stock', 'aisle' ),
+			'addToCart'   => __( 'Add to cart', 'aisle' ),
+			'chooseOptions' => __( 'Choose options', 'aisle' ),
+			/* translators: %s: the staff member's display name. */
+			'typing'      => __( '%s is typing…', 'aisle' ),
+		) + self::lead_strings();
+	}
+
+	/** The lead form's labels and the consent text it shows (and the lead records) in the current locale. */
 	public static function lead_strings(): array {
 		return array(
 			'email'       => __( 'Email', 'aisle' ),
@@ -155,7 +154,7 @@ final class Widget {
 			'leadSend'    => __( 'Send', 'aisle' ),
 			'leadMissing' => __( 'Please enter an email or a phone number.', 'aisle' ),
 			'leadThanks'  => __( 'Thank you! The store will contact you soon.', 'aisle' ),
-			'consent'     => __( 'I agree that this store may use my email or phone to answer my question. It is kept for a short time and never shared.', 'aisle' ),
+			'consent'     => ChatController::consent_text(),
 		);
 	}
 }
