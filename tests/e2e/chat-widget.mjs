@@ -93,6 +93,12 @@ try {
 	await ask( page, 'Do you have hoodies?' );
 	check( ( await page.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'Ask a question…', 'the input follows back to English' );
 	check( ( await page.textContent( '.aisle-send' ) ) === 'Send', 'the Send button follows back to English' );
+	// The next page of the tab starts in the language the shopper was last answered in.
+	await ask( page, 'Bonjour !' );
+	await page.goto( base + '/' );
+	await page.waitForSelector( '.aisle-launcher' );
+	check( ( await page.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'Posez une question…', 'the next page starts in French' );
+	check( ( await page.getAttribute( '#aisle-panel form.aisle-form', 'lang' ) ) === 'fr', 'its input says it is French' );
 
 	// Mobile: the open panel fills the screen.
 	const mobile = await newPage( { width: 375, height: 700 } );

@@ -117,6 +117,11 @@
 	} else { root.style.visibility = ''; }
 	root.appendChild(panel);
 	root.appendChild(launcher);
+	/* The next page of this tab starts in the language the shopper was last answered in (same plugin version). */
+	try {
+		var kept = JSON.parse(sessionStorage.getItem('aisle_ui') || 'null');
+		if (kept && kept.v === cfg.cssUrl && kept.lang && kept.lang !== uiLang && kept.strings) { speak(kept.strings, kept.lang, true); }
+	} catch (e) { /* nothing kept */ }
 	document.body.appendChild(root);
 
 	function bubble(role, text) {
@@ -180,13 +185,14 @@
 	}
 
 	/* A reply in another language brings the widget's words in it: the input, cards and forms follow the shopper. */
-	function speak(strings, lang) {
+	function speak(strings, lang, kept) {
 		t = cfg.strings = strings;
 		uiLang = form.lang = lang;
 		input.placeholder = t.placeholder || '';
 		input.setAttribute('aria-label', t.message || 'Message');
 		send.textContent = t.send || 'Send';
 		close.setAttribute('aria-label', t.close || 'Close');
+		if (!kept) { try { sessionStorage.setItem('aisle_ui', JSON.stringify({ v: cfg.cssUrl, lang: lang, strings: strings })); } catch (e) { /* the next page starts in the store's language */ } }
 	}
 
 	function finish(box, data) {

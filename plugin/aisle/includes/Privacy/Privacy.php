@@ -125,7 +125,7 @@ final class Privacy {
 			. '<p>' . esc_html( sprintf( _n( 'Conversations are deleted automatically after %d day.', 'Conversations are deleted automatically after %d days.', $days, 'aisle' ), $days ) ) . '</p>'
 			. '<p>' . esc_html__( 'To show an order status, the assistant asks for the order number and the phone number or email on the order. That phone number or email is used only to check the order and is not stored or sent to an AI service.', 'aisle' ) . '</p>'
 			. '<p>' . esc_html__( 'If you ask to talk to a person, a member of our team reads the conversation (with the same data removed) and answers you in the chat. They appear under the name they chose, never their email.', 'aisle' ) . '</p>'
-			. '<p>' . esc_html__( 'If you choose to leave your email or phone so that we can get back to you, we store it with your consent and delete it after the same period. The chat sets no cookies and does not track you; it keeps a random session id in your browser tab only.', 'aisle' ) . '</p>';
+			. '<p>' . esc_html__( 'If you choose to leave your email or phone so that we can get back to you, we store it with your consent and delete it after the same period. The chat sets no cookies and does not track you; it keeps a random session id, its secret and the language it last answered you in, in your browser tab only.', 'aisle' ) . '</p>';
 		wp_add_privacy_policy_content( __( 'Aisle chat assistant', 'aisle' ), wp_kses_post( $text ) );
 	}
 }
