@@ -52,6 +52,7 @@ try {
 	const wrong = await ask( ar, `أين طلبي رقم ${ arabicDigits( order ) }؟ هاتفي ${ arabicDigits( '0509999999' ) }` );
 	check( ! ( await wrong.textContent() ).includes( 'قيد التنفيذ' ), 'a wrong phone shows nothing' );
 	check( ( await ar.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'اطرح سؤالًا…', 'the input asks in Arabic' );
+	check( ( await ar.getAttribute( '#aisle-root', 'dir' ) ) === 'rtl', 'the widget turns right to left for Arabic on this left-to-right store' );
 	await ar.screenshot( { path: outdir + '/chat-arabic.png' } );
 
 	// French: left to right, the reply in French, a variable product's range on its card.
@@ -70,6 +71,7 @@ try {
 	check( ( await card.locator( '.aisle-card-price' ).textContent() ) === '$42.00 – $45.00', 'price range on the card' );
 	check( ( await card.locator( '.aisle-card-cart' ).textContent() ) === 'Choisir les options', 'the widget\'s own words follow the shopper\'s language (the page has them in English)' );
 	check( ( await fr.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'Posez une question…', 'the input asks in French' );
+	check( ( await fr.getAttribute( '#aisle-root', 'dir' ) ) === 'ltr', 'French stays left to right' );
 	await fr.screenshot( { path: outdir + '/chat-french.png' } );
 } catch ( e ) {
 	problems.push( 'error: ' + ( e.stack || e.message ) );

@@ -329,7 +329,11 @@ PHP);
         $this->assertSame('Envoyer', $fr['strings']['send']);
         $this->assertSame('Saisissez un e-mail ou un numéro de téléphone.', $fr['strings']['leadMissing']);
         $this->assertStringStartsWith("J'accepte", $fr['strings']['consent']);
-        $this->assertSame(array_keys(self::$h->wp('return Aisle\Plugin\Chat\Widget::ui_strings();')), array_keys($fr['strings']), 'every word the widget has');
+        $this->assertSame([...array_keys(self::$h->wp('return Aisle\Plugin\Chat\Widget::ui_strings();')), 'dir'], array_keys($fr['strings']), 'every word the widget has, and the direction');
+        $this->assertSame('ltr', $fr['strings']['dir']);
+        $ar = $this->chat('مرحبا');
+        $this->assertSame('اطرح سؤالًا…', $ar['strings']['placeholder'] ?? null, json_encode($ar, JSON_UNESCAPED_UNICODE));
+        $this->assertSame('rtl', $ar['strings']['dir'], 'Arabic turns the widget right to left');
         // Sent once per switch: not to a widget that already speaks the reply's language.
         $this->assertArrayNotHasKey('strings', $this->chatAs('Je veux parler à un conseiller', 'fr'));
         $this->assertArrayNotHasKey('strings', $this->chat('I want to talk to a person'), 'the store\'s language, the page\'s words');

@@ -146,6 +146,7 @@ final class Harness
             for ($i = 0; ; $i++) {
                 try {
                     $this->db = new mysqli('localhost', 'root', '', '', 0, "{$this->root}/mysql.sock");
+                    $this->db->set_charset('utf8mb4'); // As wpdb talks: rows read here compare with what WordPress stored.
                     break;
                 } catch (mysqli_sql_exception $e) {
                     if ($i > 100) {

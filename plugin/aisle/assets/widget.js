@@ -188,6 +188,7 @@
 	function speak(strings, lang, kept) {
 		t = cfg.strings = strings;
 		uiLang = form.lang = lang;
+		if (t.dir) { root.dir = t.dir; }
 		input.placeholder = t.placeholder || '';
 		input.setAttribute('aria-label', t.message || 'Message');
 		send.textContent = t.send || 'Send';

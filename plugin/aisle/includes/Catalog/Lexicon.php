@@ -264,6 +264,11 @@ final class Lexicon {
 		return self::LOCALES[ $lang ] ?? get_locale();
 	}
 
+	/** The writing direction of a supported language: Arabic is the one written right to left. */
+	public static function direction( string $lang ): string {
+		return 'ar' === $lang ? 'rtl' : 'ltr';
+	}
+
 	/** The language of a WordPress locale ("fr_FR" → "fr"). */
 	public static function language_of( string $locale ): string {
 		return strtolower( substr( $locale, 0, 2 ) );

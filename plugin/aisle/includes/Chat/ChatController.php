@@ -162,7 +162,7 @@ final class ChatController {
 		$lang = (string) ( $reply['language'] ?? '' );
 		$ui   = is_string( $ui_lang ) && isset( Lexicon::LOCALES[ $ui_lang ] ) ? $ui_lang : Lexicon::language_of( determine_locale() );
 		if ( isset( Lexicon::LOCALES[ $lang ] ) && $lang !== $ui ) {
-			$reply['strings'] = Lexicon::in_language( $lang, array( Widget::class, 'ui_strings' ) );
+			$reply['strings'] = Lexicon::in_language( $lang, array( Widget::class, 'ui_strings' ) ) + array( 'dir' => Lexicon::direction( $lang ) );
 		}
 		return $reply;
 	}
