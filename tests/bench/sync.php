@@ -105,19 +105,6 @@ function cpu_of(int $pid): float
     return ((int) $f[11] + (int) $f[12]) / CLOCK_TICKS;
 }
 
-/** The PIDs whose parent is $pid (php -S's workers). */
-function children_of(int $pid): array
-{
-    $kids = [];
-    foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
-        $line = (string) @file_get_contents($stat);
-        if ((int) (explode(' ', substr($line, (int) strrpos($line, ')') + 2))[1] ?? 0) === $pid) {
-            $kids[] = (int) basename(dirname($stat));
-        }
-    }
-    return $kids;
-}
-
 define('CLOCK_TICKS', (int) trim((string) shell_exec('getconf CLK_TCK')) ?: 100);
 $mariadb = (int) @file_get_contents($h->root . '/mariadb.pid');
 // Prepended to each path's code: the CPU its own process used (getrusage counts every thread,
@@ -266,7 +253,7 @@ $getData['db_cpu'] = cpu_of($mariadb) - $db0;
 // ---- 4. REST crawl over HTTP, basic auth with an application password --------------------------
 $pass = $h->wp("return WP_Application_Passwords::create_new_application_password(1, array('name' => 'bench'))[0];");
 $webPid = (int) @file_get_contents($h->root . '/web.pid');
-$webWorkers = children_of($webPid);
+$webWorkers = Harness::children($webPid); // php -S's workers
 $web0 = array_sum(array_map('cpu_of', $webWorkers));
 $db0 = cpu_of($mariadb);
 $t = microtime(true);
@@ -296,10 +283,8 @@ $crawl = ['products' => $crawled, 'seconds' => microtime(true) - $t, 'peak' => n
     'cpu' => array_sum(array_map('cpu_of', $webWorkers)) - $web0, 'db_cpu' => cpu_of($mariadb) - $db0];
 // The server's PHP: the largest peak resident size among php -S's workers (VmHWM).
 $hwm = 0;
-foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
-    $line = (string) @file_get_contents($stat);
-    $ppid = (int) (explode(' ', substr($line, (int) strrpos($line, ')') + 2))[1] ?? 0);
-    if ($ppid === $webPid && preg_match('/VmHWM:\s+(\d+) kB/', (string) @file_get_contents(dirname($stat) . '/status'), $m)) {
+foreach ($webWorkers as $pid) {
+    if (preg_match('/VmHWM:\s+(\d+) kB/', (string) @file_get_contents("/proc/$pid/status"), $m)) {
         $hwm = max($hwm, (int) $m[1] * 1024);
     }
 }

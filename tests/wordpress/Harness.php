@@ -312,7 +312,7 @@ PHP);
     }
 
     /** PIDs whose parent is $pid (php -S forks its workers; they must go too). */
-    private static function children(int $pid): array
+    public static function children(int $pid): array
     {
         $kids = [];
         foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {

@@ -264,6 +264,20 @@ final class Lexicon {
 		return self::LOCALES[ $lang ] ?? get_locale();
 	}
 
+	/**
+	 * $value when it names a supported language, else the site's language when Aisle speaks it,
+	 * else English: the language a reply, a message or a widget falls back to.
+	 */
+	public static function supported( $value ): string {
+		return is_string( $value ) && isset( self::LOCALES[ $value ] ) ? $value : self::site_language();
+	}
+
+	/** The site's language when Aisle speaks it, else English. */
+	public static function site_language(): string {
+		$site = self::language_of( get_locale() );
+		return isset( self::LOCALES[ $site ] ) ? $site : 'en';
+	}
+
 	/** The writing direction of a supported language: Arabic is the one written right to left. */
 	public static function direction( string $lang ): string {
 		return 'ar' === $lang ? 'rtl' : 'ltr';

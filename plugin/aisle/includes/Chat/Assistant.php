@@ -134,11 +134,7 @@ final class Assistant {
 			}
 			$lang = $earlier ? $detect( implode( "\n", $earlier ) ) : '';
 		}
-		if ( '' === $lang || ! isset( Lexicon::LOCALES[ $lang ] ) ) {
-			$site = Lexicon::language_of( get_locale() );
-			$lang = isset( Lexicon::LOCALES[ $site ] ) ? $site : 'en';
-		}
-		return $lang;
+		return Lexicon::supported( $lang );
 	}
 
 	/**

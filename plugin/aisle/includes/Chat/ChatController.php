@@ -160,8 +160,7 @@ final class ChatController {
 	 */
 	private static function with_strings( array $reply, $ui_lang ): array {
 		$lang = (string) ( $reply['language'] ?? '' );
-		$ui   = is_string( $ui_lang ) && isset( Lexicon::LOCALES[ $ui_lang ] ) ? $ui_lang : Lexicon::language_of( determine_locale() );
-		if ( isset( Lexicon::LOCALES[ $lang ] ) && $lang !== $ui ) {
+		if ( isset( Lexicon::LOCALES[ $lang ] ) && Lexicon::supported( $ui_lang ) !== $lang ) {
 			$reply['strings'] = Lexicon::in_language( $lang, array( Widget::class, 'ui_strings' ) ) + array( 'dir' => Lexicon::direction( $lang ) );
 		}
 		return $reply;
@@ -174,8 +173,7 @@ final class ChatController {
 		}
 		// The form's language (`lang`, as the widget showed it): its errors come back in it, and
 		// the consent recorded is the sentence the shopper ticked. The store's mail stays the store's.
-		$lang = is_string( $body['lang'] ?? null ) && isset( Lexicon::LOCALES[ $body['lang'] ] ) ? $body['lang'] : Lexicon::language_of( determine_locale() );
-		$lead = Lexicon::in_language( $lang, fn () => $this->checked_lead( $body ) );
+		$lead = Lexicon::in_language( Lexicon::supported( $body['lang'] ?? null ), fn () => $this->checked_lead( $body ) );
 		if ( $lead instanceof \WP_REST_Response ) {
 			return $lead;
 		}

@@ -145,11 +145,7 @@ final class Handoff {
 		if ( '' === $lang && $said ) {
 			$lang = Lexicon::detect( implode( "\n", $said ) );
 		}
-		if ( ! isset( Lexicon::LOCALES[ $lang ] ) ) {
-			$site = Lexicon::language_of( get_locale() );
-			$lang = isset( Lexicon::LOCALES[ $site ] ) ? $site : 'en';
-		}
-		return (string) Lexicon::in_language( $lang, $text );
+		return (string) Lexicon::in_language( Lexicon::supported( $lang ), $text );
 	}
 
 	// ---- the shopper's secret ----

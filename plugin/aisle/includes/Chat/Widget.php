@@ -112,7 +112,7 @@ final class Widget {
 			'rtl'           => is_rtl(),
 			// Optional lead form fields the merchant turned on (Settings: lead_name, lead_message).
 			'leadFields'    => array_keys( array_filter( array( 'name' => $s->get( 'lead_name' ), 'message' => $s->get( 'lead_message' ) ) ) ),
-			'lang'          => Lexicon::language_of( determine_locale() ), // The language of `strings`.
+			'lang'          => Lexicon::site_language(), // The language of `strings`.
 			'strings'       => self::ui_strings(),
 		);
 	}
@@ -141,12 +141,7 @@ final class Widget {
 			'chooseOptions' => __( 'Choose options', 'aisle' ),
 			/* translators: %s: the staff member's display name. */
 			'typing'      => __( '%s is typing…', 'aisle' ),
-		) + self::lead_strings();
-	}
-
-	/** The lead form's labels and the consent text it shows (and the lead records) in the current locale. */
-	public static function lead_strings(): array {
-		return array(
+			// The lead form, and the consent text it shows (and the lead records).
 			'email'       => __( 'Email', 'aisle' ),
 			'phone'       => __( 'Phone', 'aisle' ),
 			'name'        => __( 'Name (optional)', 'aisle' ),
