@@ -19,6 +19,7 @@ try {
 	const page = await newPage( { width: 1280, height: 900 } );
 	await page.waitForSelector( '.aisle-launcher' );
 	check( await page.isVisible( '.aisle-launcher' ), 'launcher visible' );
+	check( ( await page.textContent( '.aisle-launcher' ) ) === 'Chat with us', 'the launcher in the store\'s language' );
 	await page.screenshot( { path: outdir + '/widget-launcher.png' } );
 
 	// Keyboard only: Tab to the launcher, Enter opens, focus moves inside, Escape closes. On a wide
@@ -99,6 +100,7 @@ try {
 	await page.waitForSelector( '.aisle-launcher' );
 	check( ( await page.getAttribute( '#aisle-panel textarea', 'placeholder' ) ) === 'Posez une question…', 'the next page starts in French' );
 	check( ( await page.getAttribute( '#aisle-panel form.aisle-form', 'lang' ) ) === 'fr', 'its input says it is French' );
+	check( ( await page.textContent( '.aisle-launcher' ) ) === 'Discutez avec nous', 'its launcher too' );
 
 	// Mobile: the open panel fills the screen.
 	const mobile = await newPage( { width: 375, height: 700 } );

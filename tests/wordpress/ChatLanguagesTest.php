@@ -331,6 +331,16 @@ PHP);
         $this->assertStringStartsWith("J'accepte", $fr['strings']['consent']);
         $this->assertSame([...array_keys(self::$h->wp('return Aisle\Plugin\Chat\Widget::ui_strings();')), 'dir'], array_keys($fr['strings']), 'every word the widget has, and the direction');
         $this->assertSame('ltr', $fr['strings']['dir']);
+        $this->assertSame('Discutez avec nous', $fr['strings']['open'], 'Aisle\'s launcher label follows the shopper');
+        // The merchant's own launcher label and greeting stay as they wrote them.
+        self::$h->wp("\$s = get_option('aisle_settings'); \$s['launcher_label'] = 'Ask Ada'; \$s['welcome_message'] = 'Ada here.'; update_option('aisle_settings', \$s); return true;");
+        try {
+            $own = $this->chat('Je veux parler à un conseiller');
+            $this->assertSame(['Ask Ada', 'Ada here.'], [$own['strings']['open'], $own['strings']['welcome']]);
+            $this->assertSame('Posez une question…', $own['strings']['placeholder']);
+        } finally {
+            self::$h->wp("\$s = get_option('aisle_settings'); unset(\$s['launcher_label'], \$s['welcome_message']); update_option('aisle_settings', \$s); return true;");
+        }
         $ar = $this->chat('مرحبا');
         $this->assertSame('اطرح سؤالًا…', $ar['strings']['placeholder'] ?? null, json_encode($ar, JSON_UNESCAPED_UNICODE));
         $this->assertSame('rtl', $ar['strings']['dir'], 'Arabic turns the widget right to left');

@@ -99,7 +99,7 @@
 	var root = el('div', { id: 'aisle-root', 'class': 'aisle-' + (cfg.position === 'left' ? 'left' : 'right'), dir: cfg.rtl ? 'rtl' : 'ltr' });
 	if (cfg.color) { root.style.setProperty('--aisle-accent', cfg.color); }
 	if (cfg.colorText) { root.style.setProperty('--aisle-on-accent', cfg.colorText); }
-	var launcher = el('button', { type: 'button', 'class': 'aisle-launcher', 'aria-expanded': 'false', 'aria-controls': 'aisle-panel', text: cfg.launcherLabel || t.open || 'Chat' });
+	var launcher = el('button', { type: 'button', 'class': 'aisle-launcher', 'aria-expanded': 'false', 'aria-controls': 'aisle-panel', text: t.open || 'Chat' });
 	var log = el('div', { 'class': 'aisle-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions' });
 	var MAX = cfg.maxLength || 2000;
 	var input = el('textarea', { rows: '1', maxlength: String(MAX), dir: 'auto', 'aria-label': t.message || 'Message', 'aria-describedby': 'aisle-count', placeholder: t.placeholder || '' });
@@ -140,7 +140,7 @@
 		panel.hidden = false;
 		launcher.setAttribute('aria-expanded', 'true');
 		if (!log.childNodes.length) {
-			if (cfg.welcome) { bubble('assistant', cfg.welcome); }
+			if (t.welcome) { bubble('assistant', t.welcome); }
 			if (token()) { live(); } /* after a page load: the conversation so far */
 		}
 		input.focus();
@@ -192,6 +192,7 @@
 		input.placeholder = t.placeholder || '';
 		input.setAttribute('aria-label', t.message || 'Message');
 		send.textContent = t.send || 'Send';
+		launcher.textContent = t.open || launcher.textContent;
 		close.setAttribute('aria-label', t.close || 'Close');
 		if (!kept) { try { sessionStorage.setItem('aisle_ui', JSON.stringify({ v: cfg.cssUrl, lang: lang, strings: strings })); } catch (e) { /* the next page starts in the store's language */ } }
 	}

@@ -105,8 +105,6 @@ final class Widget {
 			'colorText'     => self::text_on( (string) $s->get( 'accent_color' ) ),
 			'maxLength'     => ChatController::MAX_MESSAGE,
 			'position'      => $s->get( 'position' ),
-			'welcome'       => $s->get( 'welcome_message' ) ?: __( 'Hi! Ask me about our products, shipping or your order.', 'aisle' ),
-			'launcherLabel' => $s->get( 'launcher_label' ) ?: __( 'Chat with us', 'aisle' ),
 			'avatar'        => $s->get( 'avatar_url' ),
 			'title'         => $s->get( 'store_name' ) ?: get_bloginfo( 'name' ),
 			'rtl'           => is_rtl(),
@@ -123,7 +121,12 @@ final class Widget {
 	 * (ChatController), and the widget switches to them, lead form and cards included.
 	 */
 	public static function ui_strings(): array {
+		$settings = new Settings();
 		return array(
+			// The merchant's own launcher label and greeting stay as they wrote them; Aisle's
+			// defaults follow the shopper's language like the rest.
+			'open'        => (string) ( $settings->get( 'launcher_label' ) ?: __( 'Chat with us', 'aisle' ) ),
+			'welcome'     => (string) ( $settings->get( 'welcome_message' ) ?: __( 'Hi! Ask me about our products, shipping or your order.', 'aisle' ) ),
 			'message'     => __( 'Message', 'aisle' ),
 			'placeholder' => __( 'Ask a question…', 'aisle' ),
 			'send'        => __( 'Send', 'aisle' ),
