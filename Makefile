@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin test test-rust test-php test-fuzz fuzz test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-feeds bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
+.PHONY: help deps build ext bin i18n i18n-check test test-rust test-php test-fuzz fuzz test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-feeds bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
 
 help:
 	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
@@ -63,7 +63,7 @@ test-relevance:
 
 # Real WordPress 7.0.4 + WooCommerce 11.0.1 (the pinned release archives: tests/wordpress/Platform.php)
 # + private MariaDB + the plugin, with headless Chromium for the widget, checkout and admin screens.
-test-wordpress: build e2e-deps
+test-wordpress: build e2e-deps i18n-check
 	@for f in plugin/aisle/*.php plugin/aisle/includes/*.php plugin/aisle/includes/*/*.php tests/wordpress/*.php tests/wordpress/*/*.php; do php -l $$f >/dev/null || exit 1; done
 	AISLE_EXT=$(EXT) $(PHP) /usr/bin/phpunit --configuration tests/wordpress/phpunit.xml
 
@@ -183,7 +183,8 @@ pot:
 		-o plugin/aisle/languages/aisle.pot \
 		plugin/aisle/aisle.php plugin/aisle/includes/*.php plugin/aisle/includes/*/*.php
 	xgettext --join-existing --language=JavaScript --from-code=UTF-8 --add-comments=translators: \
-		--keyword=__ --keyword=_x:1,2c --keyword=_n:1,2 -o plugin/aisle/languages/aisle.pot plugin/aisle/assets/admin.js
+		--keyword=__ --keyword=_x:1,2c --keyword=_n:1,2 -o plugin/aisle/languages/aisle.pot \
+		plugin/aisle/assets/admin.js plugin/aisle/assets/channels.js plugin/aisle/assets/knowledge.js plugin/aisle/assets/live.js
 	@sed -i -e "s/charset=CHARSET/charset=UTF-8/" -e "s/PACKAGE VERSION/Aisle 0.1.0/" \
 		-e "1s/.*/# Translations of Aisle, the AI sales assistant for WooCommerce./" \
 		-e "2s/.*/# Copyright (C) 2026 Aisle/" \
@@ -193,4 +194,21 @@ pot:
 		-e "s/^\"PO-Revision-Date: YEAR.*/\"PO-Revision-Date: $$(date -u '+%Y-%m-%d %H:%M+0000')\\\\n\"/" \
 		-e "s/^\"Last-Translator: .*/\"Last-Translator: Aisle\\\\n\"/" \
 		-e "s/^\"Language-Team: .*/\"Language-Team: Aisle\\\\n\"/" plugin/aisle/languages/aisle.pot
-	@echo "pot: after a string changed, per language: msgmerge --update aisle-xx.po aisle.pot && msgfmt -o aisle-xx.mo aisle-xx.po"
+	@echo "pot: after a string changed, per language: msgmerge --update aisle-xx.po aisle.pot; then make i18n"
+
+# Compiles the translations (committed): each language's .mo for PHP, and the admin scripts'
+# JSON files (scripts/po2json.py) that wp_set_script_translations() hands to wp.i18n.
+i18n:
+	@for f in plugin/aisle/languages/*.po; do msgfmt --check -o $${f%.po}.mo $$f || exit 1; done
+	/usr/bin/python3 scripts/po2json.py
+
+# Every shipped language is complete, and the committed translations are what their .po files
+# say (run in test-wordpress). msgmerge a new template, translate what it adds, then make i18n.
+i18n-check:
+	@for f in plugin/aisle/languages/*.po; do \
+		s=$$(LC_ALL=C msgfmt --check --statistics -o /dev/null $$f 2>&1) || { echo "$$s"; exit 1; }; \
+		case "$$s" in *untranslated*|*fuzzy*) echo "i18n: $$f is not complete: $$s"; exit 1;; esac; \
+		cmp -s $${f%.po}.mo <(msgfmt -o - $$f) || { echo "i18n: $${f%.po}.mo is not what $$f compiles to (make i18n)"; exit 1; }; \
+	done
+	@/usr/bin/python3 scripts/po2json.py --check
+	@echo "i18n: every .po compiles; the scripts' JSON files match them"

@@ -5,7 +5,7 @@ set -euo pipefail
 
 declare -A SETS=(
   [core]="php8.2-cli php8.2-dev php8.2-mbstring php8.2-xml php8.2-curl php8.2-sqlite3 clang libclang-dev phpunit git ca-certificates pkg-config"
-  [wordpress]="wordpress-theme-twentytwentyone mariadb-server php8.2-mysql php8.2-fpm php8.2-gd php8.2-intl curl unzip"
+  [wordpress]="wordpress-theme-twentytwentyone mariadb-server php8.2-mysql php8.2-fpm php8.2-gd php8.2-intl curl unzip gettext python3-polib"
   [browser]="chromium nodejs npm"
   [knowledge-bench]="chromium fonts-noto-core fonts-noto-cjk poppler-utils php8.2-zip php8.2-intl"
   [dist]="zip unzip dpkg-dev php8.2-dev php8.2-fpm composer python3-jsonschema"

@@ -478,4 +478,44 @@ PHP);
             $save(['widget_pages' => 'all', 'widget_page_ids' => [], 'widget_categories' => []]);
         }
     }
+
+    /**
+     * An admin whose language Aisle ships sees its screens in it: what PHP prints from the .mo
+     * files, and what the screens' scripts ask wp.i18n for from the JSON files
+     * (scripts/po2json.py) that wp_set_script_translations() hands them. Expected words are read
+     * from the shipped .po, so a missing .mo or JSON file, or one of the wrong handle, fails.
+     */
+    public function testAnAdminInFrenchSeesTheScreensAndTheirScriptsInFrench(): void
+    {
+        $fr = self::$h->wp(<<<'PHP'
+require_once ABSPATH . WPINC . '/pomo/po.php';
+$po = new PO();
+$po->import_from_file(WP_PLUGIN_DIR . '/aisle/languages/aisle-fr_FR.po');
+$t = array();
+foreach (array('Settings', 'Knowledge', 'Something went wrong.', 'Delete this source and its passages?') as $s) {
+    $t[$s] = isset($po->entries[$s]) ? $po->entries[$s]->translations[0] : null;
+}
+return $t;
+PHP);
+        foreach ($fr as $en => $word) {
+            $this->assertIsString($word, "fr_FR translates \"$en\"");
+            $this->assertNotSame($en, $word);
+        }
+        self::$h->wp('update_user_meta(1, "locale", "fr_FR"); return true;');
+        try {
+            $settings = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=settings', null, $this->admin())['body'];
+            $this->assertStringContainsString('>' . htmlspecialchars($fr['Settings'], ENT_QUOTES) . '</a>', $settings, 'the tab bar, from the .mo');
+            $this->assertStringContainsString('>' . htmlspecialchars($fr['Knowledge'], ENT_QUOTES) . '</a>', $settings);
+            $js = static fn (string $en, string $word): string => '~' . preg_quote(json_encode($en, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), '~') . ':\s*\[\s*' . preg_quote(json_encode($word, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), '~') . '\s*\]~';
+            // wp_set_script_translations() prints the JSON file before the script it belongs to.
+            $translations = static fn (string $script): string => '~\( "aisle", (\{.*?\})\s*\);\s*(//[^\n]*\s*)?</script>\s*(<script[^>]*>.*?</script>\s*)*?<script[^>]*src="[^"]*assets/' . $script . '\.js~s';
+            $this->assertSame(1, preg_match($translations('admin'), $settings, $m), 'admin.js gets translations');
+            $this->assertMatchesRegularExpression($js('Something went wrong.', $fr['Something went wrong.']), $m[1]);
+            $knowledge = $this->http('GET', '/wp-admin/admin.php?page=aisle&tab=knowledge', null, $this->admin())['body'];
+            $this->assertSame(1, preg_match($translations('knowledge'), $knowledge, $m), 'knowledge.js gets translations');
+            $this->assertMatchesRegularExpression($js('Delete this source and its passages?', $fr['Delete this source and its passages?']), $m[1]);
+        } finally {
+            self::$h->wp('delete_user_meta(1, "locale"); return true;');
+        }
+    }
 }
