@@ -83,10 +83,24 @@ try {
 	await page.check( '#radio-control-wc-payment-method-options-cod' );
 	check( await page.isChecked( '#radio-control-wc-payment-method-options-cod' ), 'Cash on delivery chosen' );
 	await page.screenshot( { path: outdir + '/checkout-form.png', fullPage: true } );
-	await Promise.all( [
-		page.waitForURL( /order-received/, { timeout: 30000 } ),
-		page.click( '.wc-block-components-checkout-place-order-button' ),
-	] );
+	// The block checkout ignores a click while it recalculates (each field change sends the
+	// draft order again), and a loaded machine can leave a recalculation running when the
+	// click lands: wait until the checkout store is idle, and click again only if no order
+	// was sent (an ignored click places nothing, so this never places two).
+	const placeOrder = ( r ) => r.method() === 'POST' && /\/wc\/store\/v1\/checkout(\?|$)/.test( r.url() ) && ! r.url().includes( 'calc_totals' );
+	let sent = null;
+	for ( let attempt = 0; attempt < 3 && ! sent; attempt++ ) {
+		await page.waitForFunction( () => {
+			const s = window.wp && wp.data && wp.data.select( 'wc/store/checkout' );
+			return ! s || ! s.isIdle || ( s.isIdle() && ! s.isCalculating() );
+		}, null, { timeout: 30000 } );
+		[ sent ] = await Promise.all( [
+			page.waitForRequest( placeOrder, { timeout: 10000 } ).catch( () => null ),
+			page.click( '.wc-block-components-checkout-place-order-button', { timeout: 15000 } ).catch( () => null ),
+		] );
+	}
+	check( !! sent, 'Place order sent the order' );
+	await page.waitForURL( /order-received/, { timeout: 60000, waitUntil: 'commit' } );
 	await page.waitForLoadState( 'load' );
 	const order = ( page.url().match( /order-received\/(\d+)/ ) || [] )[ 1 ];
 	check( !! order, 'order id in the order received URL: ' + page.url() );
