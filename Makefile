@@ -7,7 +7,7 @@ PHP        := php -dextension=$(EXT) -dmemory_limit=1G
 CARGO      ?= cargo
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: help deps build ext bin i18n i18n-check test test-rust test-php test-fuzz fuzz test-wordpress test-compat e2e-deps lint demo demo-stop bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-feeds bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
+.PHONY: help deps build ext bin i18n i18n-check test test-rust test-php test-fuzz fuzz test-wordpress test-compat e2e-deps lint demo demo-stop test-demo bench bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-feeds bench-chat bench-channels bench-load clean dist test-dist test-relevance test-production screenshots
 
 help:
 	@echo "make demo   build the extension, run php/examples, start a WooCommerce demo store at http://127.0.0.1:8080 (make demo-stop)"
@@ -30,7 +30,7 @@ ext:
 	@mkdir -p build && cp target/release/libaisle.so $(EXT).new && mv -f $(EXT).new $(EXT)
 	@$(PHP) --ri aisle
 
-test: build lint test-rust test-php test-fuzz test-wordpress test-production test-compat test-dist test-relevance
+test: build lint test-rust test-php test-fuzz test-wordpress test-production test-compat test-demo test-dist test-relevance
 	@echo "make test: every layer passed"
 
 lint:
@@ -88,6 +88,11 @@ demo: build
 # Stops exactly the processes make demo started (.demo/*.pid).
 demo-stop:
 	@php scripts/demo-wordpress.php stop
+
+# make demo, as the Quick start runs it, in its own folder and port (scripts/test-demo.sh).
+test-demo: build
+	@scripts/install-deps.sh wordpress
+	scripts/test-demo.sh
 
 bench: build bench-vault bench-catalog bench-knowledge bench-redact bench-license bench-sync bench-chat bench-channels
 

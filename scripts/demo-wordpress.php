@@ -24,7 +24,7 @@ const DEMO_ADMIN_USER = 'admin';
 const DEMO_ADMIN_PASSWORD = 'admin-password-123'; // tests/wordpress/bin/install.php
 const DEMO_PIDS = ['web' => '-S', 'mariadb' => 'mariadbd'];
 
-$root = dirname(__DIR__) . '/.demo';
+$root = rtrim((string) (getenv('AISLE_DEMO_DIR') ?: dirname(__DIR__) . '/.demo'), '/');
 $infoFile = "$root/demo.json";
 $port = (int) (getenv('AISLE_DEMO_PORT') ?: 8080);
 
@@ -88,7 +88,9 @@ try {
     // The built-in answerer (no AI provider, no key), the FAQ the store publishes, then the first
     // full sync, run here through Action Scheduler's own runner (WP-Cron is off on this site).
     $sync = $h->wp(<<<'PHP'
-use Aisle\Plugin\{CatalogSync, Settings, StoreFacts, WooAdapter};
+use Aisle\Plugin\Catalog\{CatalogSync, WooAdapter};
+use Aisle\Plugin\Knowledge\StoreFacts;
+use Aisle\Plugin\Settings;
 $settings = new Settings();
 list($clean, $errors) = $settings->validate(array('ai_provider' => 'none', 'store_name' => 'Aisle Demo Store', 'faq' => aisle_test_sample_faq()));
 if ($errors) {
