@@ -241,6 +241,105 @@ PHP);
         $this->assertSame($r['cold'], $r['refused'], 'no second connection: read as before');
     }
     /**
+     * A full sync of a small store reads its next products' meta, variations and term
+     * relationships in whole-table passes (Catalog/ReadWindow.php). Batches built from the window
+     * must be the rows read cold, and must not query the postmeta, variations or relationships
+     * again (counted by MariaDB); what the window does not cover is read as before.
+     */
+    public function testReadWindowGivesTheSameRowsWithFewerQueries(): void
+    {
+        $r = self::$h->wp('$ids = ' . var_export(self::$ids, true) . ';' . <<<'PHP'
+global $wpdb;
+$questions = static fn () => (int) $wpdb->get_row("SHOW SESSION STATUS LIKE 'Questions'", ARRAY_N)[1];
+$rows = static function (array $list): array {
+    $out = array();
+    foreach ($list as $row) {
+        $out[$row['id']] = $row;
+    }
+    return $out;
+};
+$first = array($ids['simple'], $ids['sale'], $ids['out'], $ids['hidden']);
+$second = array($ids['stock'], $ids['variable'], $ids['custom_variable']);
+sort($first);
+sort($second);
+$cold = $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($first)) + $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($second));
+$q0 = $questions();
+(new Aisle\Plugin\Catalog\WooAdapter())->products($second);
+$coldQueries = $questions() - $q0 - 1;
+
+$adapter = new Aisle\Plugin\Catalog\WooAdapter();
+$opened = $adapter->open_window(array_merge($first, $second));
+$fromWindow = $rows($adapter->products($first));
+$q0 = $questions();
+$fromWindow += $rows($adapter->products($second));
+$windowQueries = $questions() - $q0 - 1;
+// Taken once: asked again, the batch is read as before, with the same rows.
+$again = $rows($adapter->products($second));
+$adapter->end_read_ahead();
+// A batch the window holds only part of is read as before too.
+$outside = new Aisle\Plugin\Catalog\WooAdapter();
+$outside->open_window($first);
+$mixed = $rows($outside->products(array_merge($first, $second)));
+ksort($cold);
+ksort($fromWindow);
+ksort($mixed);
+return array('opened' => $opened, 'cold' => $cold, 'window' => $fromWindow, 'again' => $again, 'mixed' => $mixed,
+    'cold_queries' => $coldQueries, 'window_queries' => $windowQueries);
+PHP);
+        $this->assertTrue($r['opened']);
+        $this->assertCount(7, $r['cold']);
+        $this->assertSame($r['cold'], $r['window'], 'rows built from the read window are the rows read cold');
+        $this->assertSame($r['cold_queries'] - 3, $r['window_queries'], 'no postmeta, variations or relationships query for a batch the window holds');
+        $this->assertSame(array_intersect_key($r['cold'], $r['again']), $r['again']);
+        $this->assertSame($r['cold'], $r['mixed'], 'a batch the window holds only part of is read as before');
+    }
+
+    /**
+     * The addresses come from one template while only WooCommerce's own filters are on the way
+     * (WooAdapter::link_template()); they must still be get_permalink()'s, and another plugin's
+     * address filter, a home_url filter or a custom product base must be honoured as
+     * get_permalink() honours them.
+     */
+    public function testAddressesFollowGetPermalinkAndOtherPluginsFilters(): void
+    {
+        $set = static fn (string $base) => self::$h->wp('$p = (array) get_option("woocommerce_permalinks"); $p["product_base"] = ' . var_export($base, true) . '; update_option("woocommerce_permalinks", $p); return true;');
+        $code = '$ids = ' . var_export(array_values(self::$ids), true) . ';' . <<<'PHP'
+$pass = static function () use ($ids): array {
+    $adapter = array_column((new Aisle\Plugin\Catalog\WooAdapter())->products($ids), 'permalink', 'id');
+    $crud = array();
+    foreach (array_keys($adapter) as $id) {
+        $crud[$id] = get_permalink($id);
+    }
+    return array($adapter, $crud);
+};
+$out = array('plain' => $pass());
+// Each touches one product in the middle of the batch (the template is checked on its ends).
+add_filter('post_type_link', static fn ($link, $post) => 'parity-sale-lamp' === $post->post_name ? add_query_arg('lang', 'fr', $link) : $link, 10, 2);
+$out['post_type_link'] = $pass();
+remove_all_filters('post_type_link', 10);
+add_filter('home_url', static fn ($url, $path) => str_contains((string) $path, 'parity-sale-lamp') ? $url . '#lamp' : $url, 10, 2);
+$out['home_url'] = $pass();
+return $out;
+PHP;
+        $r = self::$h->wp($code);
+        $set('/boutique/articles/');
+        try {
+            $r['base'] = self::$h->wp($code)['plain'];
+        } finally {
+            $set('product');
+        }
+        foreach ($r as $case => [$adapter, $crud]) {
+            $this->assertCount(count(self::$ids), $adapter, $case);
+            $this->assertSame($crud, $adapter, $case);
+        }
+        $this->assertStringContainsString('lang=fr', $r['post_type_link'][0][self::$ids['sale']], "another plugin's filter is applied");
+        $this->assertStringNotContainsString('lang=fr', $r['post_type_link'][0][self::$ids['simple']]);
+        $this->assertStringEndsWith('#lamp', $r['home_url'][0][self::$ids['sale']]);
+        $this->assertStringNotContainsString('#lamp', $r['home_url'][0][self::$ids['simple']]);
+        $this->assertStringContainsString('/boutique/articles/parity-mug/', $r['base'][0][self::$ids['simple']]);
+    }
+
+    /**
      * With WooCommerce's "Shop base with category" product base (/shop/%product_cat%/), every
      * product's address holds its category: the adapter's permalinks are still the CRUD path's,
      * and its queries do not grow with the number of products (the categories are cached for

@@ -398,6 +398,9 @@ final class CatalogSync {
 			$started = microtime( true );
 			$budget  = $inline ? 0.0 : (float) apply_filters( 'aisle_sync_job_seconds', self::JOB_SECONDS );
 			do {
+				if ( $budget > 0 && ! isset( $this->following[ (int) $s['cursor'] ] ) ) {
+					$this->open_window( $s );
+				}
 				$s = $this->read_batch( $s, $budget > 0 );
 			} while ( 'batch' === $s['next'] && microtime( true ) - $started < $budget );
 			$this->enqueue_once( 'aisle_sync_' . $s['next'], $run_id );
@@ -414,6 +417,28 @@ final class CatalogSync {
 	}
 
 	/**
+	 * A store of up to ReadWindow::PASS_STORES windows: the next window's products are read in
+	 * whole-table passes (ReadWindow) and become this job's next batches (in $this->following).
+	 * Bigger stores, and a window that does not open, read batch by batch.
+	 */
+	private function open_window( array $s ): void {
+		if ( (int) $s['total'] > ReadWindow::PASS_STORES * ReadWindow::SIZE ) {
+			return;
+		}
+		$size = self::batch_size();
+		$ids  = $this->adapter->product_ids_after( (int) $s['cursor'], ReadWindow::SIZE, $this->options() );
+		if ( count( $ids ) <= $size || ! $this->adapter->open_window( $ids ) ) {
+			return; // One batch or less: the batch reads it as cheaply.
+		}
+		$this->following = array();
+		$cursor          = (int) $s['cursor'];
+		foreach ( array_chunk( $ids, $size ) as $chunk ) {
+			$this->following[ $cursor ] = $chunk;
+			$cursor                     = max( $chunk );
+		}
+	}
+
+	/**
 	 * Reads the batch after the state's cursor into the staging file; returns the state saved
 	 * after it. $ahead: another batch may follow in this job, so read its slowest query ahead.
 	 */
@@ -425,13 +450,18 @@ final class CatalogSync {
 			fseek( $fh, (int) $s['staged'] );
 			$size = self::batch_size();
 			// The ids the batch before read ahead, when it ran in this job a moment ago.
-			$ids             = $this->following[ (int) $s['cursor'] ] ?? $this->adapter->product_ids_after( (int) $s['cursor'], $size, $this->options() );
-			$this->following = array();
+			$ids = $this->following[ (int) $s['cursor'] ] ?? $this->adapter->product_ids_after( (int) $s['cursor'], $size, $this->options() );
+			unset( $this->following[ (int) $s['cursor'] ] );
 			if ( $ids ) {
-				// The next batch's slowest query runs on the other core while this one is built.
-				$following = $ahead && count( $ids ) >= $size ? $this->adapter->product_ids_after( max( $ids ), $size, $this->options() ) : array();
-				if ( $following ) {
-					$this->following = array( max( $ids ) => $following );
+				// The next batch's slowest query runs on the other core while this one is built
+				// (unless the next batch is in the read window already).
+				$following = array();
+				if ( $ahead && count( $ids ) >= $size ) {
+					$following = $this->following[ max( $ids ) ] ?? null;
+					if ( null === $following ) {
+						$following       = $this->adapter->product_ids_after( max( $ids ), $size, $this->options() );
+						$this->following = $following ? array( max( $ids ) => $following ) : array();
+					}
 				}
 				foreach ( $this->adapter->products( $ids, $following ) as $row ) {
 					self::write( $fh, self::line( $row ), self::staging_file() );
