@@ -9,8 +9,9 @@
  * those keys: 0.14 s for a 10,000-product store against 0.55 s in 20 batches (make bench-sync's
  * store). A pass costs what the whole store costs, so it pays only while the window is a good
  * share of the store: the adapter opens one for stores of up to PASS_STORES windows, and bigger
- * stores read batch by batch (with the read-ahead) as before. The variations and the term
- * relationships come the same way, from passes that read their tables in key order.
+ * stores read batch by batch (with the read-ahead) as before. The variations, the term
+ * relationships and the lookup table's rows come the same way, from passes that read their
+ * tables in key order.
  *
  * The posts themselves are still read a batch at a time (whole rows, with their content), and a
  * batch's entries are dropped once it is built, so the window's memory shrinks as the job goes.
@@ -50,6 +51,16 @@ final class ReadWindow {
 	/** @var array<int, string> product id => its term_taxonomy_ids, comma-separated (a string takes a tenth of a list's memory). */
 	private array $relationships = array();
 
+	/** @var array<int, string> post id => its wc_product_meta_lookup row after the id, fields joined by SEP, NULL as NULL. */
+	private array $lookup = array();
+
+	/** Between a packed lookup row's fields, and what stands for NULL (neither is in a SKU, a number or a stock status). */
+	private const SEP  = "\x1f";
+	private const NULL = "\x1e";
+
+	/** The lookup table's columns products() reads, in its order. */
+	public const LOOKUP_COLUMNS = 'product_id, sku, stock_quantity, stock_status, rating_count, average_rating, total_sales';
+
 	/**
 	 * Reads the window of $ids (product ids in id order, a full sync's next ones) with core's
 	 * wpdb connection; null with a database drop-in, or when a pass fails (the batches then
@@ -86,7 +97,7 @@ final class ReadWindow {
 			// scans the table instead: either way a post's first row of a key has the lowest
 			// meta_id, the one get_price() reads, so the first one is kept.
 			$meta = array();
-			$res  = self::pass( $dbh, "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} FORCE INDEX (meta_key) WHERE meta_key IN (" . WooAdapter::META_KEYS . ") OR meta_key LIKE 'attribute\\_%'" );
+			$res  = self::pass( $dbh, "SELECT post_id, meta_key, meta_value FROM {$wpdb->postmeta} FORCE INDEX (meta_key) WHERE meta_key IN (" . WooAdapter::PRICE_KEYS . ', ' . WooAdapter::PRODUCT_KEYS . ") OR meta_key LIKE 'attribute\\_%'" );
 			while ( $r = $res->fetch_row() ) { // phpcs:ignore
 				if ( isset( $posts[ (int) $r[0] ] ) ) {
 					$meta[ $r[1] ][ (int) $r[0] ] ??= $r[2];
@@ -94,12 +105,21 @@ final class ReadWindow {
 			}
 			$res->free();
 			$window->meta = $meta;
-			unset( $meta, $posts );
+			unset( $meta );
 			// The relationships' primary key starts with object_id: one range over the window.
 			$res = self::pass( $dbh, "SELECT object_id, term_taxonomy_id FROM {$wpdb->term_relationships} WHERE object_id BETWEEN " . (int) min( $ids ) . ' AND ' . (int) max( $ids ) );
 			while ( $r = $res->fetch_row() ) { // phpcs:ignore
 				if ( isset( $products[ (int) $r[0] ] ) ) {
 					$window->relationships[ (int) $r[0] ] = isset( $window->relationships[ (int) $r[0] ] ) ? $window->relationships[ (int) $r[0] ] . ',' . $r[1] : (string) $r[1];
+				}
+			}
+			$res->free();
+			// The lookup table's primary key, over the span of the window's posts.
+			$res = self::pass( $dbh, 'SELECT ' . self::LOOKUP_COLUMNS . " FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id BETWEEN " . (int) min( array_keys( $posts ) ) . ' AND ' . (int) max( array_keys( $posts ) ) );
+			while ( $r = $res->fetch_row() ) { // phpcs:ignore
+				if ( isset( $posts[ (int) $r[0] ] ) ) {
+					$window->lookup[ (int) $r[0] ] = ( $r[1] ?? self::NULL ) . self::SEP . ( $r[2] ?? self::NULL ) . self::SEP . ( $r[3] ?? self::NULL ) . self::SEP
+						. ( $r[4] ?? self::NULL ) . self::SEP . ( $r[5] ?? self::NULL ) . self::SEP . ( $r[6] ?? self::NULL );
 				}
 			}
 			$res->free();
@@ -138,13 +158,14 @@ final class ReadWindow {
 	 * The batch $ids' reads, as WooAdapter::products() would make them, then forgotten.
 	 *
 	 * @param int[] $ids Product ids the window covers.
-	 * @return array{variations: list<array>, meta: array<int, array<string, string>>, relationships: list<array{0: int, 1: int}>}
+	 * @return array{variations: list<array>, meta: array<int, array<string, string>>, relationships: list<array{0: int, 1: int}>, lookup: array<int, array>}
 	 */
 	public function take( array $ids ): array {
 		$out = array(
 			'variations'    => array(),
 			'meta'          => array(),
 			'relationships' => array(),
+			'lookup'        => array(),
 		);
 		$all = $ids;
 		foreach ( $ids as $id ) {
@@ -169,6 +190,19 @@ final class ReadWindow {
 			}
 		}
 		unset( $values );
+		foreach ( $all as $id ) {
+			if ( isset( $this->lookup[ $id ] ) ) {
+				$row = explode( self::SEP, $this->lookup[ $id ] );
+				foreach ( $row as $i => $field ) {
+					if ( self::NULL === $field ) {
+						$row[ $i ] = null;
+					}
+				}
+				array_unshift( $row, (string) $id );
+				$out['lookup'][ $id ] = $row;
+				unset( $this->lookup[ $id ] );
+			}
+		}
 		return $out;
 	}
 }

@@ -15,8 +15,9 @@ defined( 'ABSPATH' ) || exit;
 
 final class WooAdapter {
 
-	/** The postmeta keys a product row needs (a variation's: the prices and attribute_*). */
-	public const META_KEYS = "'_price', '_regular_price', '_sale_price', '_thumbnail_id', '_product_attributes'";
+	/** The postmeta keys a product row needs: the prices, and these (a variation's: the prices and attribute_*). */
+	public const PRICE_KEYS   = "'_price', '_regular_price', '_sale_price'";
+	public const PRODUCT_KEYS = "'_thumbnail_id', '_product_attributes'";
 
 	private ReadAhead $read_ahead;
 
@@ -152,8 +153,8 @@ final class WooAdapter {
 		$var_in = $var_ids ? implode( ',', $var_ids ) : '';
 
 		// 2. The lookup table WooCommerce keeps for exactly this kind of read (primary key).
-		$lookup = array();
-		foreach ( self::rows( "SELECT product_id, sku, stock_quantity, stock_status, rating_count, average_rating, total_sales FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id IN ($all_in)" ) as $row ) { // phpcs:ignore WordPress.DB
+		$lookup = $window['lookup'] ?? array();
+		foreach ( $window ? array() : self::rows( 'SELECT ' . ReadWindow::LOOKUP_COLUMNS . " FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id IN ($all_in)" ) as $row ) { // phpcs:ignore WordPress.DB
 			$lookup[ (int) $row[0] ] = $row;
 		}
 
@@ -461,8 +462,8 @@ final class WooAdapter {
 	 */
 	public static function meta_sql( string $in, string $var_in ): string {
 		global $wpdb;
-		$prices = "'_price', '_regular_price', '_sale_price'";
-		$sql    = "SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($in) AND meta_key IN (" . self::META_KEYS . ')';
+		$prices = self::PRICE_KEYS;
+		$sql    = "SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($in) AND meta_key IN ($prices, " . self::PRODUCT_KEYS . ')';
 		if ( '' !== $var_in ) {
 			$sql .= " UNION ALL SELECT post_id, meta_key, meta_value, meta_id FROM {$wpdb->postmeta} WHERE post_id IN ($var_in) AND (meta_key IN ($prices) OR meta_key LIKE 'attribute\\_%')";
 		}
