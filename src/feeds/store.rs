@@ -195,7 +195,8 @@ impl<'o> Writer<'o> {
         if self.products.is_none() && self.acp_feed.is_none() {
             return Ok(());
         }
-        if let Ok(p) = ucp::product(doc, currency) {
+        let parts = ucp::Parts::of(doc);
+        if let Ok(p) = ucp::product(doc, &parts, currency) {
             if let Some(products) = &mut self.products {
                 line.clear();
                 serde_json::to_writer(&mut *line, &p).map_err(|e| CatalogError::Io(e.to_string()))?;
@@ -207,7 +208,7 @@ impl<'o> Writer<'o> {
             }
             if let Some(acp_feed) = &mut self.acp_feed {
                 line.clear();
-                serde_json::to_writer(&mut *line, &acp::from_ucp(&p, opts)).map_err(|e| CatalogError::Io(e.to_string()))?;
+                serde_json::to_writer(&mut *line, &acp::from_ucp(&p.to_value(), opts)).map_err(|e| CatalogError::Io(e.to_string()))?;
                 line.push(b'\n');
                 acp_feed.write_all(line).map_err(|e| io(&tmp(&self.dir, &self.cleanup.tag, ACP_FILE), e))?;
             }
