@@ -6,7 +6,8 @@
  * postmeta rows of 500 products and their variations (WordPress indexes postmeta by post_id
  * only, so it visits every meta row of those posts). Sent while PHP builds the previous batch's
  * rows, it runs on the other core. Only batches of one job share it (CatalogSync): the job ends
- * with release(), and its first batch reads cold.
+ * with release(), and its first batch reads cold. A batch the read window holds (ReadWindow) has
+ * its meta in memory already; for it, the posts query is sent ahead instead (start_posts()).
  *
  * Only with core's wpdb on mysqli: with a database drop-in, or when the second connection does
  * not open (a host that limits connections), every batch reads as before.
@@ -28,7 +29,7 @@ final class ReadAhead {
 	/** A query sent and not yet reaped (the connection takes no other until it is). */
 	private bool $in_flight = false;
 
-	/** @var array{key: string, variations: array}|null What was sent, for which ids. */
+	/** @var array{key: string, kind: string, variations?: array}|null What was sent ('meta' or 'posts'), for which ids. */
 	private ?array $pending = null;
 
 	/** Reads the variations of $ids now and sends their postmeta query, not waiting for it. */
@@ -43,20 +44,49 @@ final class ReadAhead {
 		$in         = implode( ',', $ids );
 		$variations = WooAdapter::variation_rows( $in );
 		$var_in     = implode( ',', array_map( static fn ( $r ) => (int) $r[0], $variations ) );
-		try {
-			$sent = false !== $conn->query( WooAdapter::meta_sql( $in, $var_in ), MYSQLI_ASYNC ); // phpcs:ignore WordPress.DB
-		} catch ( \mysqli_sql_exception $e ) {
-			$sent = false;
-		}
-		if ( ! $sent ) {
-			$this->close();
+		if ( ! $this->send( WooAdapter::meta_sql( $in, $var_in ) ) ) {
 			return;
 		}
-		$this->in_flight = true;
-		$this->pending   = array(
+		$this->pending = array(
 			'key'        => $in,
+			'kind'       => 'meta',
 			'variations' => $variations,
 		);
+	}
+
+	/** Sends the posts query of $ids (WooAdapter::posts_sql()), not waiting for it. */
+	public function start_posts( array $ids ): void {
+		$this->reap();
+		$this->pending = null;
+		$in            = implode( ',', self::normalize( $ids ) );
+		if ( '' !== $in && $this->send( WooAdapter::posts_sql( $in ) ) ) {
+			$this->pending = array(
+				'key'  => $in,
+				'kind' => 'posts',
+			);
+		}
+	}
+
+	/**
+	 * The posts start_posts() sent for exactly these ids, as the objects wpdb makes; null when
+	 * none were sent for them or the query failed (the caller reads them itself).
+	 */
+	public function take_posts( array $ids ): ?array {
+		$pending = $this->pending;
+		if ( null === $pending || 'posts' !== $pending['kind'] || implode( ',', self::normalize( $ids ) ) !== $pending['key'] ) {
+			return null;
+		}
+		$this->pending = null;
+		$res           = $this->result();
+		if ( null === $res ) {
+			return null;
+		}
+		$posts = array();
+		while ( $o = $res->fetch_object() ) { // phpcs:ignore
+			$posts[] = $o;
+		}
+		$res->free();
+		return $posts;
 	}
 
 	/**
@@ -68,7 +98,7 @@ final class ReadAhead {
 	public function take( array $ids ): ?array {
 		$pending       = $this->pending;
 		$this->pending = null;
-		if ( null === $pending || implode( ',', self::normalize( $ids ) ) !== $pending['key'] ) {
+		if ( null === $pending || 'meta' !== $pending['kind'] || implode( ',', self::normalize( $ids ) ) !== $pending['key'] ) {
 			return null; // Another batch (the store changed in between): the next start() reaps it.
 		}
 		return array(
@@ -77,8 +107,27 @@ final class ReadAhead {
 		);
 	}
 
-	/** The sent query's rows, once; null when none is in flight or it failed. */
-	private function reap(): ?array {
+	/** Sends $sql on the second connection and returns at once; false when it cannot be sent. */
+	private function send( string $sql ): bool {
+		$conn = $this->connection();
+		if ( null === $conn ) {
+			return false;
+		}
+		try {
+			$sent = false !== $conn->query( $sql, MYSQLI_ASYNC ); // phpcs:ignore WordPress.DB
+		} catch ( \mysqli_sql_exception $e ) {
+			$sent = false;
+		}
+		if ( ! $sent ) {
+			$this->close();
+			return false;
+		}
+		$this->in_flight = true;
+		return true;
+	}
+
+	/** The result of the query in flight, once; null when none is or it failed. */
+	private function result(): ?\mysqli_result {
 		if ( ! $this->in_flight || null === $this->conn ) {
 			return null;
 		}
@@ -94,6 +143,15 @@ final class ReadAhead {
 		}
 		global $wpdb;
 		++$wpdb->num_queries;
+		return $res;
+	}
+
+	/** The sent query's rows, once; null when none is in flight or it failed. */
+	private function reap(): ?array {
+		$res = $this->result();
+		if ( null === $res ) {
+			return null;
+		}
 		$rows = $res->fetch_all( MYSQLI_NUM );
 		$res->free();
 		return $rows;

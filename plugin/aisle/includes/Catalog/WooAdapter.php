@@ -114,7 +114,7 @@ final class WooAdapter {
 		$posts  = array();
 		$var    = array();
 		$direct = false;
-		foreach ( self::objects( "SELECT * FROM {$wpdb->posts} WHERE ID IN ($in) ORDER BY menu_order ASC, ID ASC" ) as $p ) { // phpcs:ignore WordPress.DB
+		foreach ( $this->read_ahead->take_posts( $ids ) ?? self::objects( self::posts_sql( $in ) ) as $p ) {
 			if ( 'product_variation' === $p->post_type ) {
 				$var[ (int) $p->ID ] = array( (int) $p->ID, (int) $p->post_parent, (int) $p->menu_order );
 				$direct              = true;
@@ -215,8 +215,11 @@ final class WooAdapter {
 			}
 		}
 
-		// Every query of this batch is done: start the next batch's slow one before building rows.
-		if ( $read_ahead && ! ( null !== $this->window && $this->window->covers( $read_ahead ) ) ) {
+		// Every query of this batch is done: start the next batch's slow one before building rows
+		// (of a batch the read window holds, the posts: its other reads are in memory).
+		if ( $read_ahead && null !== $this->window && $this->window->covers( $read_ahead ) ) {
+			$this->read_ahead->start_posts( $read_ahead );
+		} elseif ( $read_ahead ) {
 			$this->read_ahead->start( $read_ahead );
 		}
 
@@ -445,6 +448,12 @@ final class WooAdapter {
 	public function end_read_ahead(): void {
 		$this->window = null;
 		$this->read_ahead->release();
+	}
+
+	/** The posts of $in (an id list), whole rows, in the order a batch lists them. */
+	public static function posts_sql( string $in ): string {
+		global $wpdb;
+		return "SELECT * FROM {$wpdb->posts} WHERE ID IN ($in) ORDER BY menu_order ASC, ID ASC";
 	}
 
 	/** Published variations of the products in $in (an id list), in the order WooCommerce lists them. */
