@@ -241,7 +241,7 @@ PHP);
         $this->assertSame($r['cold'], $r['refused'], 'no second connection: read as before');
     }
     /**
-     * A full sync of a small store reads its next products' meta, variations, term relationships
+     * A full sync of a small store reads its next products' meta, variations, term relationships, terms
      * and lookup rows in whole-table passes (Catalog/ReadWindow.php), and each batch's posts ahead
      * on the second connection. Batches built from the window must be the rows read cold, and must
      * not send those queries on wpdb's connection again (counted by MariaDB); what the window does
@@ -291,7 +291,7 @@ PHP);
         $this->assertTrue($r['opened']);
         $this->assertCount(7, $r['cold']);
         $this->assertSame($r['cold'], $r['window'], 'rows built from the read window are the rows read cold');
-        $this->assertSame($r['cold_queries'] - 5, $r['window_queries'], 'no postmeta, variations, relationships or lookup query for a batch the window holds, and its posts read ahead');
+        $this->assertSame($r['cold_queries'] - 6, $r['window_queries'], 'no postmeta, variations, relationships, terms or lookup query for a batch the window holds, and its posts read ahead');
         $this->assertSame(array_intersect_key($r['cold'], $r['again']), $r['again']);
         $this->assertSame($r['cold'], $r['mixed'], 'a batch the window holds only part of is read as before');
     }

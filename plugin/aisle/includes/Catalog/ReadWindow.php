@@ -10,8 +10,8 @@
  * store). A pass costs what the whole store costs, so it pays only while the window is a good
  * share of the store: the adapter opens one for stores of up to PASS_STORES windows, and bigger
  * stores read batch by batch (with the read-ahead) as before. The variations, the term
- * relationships and the lookup table's rows come the same way, from passes that read their
- * tables in key order.
+ * relationships (and the terms they name) and the lookup table's rows come the same way, from
+ * passes that read their tables in key order.
  *
  * The posts themselves are still read a batch at a time (whole rows, with their content), and a
  * batch's entries are dropped once it is built, so the window's memory shrinks as the job goes.
@@ -50,6 +50,9 @@ final class ReadWindow {
 
 	/** @var array<int, string> product id => its term_taxonomy_ids, comma-separated (a string takes a tenth of a list's memory). */
 	private array $relationships = array();
+
+	/** @var array<int, array> The terms the window's relationships name (WooAdapter::terms()), in one name order for every batch. */
+	private array $terms = array();
 
 	/** @var array<int, string> post id => its wc_product_meta_lookup row after the id, fields joined by SEP, NULL as NULL. */
 	private array $lookup = array();
@@ -107,13 +110,17 @@ final class ReadWindow {
 			$window->meta = $meta;
 			unset( $meta );
 			// The relationships' primary key starts with object_id: one range over the window.
-			$res = self::pass( $dbh, "SELECT object_id, term_taxonomy_id FROM {$wpdb->term_relationships} WHERE object_id BETWEEN " . (int) min( $ids ) . ' AND ' . (int) max( $ids ) );
+			$named = array();
+			$res   = self::pass( $dbh, "SELECT object_id, term_taxonomy_id FROM {$wpdb->term_relationships} WHERE object_id BETWEEN " . (int) min( $ids ) . ' AND ' . (int) max( $ids ) );
 			while ( $r = $res->fetch_row() ) { // phpcs:ignore
 				if ( isset( $products[ (int) $r[0] ] ) ) {
 					$window->relationships[ (int) $r[0] ] = isset( $window->relationships[ (int) $r[0] ] ) ? $window->relationships[ (int) $r[0] ] . ',' . $r[1] : (string) $r[1];
+					$named[ (int) $r[1] ]                 = true;
 				}
 			}
 			$res->free();
+			// The terms they name, once for the window rather than once a batch.
+			$window->terms = WooAdapter::terms( array_keys( $named ) );
 			// The lookup table's primary key, over the span of the window's posts.
 			$res = self::pass( $dbh, 'SELECT ' . self::LOOKUP_COLUMNS . " FROM {$wpdb->prefix}wc_product_meta_lookup WHERE product_id BETWEEN " . (int) min( array_keys( $posts ) ) . ' AND ' . (int) max( array_keys( $posts ) ) );
 			while ( $r = $res->fetch_row() ) { // phpcs:ignore
@@ -158,7 +165,7 @@ final class ReadWindow {
 	 * The batch $ids' reads, as WooAdapter::products() would make them, then forgotten.
 	 *
 	 * @param int[] $ids Product ids the window covers.
-	 * @return array{variations: list<array>, meta: array<int, array<string, string>>, relationships: list<array{0: int, 1: int}>, lookup: array<int, array>}
+	 * @return array{variations: list<array>, meta: array<int, array<string, string>>, relationships: list<array{0: int, 1: int}>, lookup: array<int, array>, terms: array<int, array>}
 	 */
 	public function take( array $ids ): array {
 		$out = array(
@@ -166,6 +173,7 @@ final class ReadWindow {
 			'meta'          => array(),
 			'relationships' => array(),
 			'lookup'        => array(),
+			'terms'         => $this->terms,
 		);
 		$all = $ids;
 		foreach ( $ids as $id ) {

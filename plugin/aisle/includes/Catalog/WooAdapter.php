@@ -176,17 +176,14 @@ final class WooAdapter {
 
 		// 4. Terms: the relationships from their primary key alone (object_id first, no row
 		// reads), then the few distinct terms they point at, in name order (as get_the_terms()).
-		$rel = $window['relationships'] ?? self::rows( "SELECT object_id, term_taxonomy_id FROM {$wpdb->term_relationships} WHERE object_id IN ($in)" ); // phpcs:ignore WordPress.DB
-		$tt  = array();
-		foreach ( $rel as $r ) {
-			$tt[ (int) $r[1] ] = true;
-		}
-		$term_of = array();
-		if ( $tt ) {
-			$order = 0;
-			foreach ( self::rows( "SELECT tt.term_taxonomy_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_taxonomy} tt JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tt.term_taxonomy_id IN (" . implode( ',', array_keys( $tt ) ) . ") AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
-				$term_of[ (int) $t[0] ] = array( $t[1], $t[3], $t[2], $order++ );
+		$rel     = $window['relationships'] ?? self::rows( "SELECT object_id, term_taxonomy_id FROM {$wpdb->term_relationships} WHERE object_id IN ($in)" ); // phpcs:ignore WordPress.DB
+		$term_of = $window['terms'] ?? null;
+		if ( null === $term_of ) {
+			$tt = array();
+			foreach ( $rel as $r ) {
+				$tt[ (int) $r[1] ] = true;
 			}
+			$term_of = self::terms( array_keys( $tt ) );
 		}
 		$terms = array();
 		foreach ( $rel as $r ) {
@@ -195,7 +192,7 @@ final class WooAdapter {
 				$terms[ (int) $r[0] ][ $t[0] ][ $t[3] ] = array( $t[1], $t[2] );
 			}
 		}
-		unset( $rel, $tt, $term_of );
+		unset( $rel, $term_of );
 
 		// 5. Attribute labels (WooCommerce caches the list).
 		$labels = self::attribute_labels();
@@ -448,6 +445,25 @@ final class WooAdapter {
 	public function end_read_ahead(): void {
 		$this->window = null;
 		$this->read_ahead->release();
+	}
+
+	/**
+	 * The product terms (categories, tags, types, global attributes) of these term_taxonomy_ids:
+	 * tt id => [taxonomy, slug, name, place in name order (as get_the_terms() lists them)].
+	 *
+	 * @param int[] $tt_ids
+	 * @return array<int, array{0: string, 1: string, 2: string, 3: int}>
+	 */
+	public static function terms( array $tt_ids ): array {
+		global $wpdb;
+		$term_of = array();
+		if ( $tt_ids ) {
+			$order = 0;
+			foreach ( self::rows( "SELECT tt.term_taxonomy_id, tt.taxonomy, t.name, t.slug FROM {$wpdb->term_taxonomy} tt JOIN {$wpdb->terms} t ON t.term_id = tt.term_id WHERE tt.term_taxonomy_id IN (" . implode( ',', array_map( 'intval', $tt_ids ) ) . ") AND (tt.taxonomy IN ('product_cat', 'product_tag', 'product_type') OR tt.taxonomy LIKE 'pa\\_%') ORDER BY t.name" ) as $t ) { // phpcs:ignore WordPress.DB
+				$term_of[ (int) $t[0] ] = array( $t[1], $t[3], $t[2], $order++ );
+			}
+		}
+		return $term_of;
 	}
 
 	/** The posts of $in (an id list), whole rows, in the order a batch lists them. */
