@@ -5,11 +5,15 @@
  * run. Each path runs in its own PHP process, so each peak-memory figure is that path's alone.
  *
  *   aisle full sync       CatalogSync jobs run through Action Scheduler (aisle_test_run_actions):
- *                         WooAdapter bulk reads (500 a batch, the next batch's postmeta read ahead
- *                         on a second connection, batches for up to 2 s a job) -> staged NDJSON ->
+ *                         WooAdapter bulk reads (500 a batch, batches for up to 2 s a job; up to
+ *                         30,000 products the meta, variations, terms and lookup rows of the next
+ *                         10,000 read in whole-table passes (ReadWindow) and each batch's posts
+ *                         read ahead on a second connection, above that the next batch's postmeta
+ *                         read ahead) -> staged NDJSON ->
  *                         Aisle\Catalog::addSnapshot -> diff against stored hashes -> writeIndex on
  *                         the second core while the feeds and hashes are written -> swap
- *   aisle adapter reads   WooAdapter::products() alone, same batches, with the same read-ahead
+ *   aisle adapter reads   WooAdapter::products() alone, batch by batch with the postmeta read
+ *                         ahead (no read window: what a store over 30,000 products gets)
  *   get_data() path       what a careful PHP developer writes for an export: paged
  *                         wc_get_products(limit 100, status publish, by ID), ->get_data() and
  *                         json_encode per product, object cache flushed after each page
