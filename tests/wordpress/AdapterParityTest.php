@@ -10,6 +10,19 @@ final class AdapterParityTest extends WpTestCase
 {
     private static array $ids = [];
 
+    /** Site code: $questions() counts the queries sent on wpdb's connection; $rows() keys adapter rows by id. */
+    private const COUNTING = <<<'PHP'
+global $wpdb;
+$questions = static fn () => (int) $wpdb->get_row("SHOW SESSION STATUS LIKE 'Questions'", ARRAY_N)[1];
+$rows = static function (array $list): array {
+    $out = array();
+    foreach ($list as $row) {
+        $out[$row['id']] = $row;
+    }
+    return $out;
+};
+PHP;
+
     public static function setUpBeforeClass(): void
     {
         parent::setUpBeforeClass();
@@ -185,18 +198,9 @@ PHP);
      */
     public function testReadAheadGivesTheSameRowsAndSparesTheMainConnection(): void
     {
-        $r = self::$h->wp('$ids = ' . var_export(self::$ids, true) . ';' . <<<'PHP'
-global $wpdb;
+        $r = self::$h->wp('$ids = ' . var_export(self::$ids, true) . ';' . self::COUNTING . <<<'PHP'
 $first = array($ids['simple'], $ids['sale']);
 $next = array($ids['variable'], $ids['custom_variable'], $ids['stock'], $ids['out']);
-$questions = static fn () => (int) $wpdb->get_row("SHOW SESSION STATUS LIKE 'Questions'", ARRAY_N)[1];
-$rows = static function (array $list): array {
-    $out = array();
-    foreach ($list as $row) {
-        $out[$row['id']] = $row;
-    }
-    return $out;
-};
 $cold = $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($next));
 $q0 = $questions();
 $rows((new Aisle\Plugin\Catalog\WooAdapter())->products($next));
@@ -249,16 +253,7 @@ PHP);
      */
     public function testReadWindowGivesTheSameRowsWithFewerQueries(): void
     {
-        $r = self::$h->wp('$ids = ' . var_export(self::$ids, true) . ';' . <<<'PHP'
-global $wpdb;
-$questions = static fn () => (int) $wpdb->get_row("SHOW SESSION STATUS LIKE 'Questions'", ARRAY_N)[1];
-$rows = static function (array $list): array {
-    $out = array();
-    foreach ($list as $row) {
-        $out[$row['id']] = $row;
-    }
-    return $out;
-};
+        $r = self::$h->wp('$ids = ' . var_export(self::$ids, true) . ';' . self::COUNTING . <<<'PHP'
 $first = array($ids['simple'], $ids['sale'], $ids['out'], $ids['hidden']);
 $second = array($ids['stock'], $ids['variable'], $ids['custom_variable']);
 sort($first);
